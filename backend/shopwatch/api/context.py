@@ -1,0 +1,38 @@
+"""The typed context every resolver receives: who is asking, settings, per-request DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from shopwatch.accounts.viewer import Viewer
+from shopwatch.api.loaders import Loaders
+from shopwatch.settings import Settings
+
+SESSION_COOKIE = "shopwatch_session"
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response
+    settings: Settings
+    viewer: Viewer | None
+    loaders: Loaders = field(default_factory=Loaders)
+
+    @property
+    def client_address(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    @property
+    def user_agent(self) -> str:
+        return self.request.headers.get("user-agent", "")
+
+
+Info = StrawberryInfo[Context, None]
+
+__all__ = ["SESSION_COOKIE", "Context", "DataLoader", "Info"]

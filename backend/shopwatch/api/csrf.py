@@ -1,0 +1,61 @@
+"""Refuses cross-site requests that would ride on a browser's session cookie.
+
+A browser attaches our cookie to requests other sites make it send. Requests authenticated by
+`Authorization: Bearer` are safe (no other site can set that header), so they pass. Everything
+else must look same-origin: the browser's `Sec-Fetch-Site` and `Origin`, when it sends them, must
+say so, and the body must be JSON (which a cross-site page can only send after a CORS preflight we
+never grant) or carry the `X-Shopwatch-CSRF` header (which it cannot set at all). That leaves HTML
+form posts, `text/plain` and form-encoded bodies, and cross-site multipart uploads refused.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+CSRF_HEADER = "x-shopwatch-csrf"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+REFUSAL = "Cross-site request refused. Send JSON from the Shopwatch app, or use a bearer token."
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def is_cross_site(headers: Headers, scheme: str, public_origin: str) -> bool:
+    if headers.get("authorization", "").lower().startswith("bearer "):
+        return False
+    if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = headers.get("origin")
+    if origin is not None:
+        own = {f"{scheme}://{headers.get('host', '')}".lower(), public_origin.lower()}
+        if origin.lower() == "null" or _origin(origin) not in own:
+            return True
+    content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return content_type != "application/json" and CSRF_HEADER not in headers
+
+
+class CsrfGuard:
+    def __init__(self, app: ASGIApp, public_origin: str) -> None:
+        self.app = app
+        self.public_origin = public_origin
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+            if is_cross_site(Headers(scope=scope), scope.get("scheme", "http"), self.public_origin):
+                body = json.dumps({"errors": [{"message": REFUSAL}]}).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 403,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

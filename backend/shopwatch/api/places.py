@@ -1,0 +1,178 @@
+"""GraphQL for BIDs, shops and neighbourhood teams."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from shopwatch.api.context import Info
+from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
+from shopwatch.api.ids import decode_id, encode_id
+from shopwatch.api.permissions import LOG_IN_FIRST, IsAdmin, IsAuthenticated, ManagesBid, refusal
+from shopwatch.core.errors import InvalidInput, NotFoundError
+from shopwatch.places import models, services
+
+
+@strawberry.type
+class Shop:
+    id: strawberry.ID
+    name: str
+    address: str
+    postcode: str
+    latitude: float
+    longitude: float
+    bid_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, shop: models.Shop) -> Shop:
+        return cls(
+            id=encode_id("Shop", shop.id),
+            name=shop.name,
+            address=shop.address,
+            postcode=shop.postcode,
+            latitude=shop.latitude,
+            longitude=shop.longitude,
+            bid_pk=shop.bid_id,
+        )
+
+
+@strawberry.type
+class NeighbourhoodTeam:
+    id: strawberry.ID
+    name: str
+    email: str
+
+    @classmethod
+    def from_model(cls, team: models.NeighbourhoodTeam) -> NeighbourhoodTeam:
+        return cls(id=encode_id("NeighbourhoodTeam", team.id), name=team.name, email=team.email)
+
+
+@strawberry.type
+class Bid:
+    id: strawberry.ID
+    name: str
+    slug: str
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, bid: models.Bid) -> Bid:
+        return cls(id=encode_id("Bid", bid.id), name=bid.name, slug=bid.slug, pk=bid.id)
+
+    @strawberry.field
+    async def shops(self, info: Info) -> list[Shop]:
+        return [Shop.from_model(shop) for shop in await info.context.loaders.shops_by_bid.load(self.pk)]
+
+    @strawberry.field(description="The neighbourhood police teams covering this BID; they receive its alerts.")
+    async def teams(self, info: Info) -> list[NeighbourhoodTeam]:
+        return [NeighbourhoodTeam.from_model(team) for team in await info.context.loaders.teams_by_bid.load(self.pk)]
+
+
+@strawberry.type
+class PlacesQuery:
+    @strawberry.field(permission_classes=[IsAuthenticated], description="The BIDs the viewer may see.")
+    async def bids(self, info: Info) -> list[Bid]:
+        assert info.context.viewer is not None
+        return [Bid.from_model(bid) for bid in await services.visible_bids(info.context.viewer)]
+
+
+@strawberry.input
+class CreateBidInput:
+    name: str
+    slug: str
+
+
+@strawberry.type
+class CreateBidSuccess:
+    bid: Bid
+
+
+CreateBidResult = Annotated[
+    CreateBidSuccess | ValidationError | PermissionDenied, strawberry.union("CreateBidResult")
+]
+
+
+@strawberry.input
+class CreateShopInput:
+    bid_id: strawberry.ID
+    name: str
+    address: str
+    postcode: str
+    latitude: float
+    longitude: float
+
+
+@strawberry.type
+class CreateShopSuccess:
+    shop: Shop
+
+
+CreateShopResult = Annotated[
+    CreateShopSuccess | ValidationError | PermissionDenied | NotFound, strawberry.union("CreateShopResult")
+]
+
+
+@strawberry.input
+class CreateTeamInput:
+    name: str
+    email: str
+    bid_ids: list[strawberry.ID]
+
+
+@strawberry.type
+class CreateTeamSuccess:
+    team: NeighbourhoodTeam
+
+
+CreateTeamResult = Annotated[
+    CreateTeamSuccess | ValidationError | PermissionDenied, strawberry.union("CreateTeamResult")
+]
+
+NO_SUCH_BID = "There is no such BID."
+
+
+@strawberry.type
+class PlacesMutation:
+    @strawberry.mutation(description="Administrators only.")
+    async def create_bid(self, info: Info, input: CreateBidInput) -> CreateBidResult:
+        if denied := refusal(info.context.viewer, IsAdmin()):
+            return denied
+        try:
+            bid = await services.create_bid(input.name, input.slug)
+        except InvalidInput as error:
+            return ValidationError.from_error(error)
+        return CreateBidSuccess(bid=Bid.from_model(bid))
+
+    @strawberry.mutation(description="Administrators, or the BID's managers.")
+    async def create_shop(self, info: Info, input: CreateShopInput) -> CreateShopResult:
+        viewer = info.context.viewer
+        if viewer is None:
+            return PermissionDenied(message=LOG_IN_FIRST)
+        bid_id = decode_id("Bid", input.bid_id)
+        if bid_id is None or not viewer.can_see_bid(bid_id):
+            return NotFound(message=NO_SUCH_BID)
+        if denied := refusal(viewer, ManagesBid(bid_id)):
+            return denied
+        try:
+            bid = await services.get_bid(bid_id)
+            shop = await services.create_shop(
+                bid, input.name, input.address, input.postcode, input.latitude, input.longitude
+            )
+        except NotFoundError as error:
+            return NotFound.from_error(error)
+        except InvalidInput as error:
+            return ValidationError.from_error(error)
+        return CreateShopSuccess(shop=Shop.from_model(shop))
+
+    @strawberry.mutation(name="createNeighbourhoodTeam", description="Administrators only.")
+    async def create_team(self, info: Info, input: CreateTeamInput) -> CreateTeamResult:
+        if denied := refusal(info.context.viewer, IsAdmin()):
+            return denied
+        bid_ids = [decode_id("Bid", value) for value in input.bid_ids]
+        if None in bid_ids:
+            return ValidationError(field="bidIds", message="One of these BIDs does not exist.")
+        try:
+            team = await services.create_team(input.name, input.email, [pk for pk in bid_ids if pk is not None])
+        except InvalidInput as error:
+            return ValidationError.from_error(error)
+        return CreateTeamSuccess(team=NeighbourhoodTeam.from_model(team))

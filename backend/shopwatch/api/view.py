@@ -1,0 +1,50 @@
+"""The `/graphql` endpoint: strawberry's ASGI view with our context (who is asking) per request."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from shopwatch.accounts.sessions import viewer_for_token
+from shopwatch.accounts.viewer import Viewer
+from shopwatch.api.context import SESSION_COOKIE, Context
+from shopwatch.api.schema import build_schema
+from shopwatch.settings import Settings
+
+
+def session_token(request: Request | WebSocket) -> str | None:
+    """A bearer token if one is given, otherwise the session cookie."""
+    authorization = request.headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+async def request_viewer(request: Request | WebSocket) -> Viewer | None:
+    token = session_token(request)
+    return await viewer_for_token(token) if token else None
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, settings: Settings, **kwargs: object) -> None:
+        super().__init__(
+            build_schema(production=settings.is_production),
+            graphql_ide=None if settings.is_production else "graphiql",
+            allow_queries_via_get=False,
+            # Safe only because CsrfGuard refuses cross-site posts before they reach this view.
+            multipart_uploads_enabled=True,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.settings = settings
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        assert isinstance(request, Request) and isinstance(response, Response)
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            viewer=await request_viewer(request),
+        )

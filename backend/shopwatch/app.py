@@ -1,0 +1,65 @@
+"""The only wiring: routes, middleware and lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from shopwatch.api.csrf import CsrfGuard
+from shopwatch.api.view import GraphQLView
+from shopwatch.core import db
+from shopwatch.core.mail import worker as mail_worker
+from shopwatch.core.mail.backends import backend_for
+from shopwatch.settings import Settings, load_settings
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    if await db.database_answers():
+        return JSONResponse({"status": "ok"})
+    return JSONResponse({"status": "database unavailable"}, status_code=503)
+
+
+def create_app(settings: Settings | None = None, *, run_worker: bool = False) -> Starlette:
+    """`run_worker` sends email from this process too, for a single-process run."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await db.open_database(settings.database_url)
+        stop = asyncio.Event()
+        sender = None
+        if run_worker:
+            backend = backend_for(settings.smtp_url, settings.mail_dir)
+            sender = asyncio.create_task(mail_worker.run(backend, settings.mail_from, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if sender is not None:
+                await sender
+            await db.close_database()
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/graphql", CsrfGuard(GraphQLView(settings), settings.public_origin), methods=["GET", "POST"]),
+    ]
+    if FRONTEND.is_dir():
+        routes.append(Mount("/", StaticFiles(directory=FRONTEND, html=True), name="frontend"))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    return app
+
+
+def production_app() -> Starlette:
+    """The app for `uvicorn --factory shopwatch.app:production_app` (the Procfile's web process)."""
+    return create_app()

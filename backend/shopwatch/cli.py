@@ -1,0 +1,161 @@
+"""`shopwatch serve|worker|migrate|demo|create-admin|export-schema|makemigrations`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from shopwatch.settings import ImproperlyConfigured, Settings, load_settings
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from shopwatch.app import create_app
+
+    app = create_app(settings, run_worker=not args.no_worker)
+    print(f"Shopwatch on http://{args.host}:{args.port} (GraphQL at /graphql)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level="info")
+    return 0
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    from shopwatch.core import db
+
+    await db.open_database(settings.database_url)
+    try:
+        return await work()
+    finally:
+        await db.close_database()
+
+
+def worker(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.core.mail import worker as mail_worker
+    from shopwatch.core.mail.backends import backend_for
+
+    async def work() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        print("Shopwatch worker sending email", "by SMTP" if settings.smtp_url else f"to {settings.mail_dir}", flush=True)
+        await mail_worker.run(backend_for(settings.smtp_url, settings.mail_dir), settings.mail_from, stop)
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.core import db
+
+    if settings.database_url.startswith("sqlite://"):
+        Path(settings.database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    asyncio.run(db.migrate(settings.database_url))
+    print("Database is up to date.")
+    return 0
+
+
+def demo(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.places.demo import load_demo
+
+    if settings.is_production:
+        print("Demo data is for development only.", file=sys.stderr)
+        return 1
+
+    async def work() -> int:
+        logins = await load_demo()
+        if logins is None:
+            print("Data already present; demo data not loaded. Demo logins, if this was a demo database:")
+            from shopwatch.places.demo import DEMO_PASSWORD
+
+            print(f"  any of admin@, manager@, staff@, pcso@example.org with password {DEMO_PASSWORD}")
+            return 0
+        print("Demo town centre loaded. Log in as:")
+        for login in logins:
+            print(f"  {login.role.value:<12} {login.email:<22} password: {login.password}")
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.accounts.services import create_admin as create
+    from shopwatch.core.errors import InvalidInput
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("The passwords differ.", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+
+    async def work() -> int:
+        try:
+            user = await create(args.email, args.name, password)
+        except InvalidInput as error:
+            print(f"{error.field}: {error.message}", file=sys.stderr)
+            return 1
+        print(f"{user.email} is an administrator.")
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.api.schema import build_sdl
+
+    sys.stdout.write(build_sdl())
+    return 0
+
+
+def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
+    """Write a migration for model changes (tortoise's autodetector), named after `--name`."""
+    from tortoise.cli.cli import run_cli_async
+
+    argv = ["-c", "shopwatch.core.migration_config.TORTOISE_ORM", "makemigrations"]
+    if args.name:
+        argv += ["--name", args.name]
+    return asyncio.run(run_cli_async(argv))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shopwatch", description="Town-centre retail crime reporting.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="serve the app (and send email unless --no-worker)")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--no-worker", action="store_true", help="leave email to `shopwatch worker`")
+    serve_parser.set_defaults(run=serve)
+    commands.add_parser("worker", help="send queued email until stopped").set_defaults(run=worker)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=migrate)
+    commands.add_parser("demo", help="load the demo town centre into an empty database").set_defaults(run=demo)
+    admin_parser = commands.add_parser("create-admin", help="create an administrator; password on standard input")
+    admin_parser.add_argument("--email", required=True)
+    admin_parser.add_argument("--name", default="Administrator")
+    admin_parser.set_defaults(run=create_admin)
+    commands.add_parser("export-schema", help="print the GraphQL schema (SDL)").set_defaults(run=export_schema)
+    migrations_parser = commands.add_parser("makemigrations", help="write a migration for model changes")
+    migrations_parser.add_argument("--name")
+    migrations_parser.set_defaults(run=makemigrations)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ImproperlyConfigured as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    result: int = args.run(settings, args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

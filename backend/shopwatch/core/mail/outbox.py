@@ -1,0 +1,52 @@
+"""Writing emails to the outbox: rendered from templates, stored in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from email.utils import make_msgid
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from shopwatch.core.clock import now
+from shopwatch.core.mail.models import OutboxEmail
+
+_templates = Environment(
+    loader=PackageLoader("shopwatch.core.mail", "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def render(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    """The plain-text and HTML bodies of `template` (`<template>.txt` and `<template>.html`)."""
+    text = _templates.get_template(f"{template}.txt").render(context)
+    html = _templates.get_template(f"{template}.html").render(context)
+    return text, html
+
+
+def new_message_id(domain: str) -> str:
+    return make_msgid(idstring=uuid.uuid4().hex, domain=domain)
+
+
+async def enqueue_email(
+    to_address: str,
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    message_domain: str,
+    message_id: str | None = None,
+) -> OutboxEmail:
+    """Store one email for the worker. Call inside the transaction of the change that causes it."""
+    text, html = render(template, {**context, "subject": subject})
+    return await OutboxEmail.create(
+        to_address=to_address,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        message_id=message_id or new_message_id(message_domain),
+        next_attempt_at=now(),
+    )

@@ -1,0 +1,117 @@
+"""Sends the outbox: claims due rows, delivers them, records the outcome, retries with backoff.
+
+Rows are claimed for a lease (`claimed_until`) in a short transaction using
+`FOR UPDATE SKIP LOCKED` where the database has it, then confirmed one by one with a
+compare-and-set update, so two workers never send the same row at once even on SQLite.
+A worker that dies mid-send leaves its rows to be reclaimed when the lease runs out; the
+message goes again with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import timedelta
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from shopwatch.core.clock import now
+from shopwatch.core.mail.backends import (
+    MailBackend,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    build_message,
+)
+from shopwatch.core.mail.models import DeliveryState, OutboxEmail
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+GIVE_UP_AFTER = timedelta(hours=24)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+BATCH_SIZE = 20
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff from 30 s to at most an hour, spread a little so retries do not bunch."""
+    delay = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return delay * (1 + 0.1 * random.random())  # noqa: S311 - spreading, not secrecy
+
+
+async def claim_due(batch_size: int = BATCH_SIZE) -> list[OutboxEmail]:
+    moment = now()
+    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=moment) | Q(
+        state=DeliveryState.SENDING, claimed_until__lt=moment
+    )
+    claimed = []
+    async with in_transaction():
+        candidates = (
+            await OutboxEmail.filter(due)
+            .order_by("next_attempt_at", "id")
+            .limit(batch_size)
+            .select_for_update(skip_locked=True)
+        )
+        for email in candidates:
+            won = await OutboxEmail.filter(
+                id=email.id, state=email.state, claimed_until=email.claimed_until
+            ).update(
+                state=DeliveryState.SENDING,
+                claimed_until=moment + LEASE,
+                attempts=F("attempts") + 1,
+            )
+            if won:
+                email.attempts += 1
+                claimed.append(email)
+    return claimed
+
+
+async def deliver(email: OutboxEmail, backend: MailBackend, sender: str) -> DeliveryState:
+    try:
+        await backend.send(build_message(email, sender))
+    except PermanentDeliveryError as error:
+        await _finish(email, DeliveryState.FAILED, last_error=str(error))
+        log.warning("email %s to %s refused: %s", email.id, email.to_address, error)
+        return DeliveryState.FAILED
+    except TransientDeliveryError as error:
+        if now() - email.created_at >= GIVE_UP_AFTER:
+            await _finish(email, DeliveryState.FAILED, last_error=f"gave up after 24 hours: {error}")
+            return DeliveryState.FAILED
+        await OutboxEmail.filter(id=email.id).update(
+            state=DeliveryState.PENDING,
+            next_attempt_at=now() + retry_delay(email.attempts),
+            claimed_until=None,
+            last_error=str(error),
+        )
+        log.info("email %s to %s will be retried: %s", email.id, email.to_address, error)
+        return DeliveryState.PENDING
+    await _finish(email, DeliveryState.SENT, sent_at=now(), last_error="")
+    return DeliveryState.SENT
+
+
+async def _finish(email: OutboxEmail, state: DeliveryState, **changes: object) -> None:
+    await OutboxEmail.filter(id=email.id).update(state=state, claimed_until=None, **changes)
+
+
+async def deliver_due(backend: MailBackend, sender: str, batch_size: int = BATCH_SIZE) -> int:
+    """Claim one batch of due emails and deliver them; the number claimed."""
+    claimed = await claim_due(batch_size)
+    await asyncio.gather(*(deliver(email, backend, sender) for email in claimed))
+    return len(claimed)
+
+
+async def run(backend: MailBackend, sender: str, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
+    """Deliver until `stop` is set; a full batch means more may be waiting, so go again at once."""
+    while not stop.is_set():
+        try:
+            claimed = await deliver_due(backend, sender)
+        except Exception:  # the database may be restarting; keep the worker alive
+            log.exception("outbox worker pass failed")
+            claimed = 0
+        if claimed < BATCH_SIZE:
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+            except TimeoutError:
+                pass

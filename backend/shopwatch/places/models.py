@@ -1,0 +1,51 @@
+"""Town centres (BIDs), their shops, and the neighbourhood police teams that cover them."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Bid(Model):
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    slug = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    shops: fields.ReverseRelation[Shop]
+    teams: fields.ManyToManyRelation[NeighbourhoodTeam]
+
+    class Meta:
+        table = "bid"
+
+
+class Shop(Model):
+    id = fields.BigIntField(primary_key=True)
+    bid: fields.ForeignKeyRelation[Bid] = fields.ForeignKeyField(
+        "shopwatch.Bid", related_name="shops", on_delete=fields.CASCADE
+    )
+    bid_id: int
+    name = fields.CharField(max_length=200)
+    address = fields.CharField(max_length=300)
+    postcode = fields.CharField(max_length=10)
+    latitude = fields.FloatField()
+    longitude = fields.FloatField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "shop"
+        unique_together = (("bid", "name"),)
+
+
+class NeighbourhoodTeam(Model):
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    # The team's shared mailbox; alerts go here.
+    email = fields.CharField(max_length=320)
+    bids: fields.ManyToManyRelation[Bid] = fields.ManyToManyField(
+        "shopwatch.Bid", related_name="teams", through="team_bid"
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "neighbourhood_team"

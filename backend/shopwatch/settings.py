@@ -1,0 +1,109 @@
+"""Every environment variable Shopwatch reads, with its default, in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+
+class ImproperlyConfigured(Exception):
+    """The environment asks for something unsafe or impossible."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    media_root: Path
+    mail_dir: Path
+    smtp_url: str | None
+    secret_key: str
+    public_url: str
+    mail_from: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == PRODUCTION
+
+    @property
+    def secure_cookies(self) -> bool:
+        return urlsplit(self.public_url).scheme == "https"
+
+    @property
+    def public_origin(self) -> str:
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def mail_domain(self) -> str:
+        return urlsplit(self.public_url).hostname or "localhost"
+
+    def app_link(self, path: str) -> str:
+        """An absolute link into the app, for emails."""
+        return self.public_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    var_dir = Path(environ.get("SHOPWATCH_VAR_DIR", "var")) if var_dir is None else var_dir
+    env = environ.get("SHOPWATCH_ENV", DEVELOPMENT)
+    if env not in (DEVELOPMENT, PRODUCTION):
+        raise ImproperlyConfigured(f"SHOPWATCH_ENV must be {DEVELOPMENT!r} or {PRODUCTION!r}, not {env!r}")
+    production = env == PRODUCTION
+
+    secret_key = environ.get("SECRET_KEY", "")
+    public_url = environ.get("PUBLIC_URL", "")
+    if production:
+        if len(secret_key) < 32:
+            raise ImproperlyConfigured("SECRET_KEY must be set to at least 32 random characters in production")
+        if not public_url:
+            raise ImproperlyConfigured("PUBLIC_URL must be set in production")
+    else:
+        secret_key = secret_key or _development_secret_key(var_dir)
+        public_url = public_url or "http://127.0.0.1:8000"
+    if urlsplit(public_url).scheme not in ("http", "https") or not urlsplit(public_url).netloc:
+        raise ImproperlyConfigured(f"PUBLIC_URL must be an http(s) URL, not {public_url!r}")
+
+    database_url = environ.get("DATABASE_URL") or f"sqlite://{(var_dir / 'shopwatch.sqlite3').resolve()}"
+    if production and database_url.startswith("sqlite") and ":memory:" in database_url:
+        raise ImproperlyConfigured("An in-memory database loses every report on restart")
+
+    smtp_url = environ.get("SMTP_URL") or None
+    if smtp_url is not None:
+        _check_smtp_url(smtp_url)
+
+    return Settings(
+        env=env,
+        database_url=database_url,
+        media_root=Path(environ.get("MEDIA_ROOT") or var_dir / "media").resolve(),
+        mail_dir=(var_dir / "mail").resolve(),
+        smtp_url=smtp_url,
+        secret_key=secret_key,
+        public_url=public_url,
+        mail_from=environ.get("MAIL_FROM") or f"Shopwatch <noreply@{urlsplit(public_url).hostname}>",
+    )
+
+
+def _check_smtp_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ImproperlyConfigured("SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465")
+
+
+def _development_secret_key(var_dir: Path) -> str:
+    """Generated once and kept under var/ so sessions survive a restart on a laptop."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
