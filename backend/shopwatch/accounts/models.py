@@ -112,7 +112,7 @@ class LoginFailure(Model):
     id = fields.BigIntField(primary_key=True)
     email = fields.CharField(max_length=320)
     address = fields.CharField(max_length=64)
-    created_at = fields.DatetimeField(index=True)
+    created_at = fields.DatetimeField(db_index=True)
 
     class Meta:
         table = "login_failure"

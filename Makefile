@@ -1,0 +1,41 @@
+# `make run` and `make test` set everything up themselves on a fresh machine.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test test-postgres lint schema bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: install
+	$(BIN)/shopwatch migrate
+	$(BIN)/shopwatch demo
+	$(BIN)/shopwatch serve
+
+test: install
+	$(BIN)/pytest -q
+
+# The same suite against PostgreSQL; the database named here is wiped.
+test-postgres: install
+	SHOPWATCH_TEST_DATABASE_URL=$${SHOPWATCH_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shopwatch_test} $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+schema: install
+	$(BIN)/shopwatch export-schema > schema.graphql
+
+bench: install
+	$(BIN)/python bench/me_vs_bare_route.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,110 @@
+"""One database for the whole run, migrated with the real migrations, emptied after every test.
+
+SQLite by default; PostgreSQL when SHOPWATCH_TEST_DATABASE_URL is set (that database is wiped).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from tortoise import connections
+
+from shopwatch.app import create_app
+from shopwatch.core import db
+from shopwatch.settings import DEVELOPMENT, Settings
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, make_world
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("SHOPWATCH_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite://{tmp_path_factory.mktemp('db') / 'shopwatch.sqlite3'}"
+
+
+async def _recreate_postgres_database(url: str) -> None:
+    """Start from an empty database, creating it if needed."""
+    dsn = url.replace("postgres://", "postgresql://", 1)
+    name = dsn.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = await asyncpg.connect(dsn.rsplit("/", 1)[0] + "/postgres")
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database(database_url: str) -> AsyncIterator[str]:
+    if db.is_postgres(database_url):
+        await _recreate_postgres_database(database_url)
+    await db.migrate(database_url)
+    await db.open_database(database_url)
+    yield database_url
+    await db.close_database()
+
+
+TABLES_IN_DELETE_ORDER = [
+    "outbox_email",
+    "login_failure",
+    "password_reset",
+    "invite",
+    "user_session",
+    "membership",
+    "user_account",
+    "team_bid",
+    "neighbourhood_team",
+    "shop",
+    "bid",
+]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def empty_tables(database: str) -> AsyncIterator[None]:
+    yield
+    connection = connections.get("default")
+    if db.is_postgres(database):
+        await connection.execute_script(f"TRUNCATE {', '.join(TABLES_IN_DELETE_ORDER)} RESTART IDENTITY CASCADE")
+    else:
+        for table in TABLES_IN_DELETE_ORDER:
+            await connection.execute_script(f"DELETE FROM {table}")
+
+
+@pytest.fixture
+def settings(database: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env=DEVELOPMENT,
+        database_url=database,
+        media_root=tmp_path / "media",
+        mail_dir=tmp_path / "mail",
+        smtp_url=None,
+        secret_key="test-secret-key-" + "x" * 32,
+        public_url="http://testserver",
+        mail_from="Shopwatch <noreply@testserver>",
+    )
+
+
+@pytest_asyncio.fixture
+async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app over ASGI. Its lifespan is not run: the session fixture has opened the database."""
+    app = create_app(settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)
+
+
+@pytest_asyncio.fixture
+async def world(database: str) -> World:
+    return await make_world()
