@@ -1,6 +1,8 @@
 """One database for the whole run, migrated with the real migrations, emptied after every test.
 
-SQLite by default; PostgreSQL when SHOPWATCH_TEST_DATABASE_URL is set (that database is wiped).
+SQLite by default; PostgreSQL when SHOPWATCH_TEST_DATABASE_URL is set. On PostgreSQL the run uses
+its own scratch database beside the one named (`<name>_<pid>`), dropped at the end, so runs in
+parallel never disturb each other and the named database is left alone.
 """
 
 from __future__ import annotations
@@ -30,26 +32,42 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite://{tmp_path_factory.mktemp('db') / 'shopwatch.sqlite3'}"
 
 
-async def _recreate_postgres_database(url: str) -> None:
-    """Start from an empty database, creating it if needed."""
-    dsn = url.replace("postgres://", "postgresql://", 1)
-    name = dsn.rsplit("/", 1)[1].split("?", 1)[0]
-    admin = await asyncpg.connect(dsn.rsplit("/", 1)[0] + "/postgres")
+def _admin_dsn(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1).rsplit("/", 1)[0] + "/postgres"
+
+
+async def _scratch_postgres_database(url: str) -> str:
+    """A new empty database beside the named one; its URL."""
+    base, _, name = url.rpartition("/")
+    scratch = f"{name.split('?', 1)[0]}_{os.getpid()}"
+    admin = await asyncpg.connect(_admin_dsn(url))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{scratch}"')
+    finally:
+        await admin.close()
+    return f"{base}/{scratch}"
+
+
+async def _drop_postgres_database(url: str) -> None:
+    admin = await asyncpg.connect(_admin_dsn(url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
     finally:
         await admin.close()
 
 
 @pytest_asyncio.fixture(scope="session")
 async def database(database_url: str) -> AsyncIterator[str]:
+    url = database_url
     if db.is_postgres(database_url):
-        await _recreate_postgres_database(database_url)
-    await db.migrate(database_url)
-    await db.open_database(database_url)
-    yield database_url
+        url = await _scratch_postgres_database(database_url)
+    await db.migrate(url)
+    await db.open_database(url)
+    yield url
     await db.close_database()
+    if db.is_postgres(url):
+        await _drop_postgres_database(url)
 
 
 TABLES_IN_DELETE_ORDER = [

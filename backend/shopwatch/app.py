@@ -10,7 +10,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from shopwatch.api.csrf import CsrfGuard
@@ -49,9 +49,13 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
                 await sender
             await db.close_database()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz),
-        Route("/graphql", CsrfGuard(GraphQLView(settings), settings.public_origin), methods=["GET", "POST"]),
+        Route(
+            "/graphql",
+            CsrfGuard(GraphQLView(settings), settings.public_origin),
+            methods=["GET", "POST"],
+        ),
     ]
     if FRONTEND.is_dir():
         routes.append(Mount("/", StaticFiles(directory=FRONTEND, html=True), name="frontend"))

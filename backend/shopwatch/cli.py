@@ -43,7 +43,11 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        print("Shopwatch worker sending email", "by SMTP" if settings.smtp_url else f"to {settings.mail_dir}", flush=True)
+        print(
+            "Shopwatch worker sending email",
+            "by SMTP" if settings.smtp_url else f"to {settings.mail_dir}",
+            flush=True,
+        )
         await mail_worker.run(backend_for(settings.smtp_url, settings.mail_dir), settings.mail_from, stop)
         return 0
 
@@ -134,12 +138,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.set_defaults(run=serve)
     commands.add_parser("worker", help="send queued email until stopped").set_defaults(run=worker)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=migrate)
-    commands.add_parser("demo", help="load the demo town centre into an empty database").set_defaults(run=demo)
-    admin_parser = commands.add_parser("create-admin", help="create an administrator; password on standard input")
+    commands.add_parser("demo", help="load the demo town centre into an empty database").set_defaults(
+        run=demo
+    )
+    admin_parser = commands.add_parser(
+        "create-admin", help="create an administrator; password on standard input"
+    )
     admin_parser.add_argument("--email", required=True)
     admin_parser.add_argument("--name", default="Administrator")
     admin_parser.set_defaults(run=create_admin)
-    commands.add_parser("export-schema", help="print the GraphQL schema (SDL)").set_defaults(run=export_schema)
+    commands.add_parser("export-schema", help="print the GraphQL schema (SDL)").set_defaults(
+        run=export_schema
+    )
     migrations_parser = commands.add_parser("makemigrations", help="write a migration for model changes")
     migrations_parser.add_argument("--name")
     migrations_parser.set_defaults(run=makemigrations)

@@ -62,7 +62,9 @@ def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None
     public_url = environ.get("PUBLIC_URL", "")
     if production:
         if len(secret_key) < 32:
-            raise ImproperlyConfigured("SECRET_KEY must be set to at least 32 random characters in production")
+            raise ImproperlyConfigured(
+                "SECRET_KEY must be set to at least 32 random characters in production"
+            )
         if not public_url:
             raise ImproperlyConfigured("PUBLIC_URL must be set in production")
     else:
@@ -94,7 +96,9 @@ def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None
 def _check_smtp_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ImproperlyConfigured("SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465")
+        raise ImproperlyConfigured(
+            "SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465"
+        )
 
 
 def _development_secret_key(var_dir: Path) -> str:

@@ -37,10 +37,17 @@ class Membership(Model):
         "shopwatch.User", related_name="memberships", on_delete=fields.CASCADE
     )
     role = fields.CharEnumField(Role, max_length=20)
-    bid = fields.ForeignKeyField("shopwatch.Bid", related_name="memberships", null=True, on_delete=fields.CASCADE)
-    shop = fields.ForeignKeyField("shopwatch.Shop", related_name="memberships", null=True, on_delete=fields.CASCADE)
-    team = fields.ForeignKeyField(
-        "shopwatch.NeighbourhoodTeam", related_name="memberships", null=True, on_delete=fields.CASCADE
+    bid: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Bid", related_name="memberships", null=True, on_delete=fields.CASCADE
+    )
+    shop: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Shop", related_name="memberships", null=True, on_delete=fields.CASCADE
+    )
+    team: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.NeighbourhoodTeam",
+        related_name="memberships",
+        null=True,
+        on_delete=fields.CASCADE,
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -73,12 +80,16 @@ class Invite(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     email = fields.CharField(max_length=320)
     role = fields.CharEnumField(Role, max_length=20)
-    bid = fields.ForeignKeyField("shopwatch.Bid", related_name="invites", on_delete=fields.CASCADE)
-    shop = fields.ForeignKeyField("shopwatch.Shop", related_name="invites", null=True, on_delete=fields.CASCADE)
-    team = fields.ForeignKeyField(
+    bid: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Bid", related_name="invites", on_delete=fields.CASCADE
+    )
+    shop: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Shop", related_name="invites", null=True, on_delete=fields.CASCADE
+    )
+    team: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "shopwatch.NeighbourhoodTeam", related_name="invites", null=True, on_delete=fields.CASCADE
     )
-    invited_by = fields.ForeignKeyField(
+    invited_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "shopwatch.User", related_name="invites_sent", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)

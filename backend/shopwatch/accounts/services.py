@@ -13,7 +13,13 @@ from shopwatch.accounts.sessions import revoke_all_sessions, start_session
 from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
 from shopwatch.core.mail.outbox import enqueue_email
-from shopwatch.core.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
+from shopwatch.core.security import (
+    hash_password,
+    hash_token,
+    new_token,
+    password_needs_rehash,
+    verify_password,
+)
 from shopwatch.settings import Settings
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -92,7 +98,8 @@ async def log_in(email: str, password: str, address: str, user_agent: str = "") 
     since = now() - THROTTLE_WINDOW
     if (
         await LoginFailure.filter(email=email, created_at__gte=since).count() >= MAX_FAILURES_PER_EMAIL
-        or await LoginFailure.filter(address=address, created_at__gte=since).count() >= MAX_FAILURES_PER_ADDRESS
+        or await LoginFailure.filter(address=address, created_at__gte=since).count()
+        >= MAX_FAILURES_PER_ADDRESS
     ):
         raise AuthFailed(TOO_MANY_ATTEMPTS)
     user = await User.get_or_none(email=email, is_active=True)
@@ -142,9 +149,13 @@ async def accept_invite(token: str, name: str, password: str, user_agent: str = 
     name = check_name(name)
     check_password(password)
     async with in_transaction():
-        invite = await Invite.get_or_none(token_hash=hash_token(token), accepted_at__isnull=True, expires_at__gt=now())
+        invite = await Invite.get_or_none(
+            token_hash=hash_token(token), accepted_at__isnull=True, expires_at__gt=now()
+        )
         # The conditional update is what makes the link single-use when two requests race.
-        if invite is None or not await Invite.filter(id=invite.id, accepted_at__isnull=True).update(accepted_at=now()):
+        if invite is None or not await Invite.filter(id=invite.id, accepted_at__isnull=True).update(
+            accepted_at=now()
+        ):
             raise AuthFailed(LINK_NOT_VALID)
         user = await User.get_or_none(email=invite.email)
         if user is None:
@@ -193,7 +204,9 @@ async def reset_password(token: str, password: str, user_agent: str = "") -> Aut
         reset = await PasswordReset.get_or_none(
             token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=now()
         ).select_related("user")
-        if reset is None or not await PasswordReset.filter(id=reset.id, used_at__isnull=True).update(used_at=now()):
+        if reset is None or not await PasswordReset.filter(id=reset.id, used_at__isnull=True).update(
+            used_at=now()
+        ):
             raise AuthFailed(LINK_NOT_VALID)
         user = reset.user
         user.password_hash = hash_password(password)
@@ -211,7 +224,9 @@ async def create_admin(email: str, name: str, password: str) -> User:
     async with in_transaction():
         user = await User.get_or_none(email=email)
         if user is None:
-            user = await User.create(email=email, name=check_name(name), password_hash=hash_password(password))
+            user = await User.create(
+                email=email, name=check_name(name), password_hash=hash_password(password)
+            )
         else:
             user.password_hash = hash_password(password)
             await user.save(update_fields=["password_hash"])

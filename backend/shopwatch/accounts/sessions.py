@@ -17,7 +17,9 @@ TOUCH_EVERY = timedelta(days=1)
 
 async def start_session(user: User, user_agent: str = "") -> str:
     token = new_token()
-    await Session.create(token_hash=hash_token(token), user=user, last_used_at=now(), user_agent=user_agent[:300])
+    await Session.create(
+        token_hash=hash_token(token), user=user, last_used_at=now(), user_agent=user_agent[:300]
+    )
     return token
 
 
@@ -26,12 +28,16 @@ async def viewer_for_token(token: str) -> Viewer | None:
     if not token or len(token) > 200:
         return None
     moment = now()
-    session = await Session.filter(
-        token_hash=hash_token(token),
-        revoked_at__isnull=True,
-        last_used_at__gt=moment - IDLE_LIFETIME,
-        user__is_active=True,
-    ).select_related("user").first()
+    session = (
+        await Session.filter(
+            token_hash=hash_token(token),
+            revoked_at__isnull=True,
+            last_used_at__gt=moment - IDLE_LIFETIME,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
     if session is None:
         return None
     if moment - session.last_used_at > TOUCH_EVERY:

@@ -41,7 +41,7 @@ async def load_viewer(user: User, session_id: int) -> Viewer:
         covered = await Membership.filter(user_id=user.id, role=Role.POLICE).values_list(
             "team__bids__id", flat=True
         )
-        police_bid_ids = frozenset(int(bid_id) for bid_id in covered if bid_id is not None)
+        police_bid_ids = frozenset(int(str(bid_id)) for bid_id in covered if bid_id is not None)
     return Viewer(
         user=user,
         session_id=session_id,
@@ -57,4 +57,3 @@ async def load_viewer(user: User, session_id: int) -> Viewer:
         },
         police_bid_ids=police_bid_ids,
     )
-

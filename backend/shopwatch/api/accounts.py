@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from shopwatch.accounts import models, services
+from shopwatch.accounts.models import Role
 from shopwatch.accounts.sessions import IDLE_LIFETIME, revoke_session
 from shopwatch.api.context import SESSION_COOKIE, Info
 from shopwatch.api.errors import AuthError, NotFound, PermissionDenied, ValidationError
@@ -16,7 +17,8 @@ from shopwatch.api.places import Bid, NeighbourhoodTeam, Shop
 from shopwatch.core.errors import InvalidInput, NotFoundError
 from shopwatch.places.services import invite_target
 
-Role = strawberry.enum(models.Role, description="What a membership lets its holder do.")
+# Registers the domain enum with strawberry (it returns the same class), so annotations use it as is.
+strawberry.enum(Role, description="What a membership lets its holder do.")
 
 
 @strawberry.type
@@ -107,7 +109,8 @@ class InviteUserSuccess:
 
 
 InviteUserResult = Annotated[
-    InviteUserSuccess | ValidationError | PermissionDenied | NotFound, strawberry.union("InviteUserResult")
+    InviteUserSuccess | ValidationError | PermissionDenied | NotFound,
+    strawberry.union("InviteUserResult"),
 ]
 
 

@@ -10,10 +10,10 @@ form posts, `text/plain` and form-encoded bodies, and cross-site multipart uploa
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 CSRF_HEADER = "x-shopwatch-csrf"
@@ -46,16 +46,11 @@ class CsrfGuard:
         self.public_origin = public_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
-            if is_cross_site(Headers(scope=scope), scope.get("scheme", "http"), self.public_origin):
-                body = json.dumps({"errors": [{"message": REFUSAL}]}).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 403,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
-                return
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in SAFE_METHODS
+            and is_cross_site(Headers(scope=scope), scope.get("scheme", "http"), self.public_origin)
+        ):
+            await JSONResponse({"errors": [{"message": REFUSAL}]}, status_code=403)(scope, receive, send)
+            return
         await self.app(scope, receive, send)

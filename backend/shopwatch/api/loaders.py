@@ -28,7 +28,9 @@ class Loaders:
     bid: DataLoader[int, Bid | None] = field(default_factory=lambda: _by_id(Bid))
     shop: DataLoader[int, Shop | None] = field(default_factory=lambda: _by_id(Shop))
     team: DataLoader[int, NeighbourhoodTeam | None] = field(default_factory=lambda: _by_id(NeighbourhoodTeam))
-    shops_by_bid: DataLoader[int, list[Shop]] = field(default_factory=lambda: DataLoader(load_fn=shops_by_bid))
+    shops_by_bid: DataLoader[int, list[Shop]] = field(
+        default_factory=lambda: DataLoader(load_fn=shops_by_bid)
+    )
     teams_by_bid: DataLoader[int, list[NeighbourhoodTeam]] = field(
         default_factory=lambda: DataLoader(load_fn=teams_by_bid)
     )

@@ -16,7 +16,6 @@ from shopwatch.accounts.viewer import Viewer
 from shopwatch.api.context import Info
 from shopwatch.api.errors import PermissionDenied
 
-
 LOG_IN_FIRST = "Log in first."
 
 

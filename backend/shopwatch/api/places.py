@@ -63,9 +63,14 @@ class Bid:
     async def shops(self, info: Info) -> list[Shop]:
         return [Shop.from_model(shop) for shop in await info.context.loaders.shops_by_bid.load(self.pk)]
 
-    @strawberry.field(description="The neighbourhood police teams covering this BID; they receive its alerts.")
+    @strawberry.field(
+        description="The neighbourhood police teams covering this BID; they receive its alerts."
+    )
     async def teams(self, info: Info) -> list[NeighbourhoodTeam]:
-        return [NeighbourhoodTeam.from_model(team) for team in await info.context.loaders.teams_by_bid.load(self.pk)]
+        return [
+            NeighbourhoodTeam.from_model(team)
+            for team in await info.context.loaders.teams_by_bid.load(self.pk)
+        ]
 
 
 @strawberry.type
@@ -108,7 +113,8 @@ class CreateShopSuccess:
 
 
 CreateShopResult = Annotated[
-    CreateShopSuccess | ValidationError | PermissionDenied | NotFound, strawberry.union("CreateShopResult")
+    CreateShopSuccess | ValidationError | PermissionDenied | NotFound,
+    strawberry.union("CreateShopResult"),
 ]
 
 
@@ -172,7 +178,9 @@ class PlacesMutation:
         if None in bid_ids:
             return ValidationError(field="bidIds", message="One of these BIDs does not exist.")
         try:
-            team = await services.create_team(input.name, input.email, [pk for pk in bid_ids if pk is not None])
+            team = await services.create_team(
+                input.name, input.email, [pk for pk in bid_ids if pk is not None]
+            )
         except InvalidInput as error:
             return ValidationError.from_error(error)
         return CreateTeamSuccess(team=NeighbourhoodTeam.from_model(team))

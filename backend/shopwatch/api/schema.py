@@ -48,7 +48,11 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     if production:
         extensions += [
             DisableIntrospection,
-            partial(MaskErrors, should_mask_error=_is_internal, error_message="Something went wrong on our side."),
+            partial(
+                MaskErrors,
+                should_mask_error=_is_internal,
+                error_message="Something went wrong on our side.",
+            ),
         ]
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)  # type: ignore[arg-type]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -10,7 +11,7 @@ from shopwatch.accounts.models import Membership, Role, User
 from shopwatch.core.security import hash_password
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 
-DEMO_PASSWORD = "harcombe-demo-2026"
+DEMO_PASSWORD = "harcombe-demo-2026"  # noqa: S105 - printed for laptop runs; demo refuses production
 
 # Market Harcombe is fictional; "MH" is not a real postcode area, so nothing here points at a real shop.
 DEMO_SHOPS = [
@@ -44,14 +45,16 @@ async def load_demo() -> list[DemoLogin] | None:
     async with in_transaction():
         bid = await Bid.create(name="Market Harcombe Town Centre BID", slug="market-harcombe")
         shops = [
-            await Shop.create(bid=bid, name=name, address=address, postcode=postcode, latitude=lat, longitude=lon)
+            await Shop.create(
+                bid=bid, name=name, address=address, postcode=postcode, latitude=lat, longitude=lon
+            )
             for name, address, postcode, lat, lon in DEMO_SHOPS
         ]
         team = await NeighbourhoodTeam.create(
             name="Market Harcombe Neighbourhood Policing Team", email="harcombe.npt@example.org"
         )
         await team.bids.add(bid)
-        people = [
+        people: list[tuple[Role, str, str, dict[str, Any]]] = [
             (Role.ADMIN, "admin@example.org", "Alex Admin", {}),
             (Role.BID_MANAGER, "manager@example.org", "Morgan Manager", {"bid": bid}),
             (Role.SHOP_STAFF, "staff@example.org", "Sam Staff", {"bid": bid, "shop": shops[0]}),

@@ -35,8 +35,10 @@ async def shops_by_bid(bid_ids: Sequence[int]) -> list[list[Shop]]:
 
 
 async def teams_by_bid(bid_ids: Sequence[int]) -> list[list[NeighbourhoodTeam]]:
-    teams = await NeighbourhoodTeam.filter(bids__id__in=list(bid_ids)).order_by("name").values(
-        "id", "name", "email", "created_at", bid_id="bids__id"
+    teams = (
+        await NeighbourhoodTeam.filter(bids__id__in=list(bid_ids))
+        .order_by("name")
+        .values("id", "name", "email", "created_at", bid_id="bids__id")
     )
     grouped: dict[int, list[NeighbourhoodTeam]] = {bid_id: [] for bid_id in bid_ids}
     for row in teams:
@@ -87,7 +89,12 @@ async def create_shop(
     try:
         async with in_transaction():
             return await Shop.create(
-                bid=bid, name=name, address=address, postcode=postcode, latitude=latitude, longitude=longitude
+                bid=bid,
+                name=name,
+                address=address,
+                postcode=postcode,
+                latitude=latitude,
+                longitude=longitude,
             )
     except IntegrityError:
         raise InvalidInput("name", "This BID already has a shop with that name.") from None

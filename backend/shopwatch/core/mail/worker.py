@@ -10,6 +10,7 @@ message goes again with the same Message-ID.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from datetime import timedelta
@@ -111,7 +112,5 @@ async def run(backend: MailBackend, sender: str, stop: asyncio.Event, poll_secon
             log.exception("outbox worker pass failed")
             claimed = 0
         if claimed < BATCH_SIZE:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-            except TimeoutError:
-                pass
