@@ -1,0 +1,116 @@
+"""The `shopwatch` command as an operator runs it: real processes, the test database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from shopwatch.accounts.models import Membership, Role, User
+from shopwatch.core.security import verify_password
+
+SHOPWATCH = str(Path(sys.executable).with_name("shopwatch"))
+
+
+def _env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_URL", "SMTP_URL")}
+    env.update(DATABASE_URL=database_url, SHOPWATCH_VAR_DIR=str(tmp_path / "var"), SHOPWATCH_ENV="development")
+    return env
+
+
+def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own console script
+        [SHOPWATCH, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+async def test_create_admin_reads_the_password_from_standard_input(tmp_path: Path, database: str) -> None:
+    result = _run(["create-admin", "--email", "Chief@Example.org"], _env(tmp_path, database), "a long admin password\n")
+    assert result.returncode == 0, result.stderr
+    user = await User.get(email="chief@example.org")
+    assert verify_password(user.password_hash, "a long admin password")
+    assert await Membership.filter(user=user, role=Role.ADMIN, bid_id=None).count() == 1
+
+
+async def test_create_admin_refuses_a_short_password(tmp_path: Path, database: str) -> None:
+    result = _run(["create-admin", "--email", "chief@example.org"], _env(tmp_path, database), "short\n")
+    assert result.returncode == 1
+    assert "password" in result.stderr
+    assert not await User.exists(email="chief@example.org")
+
+
+async def test_demo_loads_once_and_prints_logins(tmp_path: Path, database: str) -> None:
+    first = _run(["demo"], _env(tmp_path, database))
+    assert first.returncode == 0, first.stderr
+    for email in ("admin@example.org", "manager@example.org", "staff@example.org", "pcso@example.org"):
+        assert email in first.stdout
+    users = await User.all().count()
+    second = _run(["demo"], _env(tmp_path, database))
+    assert second.returncode == 0
+    assert await User.all().count() == users
+
+
+def test_migrate_creates_a_fresh_sqlite_database(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'fresh' / 'shopwatch.sqlite3'}"
+    assert _run(["migrate"], _env(tmp_path, url)).returncode == 0
+    again = _run(["migrate"], _env(tmp_path, url))
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "fresh" / "shopwatch.sqlite3").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _serving(env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [SHOPWATCH, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_serve_answers_healthz_and_graphql(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'served.sqlite3'}"
+    env = _env(tmp_path, url)
+    assert _run(["migrate"], env).returncode == 0
+    assert _run(["demo"], env).returncode == 0
+    with _serving(env) as base:
+        assert httpx.get(f"{base}/healthz").status_code == 200
+        login = httpx.post(
+            f"{base}/graphql",
+            json={
+                "query": 'mutation { login(email: "staff@example.org", password: "harcombe-demo-2026") '
+                "{ ... on LoginSuccess { user { email } } } }"
+            },
+        )
+        assert login.json() == {"data": {"login": {"user": {"email": "staff@example.org"}}}}
+        assert "shopwatch_session" in login.cookies
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
+    env = _env(tmp_path, "postgres://postgres@127.0.0.1:1/nowhere")
+    with _serving(env) as base:
+        assert httpx.get(f"{base}/healthz", timeout=10).status_code == 503
