@@ -90,7 +90,9 @@ async def empty_tables(database: str) -> AsyncIterator[None]:
     yield
     connection = connections.get("default")
     if db.is_postgres(database):
-        await connection.execute_script(f"TRUNCATE {', '.join(TABLES_IN_DELETE_ORDER)} RESTART IDENTITY CASCADE")
+        await connection.execute_script(
+            f"TRUNCATE {', '.join(TABLES_IN_DELETE_ORDER)} RESTART IDENTITY CASCADE"
+        )
     else:
         for table in TABLES_IN_DELETE_ORDER:
             await connection.execute_script(f"DELETE FROM {table}")
@@ -114,7 +116,9 @@ def settings(database: str, tmp_path: Path) -> Settings:
 async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app over ASGI. Its lifespan is not run: the session fixture has opened the database."""
     app = create_app(settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
         yield client
 
 

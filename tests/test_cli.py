@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import email
 import os
 import socket
 import subprocess
@@ -14,6 +16,8 @@ from pathlib import Path
 import httpx
 
 from shopwatch.accounts.models import Membership, Role, User
+from shopwatch.core.mail.models import DeliveryState, OutboxEmail
+from shopwatch.core.mail.outbox import enqueue_email
 from shopwatch.core.security import verify_password
 
 SHOPWATCH = str(Path(sys.executable).with_name("shopwatch"))
@@ -21,7 +25,9 @@ SHOPWATCH = str(Path(sys.executable).with_name("shopwatch"))
 
 def _env(tmp_path: Path, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_URL", "SMTP_URL")}
-    env.update(DATABASE_URL=database_url, SHOPWATCH_VAR_DIR=str(tmp_path / "var"), SHOPWATCH_ENV="development")
+    env.update(
+        DATABASE_URL=database_url, SHOPWATCH_VAR_DIR=str(tmp_path / "var"), SHOPWATCH_ENV="development"
+    )
     return env
 
 
@@ -32,7 +38,9 @@ def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Co
 
 
 async def test_create_admin_reads_the_password_from_standard_input(tmp_path: Path, database: str) -> None:
-    result = _run(["create-admin", "--email", "Chief@Example.org"], _env(tmp_path, database), "a long admin password\n")
+    result = _run(
+        ["create-admin", "--email", "Chief@Example.org"], _env(tmp_path, database), "a long admin password\n"
+    )
     assert result.returncode == 0, result.stderr
     user = await User.get(email="chief@example.org")
     assert verify_password(user.password_hash, "a long admin password")
@@ -49,8 +57,8 @@ async def test_create_admin_refuses_a_short_password(tmp_path: Path, database: s
 async def test_demo_loads_once_and_prints_logins(tmp_path: Path, database: str) -> None:
     first = _run(["demo"], _env(tmp_path, database))
     assert first.returncode == 0, first.stderr
-    for email in ("admin@example.org", "manager@example.org", "staff@example.org", "pcso@example.org"):
-        assert email in first.stdout
+    for address in ("admin@example.org", "manager@example.org", "staff@example.org", "pcso@example.org"):
+        assert address in first.stdout
     users = await User.all().count()
     second = _run(["demo"], _env(tmp_path, database))
     assert second.returncode == 0
@@ -114,3 +122,28 @@ def test_healthz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> Non
     env = _env(tmp_path, "postgres://postgres@127.0.0.1:1/nowhere")
     with _serving(env) as base:
         assert httpx.get(f"{base}/healthz", timeout=10).status_code == 503
+
+
+async def test_worker_process_writes_queued_email_to_the_mail_folder(tmp_path: Path, database: str) -> None:
+    await enqueue_email(
+        "someone@example.org",
+        "Hello",
+        "password_reset",
+        {"name": "Sam", "link": "http://x/#/reset/t", "valid_minutes": 60},
+        message_domain="example.org",
+    )
+    env = _env(tmp_path, database)
+    process = await asyncio.create_subprocess_exec(SHOPWATCH, "worker", env=env)
+    mail_dir = tmp_path / "var" / "mail"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list(mail_dir.glob("*.eml")):
+            await asyncio.sleep(0.2)
+    finally:
+        process.terminate()
+        assert await asyncio.wait_for(process.wait(), timeout=15) == 0
+    [written] = list(mail_dir.glob("*.eml"))
+    message = email.message_from_bytes(written.read_bytes())
+    assert message["To"] == "someone@example.org"
+    assert message["Subject"] == "Hello"
+    assert (await OutboxEmail.get()).state == DeliveryState.SENT

@@ -16,9 +16,8 @@ from starlette.staticfiles import StaticFiles
 from shopwatch.api.csrf import CsrfGuard
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
-from shopwatch.core.mail import worker as mail_worker
-from shopwatch.core.mail.backends import backend_for
 from shopwatch.settings import Settings, load_settings
+from shopwatch.worker import run_background
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 
@@ -37,16 +36,13 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.open_database(settings.database_url)
         stop = asyncio.Event()
-        sender = None
-        if run_worker:
-            backend = backend_for(settings.smtp_url, settings.mail_dir)
-            sender = asyncio.create_task(mail_worker.run(backend, settings.mail_from, stop))
+        background = asyncio.create_task(run_background(settings, stop)) if run_worker else None
         try:
             yield
         finally:
             stop.set()
-            if sender is not None:
-                await sender
+            if background is not None:
+                await background
             await db.close_database()
 
     routes: list[BaseRoute] = [

@@ -35,20 +35,16 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]])
 
 
 def worker(settings: Settings, args: argparse.Namespace) -> int:
-    from shopwatch.core.mail import worker as mail_worker
-    from shopwatch.core.mail.backends import backend_for
+    from shopwatch.worker import run_background
 
     async def work() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        print(
-            "Shopwatch worker sending email",
-            "by SMTP" if settings.smtp_url else f"to {settings.mail_dir}",
-            flush=True,
-        )
-        await mail_worker.run(backend_for(settings.smtp_url, settings.mail_dir), settings.mail_from, stop)
+        where = "by SMTP" if settings.smtp_url else f"to {settings.mail_dir}"
+        print(f"Shopwatch worker sending email {where}", flush=True)
+        await run_background(settings, stop)
         return 0
 
     return asyncio.run(_with_database(settings, work))

@@ -15,7 +15,12 @@ async def test_shop_staff_sees_their_shop_membership(gql: GraphQLClient, world: 
     me = (await gql.execute(ME, token=world.token(Role.SHOP_STAFF)))["me"]
     assert me["email"] == "shop_staff@home.example.org"
     assert me["memberships"] == [
-        {"role": "SHOP_STAFF", "bid": {"id": world.home.bid_id}, "shop": {"id": world.home.shop_id(0)}, "team": None}
+        {
+            "role": "SHOP_STAFF",
+            "bid": {"id": world.home.bid_id},
+            "shop": {"id": world.home.shop_id(0)},
+            "team": None,
+        }
     ]
 
 

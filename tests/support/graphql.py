@@ -15,11 +15,17 @@ class GraphQLClient:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
 
-    async def execute(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def execute(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         """The `data` of a response that must have no errors."""
         response = await self.post(query, variables, token)
         assert response.status_code == 200, response.text
@@ -29,7 +35,9 @@ class GraphQLClient:
         data: dict[str, Any] = body["data"]
         return data
 
-    async def errors(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> list[str]:
+    async def errors(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> list[str]:
         """The error messages of a response that must have some."""
         response = await self.post(query, variables, token)
         assert response.status_code == 200, response.text

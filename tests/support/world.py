@@ -60,8 +60,12 @@ async def make_town(slug: str) -> Town:
     bid = await Bid.create(name=f"{slug.title()} BID", slug=slug)
     shops = [
         await Shop.create(
-            bid=bid, name=f"{slug.title()} Shop {n}", address=f"{n} High Street", postcode="MH1 1AA",
-            latitude=52.19, longitude=-1.70,
+            bid=bid,
+            name=f"{slug.title()} Shop {n}",
+            address=f"{n} High Street",
+            postcode="MH1 1AA",
+            latitude=52.19,
+            longitude=-1.70,
         )
         for n in (1, 2)
     ]
@@ -74,7 +78,9 @@ async def make_town(slug: str) -> Town:
         Role.POLICE: {"bid": bid, "team": team},
     }
     for role, scope in scopes.items():
-        user = await make_user(f"{role.value.lower()}@{slug}.example.org", f"{slug} {role.value}", role, **scope)
+        user = await make_user(
+            f"{role.value.lower()}@{slug}.example.org", f"{slug} {role.value}", role, **scope
+        )
         town.users[role] = user
         town.tokens[role] = await start_session(user)
     return town
