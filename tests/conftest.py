@@ -71,6 +71,10 @@ async def database(database_url: str) -> AsyncIterator[str]:
 
 
 TABLES_IN_DELETE_ORDER = [
+    "offender_link",
+    "photo",
+    "incident",
+    "offender",
     "outbox_email",
     "login_failure",
     "password_reset",

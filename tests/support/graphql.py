@@ -44,3 +44,32 @@ class GraphQLClient:
         body = response.json()
         assert body.get("errors"), body
         return [error["message"] for error in body["errors"]]
+
+
+async def post_multipart(
+    http: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any],
+    files: dict[str, tuple[str, bytes, str]],
+    token: str,
+) -> dict[str, Any]:
+    """A GraphQL multipart request (github.com/jaydenseric/graphql-multipart-request-spec).
+
+    `files` maps a variable path such as `variables.input.photos.0` to (filename, bytes, type).
+    """
+    import json
+
+    names = {str(index): path for index, path in enumerate(files)}
+    response = await http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": query, "variables": variables}),
+            "map": json.dumps({name: [path] for name, path in names.items()}),
+        },
+        files={name: files[path] for name, path in names.items()},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert not body.get("errors"), body["errors"]
+    return body["data"]

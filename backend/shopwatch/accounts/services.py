@@ -42,7 +42,7 @@ ROLE_LABELS = {
     Role.ADMIN: "an administrator",
 }
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 
 
 class AuthFailed(Exception):
@@ -89,12 +89,21 @@ def check_name(name: str, field: str = "name") -> str:
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise InvalidInput(field, "Enter a name of 1 to 200 characters.")
+    if "\x00" in name:
+        raise InvalidInput(field, "Remove the NUL character.")
     return name
+
+
+def lookup_email(email: str) -> str:
+    """An email as typed into a login or reset form, as the key to look it up and throttle it by.
+    PostgreSQL cannot store or compare NUL, and no account has one, so it is replaced."""
+    return email.strip().lower().replace("\x00", "\ufffd")[:320]
 
 
 async def log_in(email: str, password: str, address: str, user_agent: str = "") -> Authenticated:
     """Check the password, throttling by email and by address so guessing is slow for everyone."""
-    email = email.strip().lower()[:320]
+    email = lookup_email(email)
+    address = address[:64]
     since = now() - THROTTLE_WINDOW
     if (
         await LoginFailure.filter(email=email, created_at__gte=since).count() >= MAX_FAILURES_PER_EMAIL
@@ -104,7 +113,7 @@ async def log_in(email: str, password: str, address: str, user_agent: str = "") 
         raise AuthFailed(TOO_MANY_ATTEMPTS)
     user = await User.get_or_none(email=email, is_active=True)
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        await LoginFailure.create(email=email, address=address[:64], created_at=now())
+        await LoginFailure.create(email=email, address=address, created_at=now())
         raise AuthFailed(WRONG_CREDENTIALS)
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -174,15 +183,17 @@ async def accept_invite(token: str, name: str, password: str, user_agent: str = 
 
 async def request_password_reset(email: str, settings: Settings) -> None:
     """Email a reset link if the account exists; the caller learns nothing either way."""
-    email = email.strip().lower()[:320]
-    user = await User.get_or_none(email=email, is_active=True)
-    if user is None:
-        return
-    recent = await PasswordReset.filter(user=user, created_at__gte=now() - timedelta(hours=1)).count()
-    if recent >= MAX_RESETS_PER_HOUR:
-        return  # stops the form being used to flood someone's inbox
-    token = new_token()
+    email = lookup_email(email)
     async with in_transaction():
+        # Locking the account makes simultaneous requests for it take turns, so the hourly limit
+        # also holds when the form is sent many times at once.
+        user = await User.filter(email=email, is_active=True).select_for_update().first()
+        if user is None:
+            return
+        recent = await PasswordReset.filter(user=user, created_at__gte=now() - timedelta(hours=1)).count()
+        if recent >= MAX_RESETS_PER_HOUR:
+            return  # stops the form being used to flood someone's inbox
+        token = new_token()
         await PasswordReset.create(token_hash=hash_token(token), user=user, expires_at=now() + RESET_LIFETIME)
         await enqueue_email(
             user.email,

@@ -58,19 +58,24 @@ class User:
     id: strawberry.ID
     email: str
     name: str
-    memberships: list[Membership]
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, user: models.User) -> User:
+        return cls(id=encode_id("User", user.id), email=user.email, name=user.name, pk=user.id)
+
+    @strawberry.field
+    async def memberships(self, info: Info) -> list[Membership]:
+        return [Membership.from_model(m) for m in await info.context.loaders.memberships_by_user.load(self.pk)]
 
 
 def viewer_as_user(info: Info) -> User | None:
     viewer = info.context.viewer
     if viewer is None:
         return None
-    return User(
-        id=encode_id("User", viewer.user.id),
-        email=viewer.user.email,
-        name=viewer.user.name,
-        memberships=[Membership.from_model(m) for m in viewer.memberships],
-    )
+    # The viewer's memberships are already loaded with the session.
+    info.context.loaders.memberships_by_user.prime(viewer.user.id, list(viewer.memberships))
+    return User.from_model(viewer.user)
 
 
 @strawberry.type
@@ -126,13 +131,7 @@ async def _logged_in(info: Info, authenticated: services.Authenticated) -> Login
         secure=settings.secure_cookies,
         path="/",
     )
-    memberships = await models.Membership.filter(user_id=authenticated.user.id).order_by("id")
-    user = User(
-        id=encode_id("User", authenticated.user.id),
-        email=authenticated.user.email,
-        name=authenticated.user.name,
-        memberships=[Membership.from_model(m) for m in memberships],
-    )
+    user = User.from_model(authenticated.user)
     return LoginSuccess(token=authenticated.token, user=user)
 
 

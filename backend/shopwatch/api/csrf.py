@@ -27,7 +27,9 @@ def _origin(url: str) -> str:
 
 
 def is_cross_site(headers: Headers, scheme: str, public_origin: str) -> bool:
-    if headers.get("authorization", "").lower().startswith("bearer "):
+    # The same test as `session_token` in view.py: "Bearer " with no token falls back to the cookie.
+    auth_scheme, _, token = headers.get("authorization", "").partition(" ")
+    if auth_scheme.lower() == "bearer" and token.strip():
         return False
     if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return True

@@ -8,15 +8,16 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.tools import merge_types
 
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
@@ -25,6 +26,10 @@ from shopwatch.api.places import PlacesMutation, PlacesQuery
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+# The depth and alias limits as validation rules made once. strawberry's QueryDepthLimiter and
+# MaxAliasesLimiter make a new rule class per instance, so per request, and ValidationCache keys on
+# the rule classes: with them no request ever hit the cache (bench/me_vs_bare_route.py shows it).
+LIMIT_RULES = (max_depth_rule(MAX_DEPTH, None), max_aliases_rule(MAX_ALIASES))
 
 Query = merge_types("Query", (AccountsQuery, PlacesQuery))
 Mutation = merge_types("Mutation", (AccountsMutation, PlacesMutation))
@@ -42,8 +47,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         ParserCache,
         ValidationCache,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(AddValidationRules, list(LIMIT_RULES)),
     ]
     if production:
         extensions += [

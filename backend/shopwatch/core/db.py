@@ -13,6 +13,8 @@ MODEL_MODULES = [
     "shopwatch.core.mail.models",
     "shopwatch.accounts.models",
     "shopwatch.places.models",
+    "shopwatch.incidents.models",
+    "shopwatch.offenders.models",
 ]
 
 

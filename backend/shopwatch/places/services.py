@@ -26,14 +26,6 @@ def visible_bids(viewer: Viewer) -> QuerySet[Bid]:
     return query if viewer.is_admin else query.filter(id__in=list(viewer.visible_bid_ids))
 
 
-async def shops_by_bid(bid_ids: Sequence[int]) -> list[list[Shop]]:
-    shops = await Shop.filter(bid_id__in=list(bid_ids)).order_by("name", "id")
-    grouped: dict[int, list[Shop]] = {bid_id: [] for bid_id in bid_ids}
-    for shop in shops:
-        grouped[shop.bid_id].append(shop)
-    return [grouped[bid_id] for bid_id in bid_ids]
-
-
 async def teams_by_bid(bid_ids: Sequence[int]) -> list[list[NeighbourhoodTeam]]:
     teams = (
         await NeighbourhoodTeam.filter(bids__id__in=list(bid_ids))
@@ -81,6 +73,8 @@ async def create_shop(
     address = address.strip()
     if not 1 <= len(address) <= 300:
         raise InvalidInput("address", "Enter an address of 1 to 300 characters.")
+    if "\x00" in address:
+        raise InvalidInput("address", "Remove the NUL character.")
     if not -90 <= latitude <= 90:
         raise InvalidInput("latitude", "Latitude must be between -90 and 90.")
     if not -180 <= longitude <= 180:

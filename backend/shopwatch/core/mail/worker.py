@@ -38,8 +38,10 @@ BATCH_SIZE = 20
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff from 30 s to at most an hour, spread a little so retries do not bunch."""
-    delay = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
-    return delay * (1 + 0.1 * random.random())  # noqa: S311 - spreading, not secrecy
+    # The exponent is bounded so a row retried many times cannot overflow timedelta.
+    delay = FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 16)
+    spread = delay * (1 + 0.1 * random.random())  # noqa: S311 - spreading, not secrecy
+    return min(spread, LONGEST_RETRY)
 
 
 async def claim_due(batch_size: int = BATCH_SIZE) -> list[OutboxEmail]:

@@ -1,0 +1,86 @@
+"""Incidents reported by shops, and their photos."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class IncidentKind(StrEnum):
+    THEFT = "THEFT"
+    ASSAULT = "ASSAULT"
+    THREATS_AND_ABUSE = "THREATS_AND_ABUSE"
+    CRIMINAL_DAMAGE = "CRIMINAL_DAMAGE"
+    ANTISOCIAL_BEHAVIOUR = "ANTISOCIAL_BEHAVIOUR"
+    BURGLARY = "BURGLARY"
+    FRAUD = "FRAUD"
+    OTHER = "OTHER"
+
+
+class IncidentStatus(StrEnum):
+    NEW = "NEW"
+    REVIEWED = "REVIEWED"
+    REFERRED_TO_POLICE = "REFERRED_TO_POLICE"
+    CLOSED = "CLOSED"
+
+
+class Incident(Model):
+    id = fields.BigIntField(primary_key=True)
+    # Made by the phone; unique, so sending the same report twice stores it once.
+    client_id = fields.UUIDField(unique=True)
+    # The shop's BID, copied here so every scope filter is one indexed column.
+    bid: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Bid", related_name="incidents", on_delete=fields.RESTRICT
+    )
+    shop: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Shop", related_name="incidents", on_delete=fields.RESTRICT
+    )
+    reporter: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.User", related_name="incidents_reported", null=True, on_delete=fields.SET_NULL
+    )
+    kind = fields.CharEnumField(IncidentKind, max_length=24)
+    status = fields.CharEnumField(IncidentStatus, max_length=24, default=IncidentStatus.NEW)
+    occurred_at = fields.DatetimeField()
+    reported_at = fields.DatetimeField()
+    description = fields.TextField()
+    value_stolen_pence = fields.IntField(null=True)
+    police_reference = fields.CharField(max_length=40, null=True)
+    injury = fields.BooleanField(null=True)
+    vehicle_registration = fields.CharField(max_length=12, null=True, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    bid_id: int
+    shop_id: int
+    reporter_id: int | None
+
+    class Meta:
+        table = "incident"
+        indexes = (("bid_id", "occurred_at"), ("shop_id", "occurred_at"))
+
+
+class Photo(Model):
+    id = fields.BigIntField(primary_key=True)
+    incident: fields.ForeignKeyRelation[Incident] = fields.ForeignKeyField(
+        "shopwatch.Incident", related_name="photos", on_delete=fields.CASCADE
+    )
+    # SHA-256 of the untouched original, which is stored under this name as evidence.
+    sha256 = fields.CharField(max_length=64, db_index=True)
+    content_type = fields.CharField(max_length=32)
+    original_path = fields.CharField(max_length=200)
+    display_path = fields.CharField(max_length=200)
+    thumbnail_path = fields.CharField(max_length=200)
+    width = fields.IntField()
+    height = fields.IntField()
+    byte_size = fields.IntField()
+    perceptual_hash = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    incident_id: int
+
+    class Meta:
+        table = "photo"
+        # The same photo sent again with a retried report is the same photo.
+        unique_together = (("incident", "sha256"),)
