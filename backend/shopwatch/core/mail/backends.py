@@ -86,6 +86,9 @@ class SmtpBackend:
                 tls_context=self.tls_context,
                 timeout=SMTP_TIMEOUT_SECONDS,
             )
+        except aiosmtplib.SMTPAuthenticationError as error:
+            # Our credentials, not the message, are wrong: keep the mail until an operator fixes SMTP_URL.
+            raise TransientDeliveryError(f"SMTP login refused: {error.code} {error.message}") from error
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [refusal.code for refusal in error.recipients]
             raise _by_code(min(codes), str(error)) from error
