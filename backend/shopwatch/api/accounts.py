@@ -66,7 +66,9 @@ class User:
 
     @strawberry.field
     async def memberships(self, info: Info) -> list[Membership]:
-        return [Membership.from_model(m) for m in await info.context.loaders.memberships_by_user.load(self.pk)]
+        return [
+            Membership.from_model(m) for m in await info.context.loaders.memberships_by_user.load(self.pk)
+        ]
 
 
 def viewer_as_user(info: Info) -> User | None:

@@ -55,7 +55,9 @@ class Loaders:
     shop: DataLoader[int, Shop | None] = field(default_factory=_by_id(Shop))
     team: DataLoader[int, NeighbourhoodTeam | None] = field(default_factory=_by_id(NeighbourhoodTeam))
     user: DataLoader[int, User | None] = field(default_factory=_by_id(User))
-    shops_by_bid: DataLoader[int, list[Shop]] = field(default_factory=_grouped_by(Shop, "bid_id", "name", "id"))
+    shops_by_bid: DataLoader[int, list[Shop]] = field(
+        default_factory=_grouped_by(Shop, "bid_id", "name", "id")
+    )
     teams_by_bid: DataLoader[int, list[NeighbourhoodTeam]] = field(default_factory=_loader(teams_by_bid))
     memberships_by_user: DataLoader[int, list[Membership]] = field(
         default_factory=_grouped_by(Membership, "user_id", "id")
@@ -63,4 +65,6 @@ class Loaders:
     photos_by_incident: DataLoader[int, list[Photo]] = field(
         default_factory=_grouped_by(Photo, "incident_id", "id")
     )
-    offenders_by_incident: DataLoader[int, list[Offender]] = field(default_factory=_loader(offenders_by_incident))
+    offenders_by_incident: DataLoader[int, list[Offender]] = field(
+        default_factory=_loader(offenders_by_incident)
+    )

@@ -1,0 +1,187 @@
+"""Reporting incidents and adding photos. A refused photo never costs the report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, cast
+
+import strawberry
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads import Upload
+from tortoise.transactions import in_transaction
+
+from shopwatch.api.context import Info
+from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
+from shopwatch.api.ids import decode_id
+from shopwatch.api.incidents.types import Incident, Photo
+from shopwatch.api.permissions import LOG_IN_FIRST
+from shopwatch.core.errors import InvalidInput
+from shopwatch.core.storage import PhotoStore
+from shopwatch.incidents import models, services
+from shopwatch.incidents.attachments import attach_photo
+from shopwatch.incidents.photos import MAX_PHOTO_BYTES, PhotoRejected
+from shopwatch.offenders.services import link_offenders, offenders_in_bid
+from shopwatch.places.models import Shop
+
+NO_SUCH_SHOP = "There is no such shop."
+NO_SUCH_INCIDENT = "There is no such incident."
+
+
+@strawberry.input
+class ReportIncidentInput:
+    client_id: strawberry.ID = strawberry.field(
+        description="A UUID made by the phone; the same clientId twice is the same report."
+    )
+    shop_id: strawberry.ID
+    kind: models.IncidentKind
+    occurred_at: datetime
+    description: str
+    value_stolen_pence: int | None = None
+    police_reference: str | None = None
+    injury: bool | None = None
+    offender_ids: list[strawberry.ID] | None = None
+    vehicle_registration: str | None = None
+    photos: list[Upload] | None = strawberry.field(
+        default=None, description="GraphQL multipart request spec; photos may also come later."
+    )
+
+
+@strawberry.type
+class ReportIncidentSuccess:
+    incident: Incident
+    duplicate: bool = strawberry.field(description="The clientId was already stored: this is that report.")
+    photo_errors: list[ValidationError] = strawberry.field(
+        description="Photos refused while the report was kept; `field` is `photos.<index>`."
+    )
+
+
+ReportIncidentResult = Annotated[
+    ReportIncidentSuccess | ValidationError | PermissionDenied | NotFound,
+    strawberry.union("ReportIncidentResult"),
+]
+
+
+@strawberry.type
+class AddIncidentPhotoSuccess:
+    photo: Photo
+    incident: Incident
+
+
+AddIncidentPhotoResult = Annotated[
+    AddIncidentPhotoSuccess | ValidationError | PermissionDenied | NotFound,
+    strawberry.union("AddIncidentPhotoResult"),
+]
+
+
+def as_file(upload: Upload) -> UploadFile:
+    """Strawberry's `Upload` is, on starlette, starlette's own UploadFile."""
+    return cast(UploadFile, upload)
+
+
+async def read_upload(upload: Upload) -> bytes:
+    """At most one byte past the limit is read, so an oversized file is refused without holding it."""
+    return await as_file(upload).read(MAX_PHOTO_BYTES + 1)
+
+
+def upload_name(upload: Upload, index: int) -> str:
+    name = getattr(upload, "filename", None) or ""
+    return f"Photo {index + 1}" + (f" ({name[:80]})" if name else "")
+
+
+async def keep_photo(incident: models.Incident, upload: Upload, store: PhotoStore) -> models.Photo:
+    data = await read_upload(upload)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoRejected(f"The file is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB.")
+    return await attach_photo(incident, data, store)
+
+
+def store_for(info: Info) -> PhotoStore:
+    return PhotoStore(info.context.settings.media_root)
+
+
+@strawberry.type
+class IncidentsMutation:
+    @strawberry.mutation(description="The shop's staff or the BID's managers.")
+    async def report_incident(self, info: Info, input: ReportIncidentInput) -> ReportIncidentResult:
+        viewer = info.context.viewer
+        uploads = input.photos or []
+        try:
+            if viewer is None:
+                return PermissionDenied(message=LOG_IN_FIRST)
+            shop_pk = decode_id("Shop", input.shop_id)
+            shop = await Shop.get_or_none(id=shop_pk) if shop_pk else None
+            if shop is None or not viewer.can_see_bid(shop.bid_id):
+                return NotFound(message=NO_SUCH_SHOP)
+            if not services.may_report_at(viewer, shop.bid_id, shop.id):
+                return PermissionDenied(
+                    message="Only this shop's staff or the BID's managers can report here."
+                )
+            offender_pks = [decode_id("Offender", value) or -1 for value in input.offender_ids or []]
+            try:
+                report = services.validate_report(
+                    input.client_id,
+                    input.kind,
+                    input.occurred_at,
+                    input.description,
+                    value_stolen_pence=input.value_stolen_pence,
+                    police_reference=input.police_reference,
+                    injury=input.injury,
+                    vehicle_registration=input.vehicle_registration,
+                )
+                async with in_transaction():
+                    offenders = await offenders_in_bid(offender_pks, shop.bid_id)
+                    reported = await services.report_incident(viewer.user, shop.bid_id, shop.id, report)
+                    if not reported.duplicate:
+                        await link_offenders(reported.incident, offenders, viewer.user)
+            except InvalidInput as error:
+                return ValidationError.from_error(error)
+            incident = reported.incident
+            if (
+                reported.duplicate
+                and not await services.visible_incidents(viewer).filter(id=incident.id).exists()
+            ):
+                return ValidationError(field="clientId", message="This clientId belongs to another report.")
+            photo_errors = []
+            store = store_for(info)
+            for index, upload in enumerate(uploads):
+                try:
+                    await keep_photo(incident, upload, store)
+                except PhotoRejected as error:
+                    photo_errors.append(
+                        ValidationError(
+                            field=f"photos.{index}", message=f"{upload_name(upload, index)}: {error}"
+                        )
+                    )
+            return ReportIncidentSuccess(
+                incident=Incident.from_model(incident),
+                duplicate=reported.duplicate,
+                photo_errors=photo_errors,
+            )
+        finally:
+            for upload in uploads:
+                await as_file(upload).close()
+
+    @strawberry.mutation(description="The reporter or the BID's managers add one photo to a report.")
+    async def add_incident_photo(
+        self, info: Info, incident_id: strawberry.ID, photo: Upload
+    ) -> AddIncidentPhotoResult:
+        viewer = info.context.viewer
+        try:
+            if viewer is None:
+                return PermissionDenied(message=LOG_IN_FIRST)
+            pk = decode_id("Incident", incident_id)
+            incident = await services.visible_incidents(viewer).get_or_none(id=pk) if pk else None
+            if incident is None:
+                return NotFound(message=NO_SUCH_INCIDENT)
+            if not services.may_add_photos(viewer, incident):
+                return PermissionDenied(message="Only the reporter or the BID's managers can add photos.")
+            try:
+                kept = await keep_photo(incident, photo, store_for(info))
+            except PhotoRejected as error:
+                return ValidationError(field="photo", message=f"{upload_name(photo, 0)}: {error}")
+            return AddIncidentPhotoSuccess(
+                photo=Photo.from_model(kept, services.may_see_originals(viewer, incident.bid_id)),
+                incident=Incident.from_model(incident),
+            )
+        finally:
+            await as_file(photo).close()

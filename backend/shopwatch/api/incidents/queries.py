@@ -1,0 +1,82 @@
+"""Finding incidents: always within what the viewer may see, filtered in the SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from shopwatch.api.context import Info
+from shopwatch.api.ids import decode_id
+from shopwatch.api.incidents.types import Incident
+from shopwatch.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from shopwatch.api.permissions import IsAuthenticated
+from shopwatch.incidents import services
+from shopwatch.incidents.models import IncidentKind
+
+# An ID that matches nothing, for filters naming something the viewer cannot have.
+_NOTHING = -1
+
+
+@strawberry.input
+class IncidentFilter:
+    bid_id: strawberry.ID | None = None
+    shop_id: strawberry.ID | None = None
+    kinds: list[IncidentKind] | None = None
+    from_: datetime | None = strawberry.field(default=None, name="from", description="Occurred at or after.")
+    to: datetime | None = strawberry.field(default=None, description="Occurred before.")
+    offender_id: strawberry.ID | None = None
+    text: str | None = strawberry.field(
+        default=None, description="In the description or police reference, or a vehicle registration."
+    )
+
+    def to_domain(self) -> services.IncidentFilter:
+        def pk(kind: str, value: strawberry.ID | None) -> int | None:
+            return None if value is None else (decode_id(kind, value) or _NOTHING)
+
+        return services.IncidentFilter(
+            bid_id=pk("Bid", self.bid_id),
+            shop_id=pk("Shop", self.shop_id),
+            kinds=self.kinds or (),
+            occurred_from=self.from_,
+            occurred_to=self.to,
+            offender_id=pk("Offender", self.offender_id),
+            text=self.text,
+        )
+
+
+@strawberry.type
+class IncidentsQuery:
+    @strawberry.field(permission_classes=[IsAuthenticated], description="Newest first.")
+    async def incidents(
+        self,
+        info: Info,
+        filter: IncidentFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Incident]:
+        assert info.context.viewer is not None
+        size = page_size(first)
+        query = services.visible_incidents(info.context.viewer)
+        if filter is not None:
+            query = services.filter_incidents(query, filter.to_domain())
+        rows = await services.page_after(query, decode_cursor(after), size)
+        edges = [
+            Edge(node=Incident.from_model(row), cursor=encode_cursor(row.occurred_at, row.id))
+            for row in rows[:size]
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="Null if not found or not visible.")
+    async def incident(self, info: Info, id: strawberry.ID) -> Incident | None:
+        assert info.context.viewer is not None
+        pk = decode_id("Incident", id)
+        if pk is None:
+            return None
+        row = await services.visible_incidents(info.context.viewer).get_or_none(id=pk)
+        return Incident.from_model(row) if row else None

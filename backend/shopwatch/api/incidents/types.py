@@ -1,0 +1,111 @@
+"""GraphQL types for incidents and their photos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from shopwatch.api.accounts import User
+from shopwatch.api.context import Info
+from shopwatch.api.ids import encode_id
+from shopwatch.api.offenders import Offender
+from shopwatch.api.pagination import Connection
+from shopwatch.api.places import Shop
+from shopwatch.incidents import models
+from shopwatch.incidents.services import may_see_originals
+
+strawberry.enum(models.IncidentKind, name="IncidentKind")
+strawberry.enum(models.IncidentStatus, name="IncidentStatus")
+
+
+def photo_url(photo_id: int, variant: str) -> str:
+    return f"/media/photos/{encode_id('Photo', photo_id)}/{variant}"
+
+
+@strawberry.type
+class Photo:
+    id: strawberry.ID
+    url: str = strawberry.field(description="The display copy, about 1600 px, without metadata.")
+    thumbnail_url: str = strawberry.field(description="320 px, without metadata.")
+    original_url: str | None = strawberry.field(
+        description="The untouched original (evidence); null unless the viewer may see originals."
+    )
+    width: int
+    height: int
+    sha256: str = strawberry.field(description="SHA-256 of the original file, in hex.")
+    content_type: str = strawberry.field(description="The original file's type.")
+
+    @classmethod
+    def from_model(cls, photo: models.Photo, originals: bool) -> Photo:
+        return cls(
+            id=encode_id("Photo", photo.id),
+            url=photo_url(photo.id, "display"),
+            thumbnail_url=photo_url(photo.id, "thumbnail"),
+            original_url=photo_url(photo.id, "original") if originals else None,
+            width=photo.width,
+            height=photo.height,
+            sha256=photo.sha256,
+            content_type=photo.content_type,
+        )
+
+
+@strawberry.type
+class Incident:
+    id: strawberry.ID
+    client_id: strawberry.ID
+    kind: models.IncidentKind
+    status: models.IncidentStatus
+    occurred_at: datetime
+    reported_at: datetime
+    description: str
+    value_stolen_pence: int | None
+    police_reference: str | None
+    injury: bool | None
+    vehicle_registration: str | None
+    model: strawberry.Private[models.Incident]
+
+    @classmethod
+    def from_model(cls, incident: models.Incident) -> Incident:
+        return cls(
+            id=encode_id("Incident", incident.id),
+            client_id=strawberry.ID(str(incident.client_id)),
+            kind=incident.kind,
+            status=incident.status,
+            occurred_at=incident.occurred_at,
+            reported_at=incident.reported_at,
+            description=incident.description,
+            value_stolen_pence=incident.value_stolen_pence,
+            police_reference=incident.police_reference,
+            injury=incident.injury,
+            vehicle_registration=incident.vehicle_registration,
+            model=incident,
+        )
+
+    @strawberry.field
+    async def shop(self, info: Info) -> Shop:
+        shop = await info.context.loaders.shop.load(self.model.shop_id)
+        assert shop is not None  # the foreign key guarantees it
+        return Shop.from_model(shop)
+
+    @strawberry.field(description="Null if the reporter's account was deleted.")
+    async def reporter(self, info: Info) -> User | None:
+        if self.model.reporter_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.model.reporter_id)
+        return User.from_model(user) if user else None
+
+    @strawberry.field
+    async def photos(self, info: Info) -> list[Photo]:
+        viewer = info.context.viewer
+        originals = viewer is not None and may_see_originals(viewer, self.model.bid_id)
+        photos = await info.context.loaders.photos_by_incident.load(self.model.id)
+        return [Photo.from_model(photo, originals) for photo in photos]
+
+    @strawberry.field
+    async def offenders(self, info: Info) -> list[Offender]:
+        offenders = await info.context.loaders.offenders_by_incident.load(self.model.id)
+        return [Offender.from_model(offender) for offender in offenders]
+
+
+IncidentConnection = Connection[Incident]

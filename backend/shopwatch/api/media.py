@@ -1,0 +1,59 @@
+"""Serving photo files to viewers allowed to see the incident; originals only to those allowed evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from tortoise.expressions import Subquery
+
+from shopwatch.api.ids import decode_id
+from shopwatch.api.view import request_viewer
+from shopwatch.core.storage import PhotoStore
+from shopwatch.incidents.models import Photo
+from shopwatch.incidents.services import may_see_originals, visible_incidents
+from shopwatch.settings import Settings
+
+PRIVATE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "private, max-age=3600",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+}
+
+
+def _refusal(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response]]:
+    store = PhotoStore(settings.media_root)
+
+    async def serve_photo(request: Request) -> Response:
+        viewer = await request_viewer(request)
+        if viewer is None:
+            return _refusal(401, "Log in to see photos.")
+        pk = decode_id("Photo", request.path_params["photo_id"])
+        variant = request.path_params["variant"]
+        photo = (
+            await Photo.filter(id=pk, incident_id__in=Subquery(visible_incidents(viewer).values("id")))
+            .select_related("incident")
+            .first()
+            if pk is not None
+            else None
+        )
+        if photo is None:
+            return _refusal(404, "There is no such photo.")
+        if variant == "original":
+            if not may_see_originals(viewer, photo.incident.bid_id):
+                return _refusal(403, "Original photos are for BID managers and police.")
+            path, media_type = photo.original_path, photo.content_type
+        elif variant == "display":
+            path, media_type = photo.display_path, "image/jpeg"
+        elif variant == "thumbnail":
+            path, media_type = photo.thumbnail_path, "image/jpeg"
+        else:
+            return _refusal(404, "There is no such photo.")
+        return FileResponse(store.open_path(path), media_type=media_type, headers=PRIVATE_HEADERS)
+
+    return serve_photo
