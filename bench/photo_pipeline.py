@@ -4,7 +4,7 @@ Budget: `process_photo_sync` takes at most 0.4x the naive pipeline's median wall
 
 Naive: `Image.open` + `load()` (a full 12 MP decode), `ImageOps.exif_transpose`, `thumbnail(1600)`,
 save as JPEG, `thumbnail(320)`, save as JPEG. Both pipelines encode with the same JPEG settings
-(quality 82, progressive), so the difference is decoding and resizing, not encoder choices.
+(quality 82, baseline), so the difference is decoding and resizing, not encoder choices.
 
 Two photos are measured: a landscape one (no EXIF orientation) and the same pixels as a phone held
 upright stores them (landscape pixels, EXIF orientation 6, GPS), where the naive pipeline also rotates
@@ -60,10 +60,10 @@ def naive_pipeline(data: bytes) -> tuple[bytes, bytes]:
     image = ImageOps.exif_transpose(image)
     image.thumbnail((1600, 1600))
     display = io.BytesIO()
-    image.save(display, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=False)
+    image.save(display, "JPEG", quality=JPEG_QUALITY, progressive=False, optimize=False)
     image.thumbnail((320, 320))
     thumbnail = io.BytesIO()
-    image.save(thumbnail, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=False)
+    image.save(thumbnail, "JPEG", quality=JPEG_QUALITY, progressive=False, optimize=False)
     return display.getvalue(), thumbnail.getvalue()
 
 

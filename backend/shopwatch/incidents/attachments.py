@@ -6,13 +6,16 @@ from tortoise.transactions import in_transaction
 
 from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents.models import Incident, Photo
+from shopwatch.incidents.photo_formats import RejectReason
 from shopwatch.incidents.photos import MAX_PHOTOS_PER_INCIDENT, PhotoRejected, process_photo
+
+TOO_MANY_PHOTOS = f"An incident can have at most {MAX_PHOTOS_PER_INCIDENT} photos."
 
 
 async def attach_photo(incident: Incident, data: bytes, store: PhotoStore) -> Photo:
     """Process and keep one photo; `PhotoRejected` says why not. The same photo twice is kept once."""
     if await Photo.filter(incident_id=incident.id).count() >= MAX_PHOTOS_PER_INCIDENT:
-        raise PhotoRejected(f"An incident can have at most {MAX_PHOTOS_PER_INCIDENT} photos.")
+        raise PhotoRejected(TOO_MANY_PHOTOS, reason=RejectReason.TOO_MANY_PHOTOS)
     processed = await process_photo(data)
     existing = await Photo.get_or_none(incident_id=incident.id, sha256=processed.sha256)
     if existing is not None:
@@ -26,7 +29,7 @@ async def attach_photo(incident: Incident, data: bytes, store: PhotoStore) -> Ph
             if existing is not None:
                 return existing
             if await Photo.filter(incident_id=incident.id).count() >= MAX_PHOTOS_PER_INCIDENT:
-                raise PhotoRejected(f"An incident can have at most {MAX_PHOTOS_PER_INCIDENT} photos.")
+                raise PhotoRejected(TOO_MANY_PHOTOS, reason=RejectReason.TOO_MANY_PHOTOS)
             return await Photo.create(
                 incident_id=incident.id,
                 sha256=processed.sha256,

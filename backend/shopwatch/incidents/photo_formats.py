@@ -31,16 +31,18 @@ ACCEPTED_FORMATS_TEXT = "JPEG, PNG, WebP or HEIC"
 
 class RejectReason(StrEnum):
     EMPTY = "EMPTY"
-    TOO_LARGE = "TOO_LARGE"
-    TOO_MANY_PIXELS = "TOO_MANY_PIXELS"
-    UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"
-    DAMAGED = "DAMAGED"
+    TOO_LARGE = "TOO_LARGE"  # more than MAX_PHOTO_BYTES
+    TOO_MANY_PIXELS = "TOO_MANY_PIXELS"  # more than MAX_PHOTO_PIXELS, or a decompression bomb
+    UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"  # not JPEG, PNG, WebP or HEIC (by its bytes)
+    DAMAGED = "DAMAGED"  # truncated or corrupt
+    TOO_MANY_PHOTOS = "TOO_MANY_PHOTOS"  # for callers enforcing MAX_PHOTOS_PER_INCIDENT
+    OTHER = "OTHER"
 
 
 class PhotoRejected(Exception):
     """A photo we will not store; `message` is a sentence to show the person who sent it."""
 
-    def __init__(self, message: str, *, reason: RejectReason = RejectReason.DAMAGED) -> None:
+    def __init__(self, message: str, *, reason: RejectReason = RejectReason.OTHER) -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason
