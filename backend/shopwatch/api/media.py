@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -10,7 +11,7 @@ from tortoise.expressions import Subquery
 
 from shopwatch.api.ids import decode_id
 from shopwatch.api.view import request_viewer
-from shopwatch.core.storage import PhotoStore
+from shopwatch.core.storage import PhotoStore, UnsafePath
 from shopwatch.incidents.models import Photo
 from shopwatch.incidents.services import may_see_originals, visible_incidents
 from shopwatch.settings import Settings
@@ -54,6 +55,13 @@ def photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response
             path, media_type = photo.thumbnail_path, "image/jpeg"
         else:
             return _refusal(404, "There is no such photo.")
-        return FileResponse(store.open_path(path), media_type=media_type, headers=PRIVATE_HEADERS)
+        try:
+            file = store.open_path(path)
+        except UnsafePath:
+            file = None
+        if file is None or not await asyncio.to_thread(file.is_file):
+            # The row exists but its file does not: say so plainly rather than fail with a 500.
+            return _refusal(404, "This photo's file is missing.")
+        return FileResponse(file, media_type=media_type, headers=PRIVATE_HEADERS)
 
     return serve_photo

@@ -204,3 +204,15 @@ async def test_a_bad_photo_added_later_names_the_photo(http: httpx.AsyncClient, 
     assert refused["__typename"] == "ValidationError"
     assert refused["field"] == "photo"
     assert "notes.jpg" in refused["message"]
+
+
+async def test_a_photo_whose_file_is_missing_is_a_404_not_a_500(
+    http: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    result = await report_with_photos(http, world, [jpeg_file()])
+    photo = await Photo.get()
+    (Path(settings.media_root) / photo.display_path).unlink()
+    headers = {"Authorization": f"Bearer {world.token(Role.SHOP_STAFF)}"}
+    response = await http.get(result["incident"]["photos"][0]["url"], headers=headers)
+    assert response.status_code == 404
+    assert response.json() == {"error": "This photo's file is missing."}
