@@ -71,6 +71,12 @@ async def database(database_url: str) -> AsyncIterator[str]:
 
 
 TABLES_IN_DELETE_ORDER = [
+    "alert_recipient",
+    "alert_incident",
+    "alert",
+    "alert_rule_setting",
+    "exclusion",
+    "offender_photo",
     "offender_link",
     "photo",
     "incident",

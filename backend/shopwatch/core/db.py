@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "shopwatch.places.models",
     "shopwatch.incidents.models",
     "shopwatch.offenders.models",
+    "shopwatch.alerts.models",
 ]
 
 

@@ -14,6 +14,7 @@ class OffenderStatus(StrEnum):
     ARCHIVED = "ARCHIVED"
 
 
+# Docstrings on models become table comments, which SQLite migrations cannot hold: comments only.
 class Offender(Model):
     id = fields.BigIntField(primary_key=True)
     bid: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
@@ -23,6 +24,10 @@ class Offender(Model):
     description = fields.TextField(default="")
     status = fields.CharEnumField(OffenderStatus, max_length=10, default=OffenderStatus.ACTIVE)
     last_seen_at = fields.DatetimeField(null=True)
+    # Set when this record was merged into another (two shops created the same person).
+    merged_into: fields.ForeignKeyNullableRelation[Offender] = fields.ForeignKeyField(
+        "shopwatch.Offender", related_name="merged_from", null=True, on_delete=fields.SET_NULL
+    )
     created_by: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "shopwatch.User", related_name="offenders_created", null=True, on_delete=fields.SET_NULL
     )
@@ -54,3 +59,48 @@ class OffenderLink(Model):
     class Meta:
         table = "offender_link"
         unique_together = (("incident", "offender"),)
+
+
+# A gallery photo, through the same pipeline as incident photos (files shared by SHA-256).
+class OffenderPhoto(Model):
+    id = fields.BigIntField(primary_key=True)
+    offender: fields.ForeignKeyRelation[Offender] = fields.ForeignKeyField(
+        "shopwatch.Offender", related_name="photos", on_delete=fields.CASCADE
+    )
+    sha256 = fields.CharField(max_length=64, db_index=True)
+    content_type = fields.CharField(max_length=32)
+    original_path = fields.CharField(max_length=200)
+    display_path = fields.CharField(max_length=200)
+    thumbnail_path = fields.CharField(max_length=200)
+    width = fields.IntField()
+    height = fields.IntField()
+    byte_size = fields.IntField()
+    perceptual_hash = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    offender_id: int
+
+    class Meta:
+        table = "offender_photo"
+        unique_together = (("offender", "sha256"),)
+
+
+# An exclusion notice: the offender may not enter the BID's member shops between these dates.
+class Exclusion(Model):
+    id = fields.BigIntField(primary_key=True)
+    offender: fields.ForeignKeyRelation[Offender] = fields.ForeignKeyField(
+        "shopwatch.Offender", related_name="exclusions", on_delete=fields.CASCADE
+    )
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    reason = fields.TextField()
+    issued_by: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.User", related_name="exclusions_issued", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    offender_id: int
+
+    class Meta:
+        table = "exclusion"
+        indexes = (("offender_id", "ends_on"),)
