@@ -58,6 +58,8 @@ class Membership(Model):
 
     class Meta:
         table = "membership"
+        # Every request loads the viewer's memberships by user.
+        indexes = (("user_id",),)
 
 
 class Session(Model):
@@ -73,6 +75,7 @@ class Session(Model):
 
     class Meta:
         table = "user_session"
+        indexes = (("user_id",),)
 
 
 class Invite(Model):
