@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from shopwatch.api.csrf import CsrfGuard
-from shopwatch.api.media import photo_endpoint
+from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
 from shopwatch.settings import Settings, load_settings
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/media/photos/{photo_id}/{variant}", photo_endpoint(settings)),
+        Route("/media/offender-photos/{photo_id}/{variant}", offender_photo_endpoint(settings)),
         Route(
             "/graphql",
             CsrfGuard(GraphQLView(settings), settings.public_origin),

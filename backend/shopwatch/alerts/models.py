@@ -47,6 +47,7 @@ class Alert(Model):
     bid_id: int
     offender_id: int | None
     shop_id: int | None
+    acknowledged_by_id: int | None
 
     class Meta:
         table = "alert"

@@ -8,10 +8,18 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from shopwatch.accounts.models import Membership, User
-from shopwatch.incidents.models import Photo
-from shopwatch.offenders.models import Offender
+from shopwatch.accounts.viewer import Viewer
+from shopwatch.alerts.emails import RecipientDelivery, delivery_state
+from shopwatch.alerts.models import Alert
+from shopwatch.incidents.models import Incident, Photo
+from shopwatch.incidents.services import visible_incidents
+from shopwatch.offenders.exclusions import exclusions_by_offender
+from shopwatch.offenders.gallery import visible_incident_counts
+from shopwatch.offenders.matching import IncidentKey, Suggestion, suggest_offenders
+from shopwatch.offenders.models import Exclusion, Offender, OffenderPhoto
 from shopwatch.offenders.services import offenders_by_incident
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 from shopwatch.places.services import teams_by_bid
@@ -49,12 +57,39 @@ def _grouped_by(model: type[M], key: str, *ordering: str) -> Callable[[], DataLo
     return _loader(load)
 
 
+async def deliveries_by_alert(alert_ids: Sequence[int]) -> list[list[RecipientDelivery]]:
+    states = await delivery_state(alert_ids)
+    return [states[pk] for pk in alert_ids]
+
+
+async def _incidents_by_alert(alert_ids: Sequence[int], visible: QuerySet[Incident]) -> list[list[Incident]]:
+    """Each alert's incidents among `visible`, newest first: two queries for any number of alerts."""
+    pairs = await Alert.filter(id__in=list(alert_ids)).values_list("id", "incidents__id")
+    incident_ids = {int(incident_id) for _, incident_id in pairs if incident_id is not None}
+    found = (
+        {
+            row.id: row
+            for row in await visible.filter(id__in=list(incident_ids)).order_by("-occurred_at", "-id")
+        }
+        if incident_ids
+        else {}
+    )
+    grouped: dict[int, list[Incident]] = {pk: [] for pk in alert_ids}
+    for alert_id, incident_id in pairs:
+        if incident_id is not None and int(incident_id) in found:
+            grouped[int(alert_id)].append(found[int(incident_id)])
+    for incidents in grouped.values():
+        incidents.sort(key=lambda row: (row.occurred_at, row.id), reverse=True)
+    return [grouped[pk] for pk in alert_ids]
+
+
 @dataclass
 class Loaders:
     bid: DataLoader[int, Bid | None] = field(default_factory=_by_id(Bid))
     shop: DataLoader[int, Shop | None] = field(default_factory=_by_id(Shop))
     team: DataLoader[int, NeighbourhoodTeam | None] = field(default_factory=_by_id(NeighbourhoodTeam))
     user: DataLoader[int, User | None] = field(default_factory=_by_id(User))
+    offender: DataLoader[int, Offender | None] = field(default_factory=_by_id(Offender))
     shops_by_bid: DataLoader[int, list[Shop]] = field(
         default_factory=_grouped_by(Shop, "bid_id", "name", "id")
     )
@@ -68,3 +103,41 @@ class Loaders:
     offenders_by_incident: DataLoader[int, list[Offender]] = field(
         default_factory=_loader(offenders_by_incident)
     )
+    photos_by_offender: DataLoader[int, list[OffenderPhoto]] = field(
+        default_factory=_grouped_by(OffenderPhoto, "offender_id", "id")
+    )
+    exclusions_by_offender: DataLoader[int, list[Exclusion]] = field(
+        default_factory=_loader(exclusions_by_offender)
+    )
+    possible_offenders: DataLoader[IncidentKey, list[Suggestion]] = field(
+        default_factory=_loader(suggest_offenders)
+    )
+    deliveries_by_alert: DataLoader[int, list[RecipientDelivery]] = field(
+        default_factory=_loader(deliveries_by_alert)
+    )
+    # Loaders whose answers depend on who is asking; the viewer is fixed for the request.
+    _for_viewer: dict[str, DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
+
+    def incidents_by_alert(self, viewer: Viewer) -> DataLoader[int, list[Incident]]:
+        """Each alert's incidents that the viewer may see."""
+        loader = self._for_viewer.get("incidents_by_alert")
+        if loader is None:
+            visible = visible_incidents(viewer)
+
+            async def load(alert_ids: Sequence[int]) -> list[list[Incident]]:
+                return await _incidents_by_alert(alert_ids, visible)
+
+            loader = self._for_viewer["incidents_by_alert"] = DataLoader(load_fn=load)  # type: ignore[arg-type]
+        return loader
+
+    def visible_incident_counts(self, viewer: Viewer) -> DataLoader[int, int]:
+        """Per offender, how many linked incidents the viewer may see: one GROUP BY per batch."""
+        loader = self._for_viewer.get("visible_incident_counts")
+        if loader is None:
+            incidents = visible_incidents(viewer)
+
+            async def load(offender_ids: Sequence[int]) -> list[int]:
+                return await visible_incident_counts(offender_ids, incidents)
+
+            loader = self._for_viewer["visible_incident_counts"] = DataLoader(load_fn=load)  # type: ignore[arg-type]
+        return loader

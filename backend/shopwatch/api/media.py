@@ -1,4 +1,5 @@
-"""Serving photo files to viewers allowed to see the incident; originals only to those allowed evidence."""
+"""Serving photo files to viewers allowed to see the incident (or the gallery offender); originals only
+to those allowed evidence."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from shopwatch.api.view import request_viewer
 from shopwatch.core.storage import PhotoStore, UnsafePath
 from shopwatch.incidents.models import Photo
 from shopwatch.incidents.services import may_see_originals, visible_incidents
+from shopwatch.offenders.gallery import sees_whole_gallery, visible_offenders
+from shopwatch.offenders.models import OffenderPhoto
 from shopwatch.settings import Settings
 
 PRIVATE_HEADERS = {
@@ -25,6 +28,28 @@ PRIVATE_HEADERS = {
 
 def _refusal(status: int, message: str) -> Response:
     return JSONResponse({"error": message}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+async def _serve_file(store: PhotoStore, path: str, media_type: str) -> Response:
+    try:
+        file = store.open_path(path)
+    except UnsafePath:
+        file = None
+    if file is None or not await asyncio.to_thread(file.is_file):
+        # The row exists but its file does not: say so plainly rather than fail with a 500.
+        return _refusal(404, "This photo's file is missing.")
+    return FileResponse(file, media_type=media_type, headers=PRIVATE_HEADERS)
+
+
+def _variant(photo: Photo | OffenderPhoto, variant: str) -> tuple[str, str] | None:
+    """The file and media type of a photo's variant, or None for an unknown variant."""
+    if variant == "original":
+        return photo.original_path, photo.content_type
+    if variant == "display":
+        return photo.display_path, "image/jpeg"
+    if variant == "thumbnail":
+        return photo.thumbnail_path, "image/jpeg"
+    return None
 
 
 def photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response]]:
@@ -43,25 +68,40 @@ def photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response
             if pk is not None
             else None
         )
-        if photo is None:
+        file = _variant(photo, variant) if photo is not None else None
+        if photo is None or file is None:
             return _refusal(404, "There is no such photo.")
-        if variant == "original":
-            if not may_see_originals(viewer, photo.incident.bid_id):
-                return _refusal(403, "Original photos are for BID managers and police.")
-            path, media_type = photo.original_path, photo.content_type
-        elif variant == "display":
-            path, media_type = photo.display_path, "image/jpeg"
-        elif variant == "thumbnail":
-            path, media_type = photo.thumbnail_path, "image/jpeg"
-        else:
-            return _refusal(404, "There is no such photo.")
-        try:
-            file = store.open_path(path)
-        except UnsafePath:
-            file = None
-        if file is None or not await asyncio.to_thread(file.is_file):
-            # The row exists but its file does not: say so plainly rather than fail with a 500.
-            return _refusal(404, "This photo's file is missing.")
-        return FileResponse(file, media_type=media_type, headers=PRIVATE_HEADERS)
+        if variant == "original" and not may_see_originals(viewer, photo.incident.bid_id):
+            return _refusal(403, "Original photos are for BID managers and police.")
+        return await _serve_file(store, *file)
 
     return serve_photo
+
+
+def offender_photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response]]:
+    """Gallery photos: to whoever may see the offender; originals to the BID's managers and police."""
+    store = PhotoStore(settings.media_root)
+
+    async def serve_offender_photo(request: Request) -> Response:
+        viewer = await request_viewer(request)
+        if viewer is None:
+            return _refusal(401, "Log in to see photos.")
+        pk = decode_id("OffenderPhoto", request.path_params["photo_id"])
+        variant = request.path_params["variant"]
+        photo = (
+            await OffenderPhoto.filter(
+                id=pk, offender_id__in=Subquery(visible_offenders(viewer).values("id"))
+            )
+            .select_related("offender")
+            .first()
+            if pk is not None
+            else None
+        )
+        file = _variant(photo, variant) if photo is not None else None
+        if photo is None or file is None:
+            return _refusal(404, "There is no such photo.")
+        if variant == "original" and not sees_whole_gallery(viewer, photo.offender.bid_id):
+            return _refusal(403, "Original photos are for BID managers and police.")
+        return await _serve_file(store, *file)
+
+    return serve_offender_photo

@@ -21,8 +21,12 @@ from strawberry.extensions.query_depth_limiter import create_validator as max_de
 from strawberry.tools import merge_types
 
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
+from shopwatch.api.alerts.mutations import AlertsMutation
+from shopwatch.api.alerts.queries import AlertsQuery
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
+from shopwatch.api.offenders.mutations import OffendersMutation
+from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.places import PlacesMutation, PlacesQuery
 
 MAX_DEPTH = 10
@@ -33,8 +37,10 @@ MAX_TOKENS = 2000
 # the rule classes: with them no request ever hit the cache (bench/me_vs_bare_route.py shows it).
 LIMIT_RULES = (max_depth_rule(MAX_DEPTH, None), max_aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (AccountsQuery, PlacesQuery, IncidentsQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, PlacesMutation, IncidentsMutation))
+Query = merge_types("Query", (AccountsQuery, PlacesQuery, IncidentsQuery, OffendersQuery, AlertsQuery))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, PlacesMutation, IncidentsMutation, OffendersMutation, AlertsMutation)
+)
 
 
 def _is_internal(error: GraphQLError) -> bool:

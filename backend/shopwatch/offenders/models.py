@@ -59,6 +59,8 @@ class OffenderLink(Model):
     class Meta:
         table = "offender_link"
         unique_together = (("incident", "offender"),)
+        # Rules and the gallery count an offender's incidents; the unique index starts with incident.
+        indexes = (("offender_id", "incident_id"),)
 
 
 # A gallery photo, through the same pipeline as incident photos (files shared by SHA-256).

@@ -1,8 +1,12 @@
-"""The offender gallery: who is in it, and linking them to incidents."""
+"""Linking offenders to incidents, and finding the offenders of incidents."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from shopwatch.accounts.models import User
 from shopwatch.core.clock import now
@@ -14,25 +18,62 @@ from shopwatch.offenders.models import Offender, OffenderLink
 async def offenders_in_bid(
     offender_ids: Sequence[int], bid_id: int, field: str = "offenderIds"
 ) -> list[Offender]:
-    """The offenders asked for, all of whom must be in this BID's gallery."""
+    """The offenders asked for, all of whom must be in this BID's gallery.
+
+    A record merged into another since the phone last loaded the gallery stands for the record it
+    was merged into, so a report queued offline is not refused for it.
+    """
     wanted = set(offender_ids)
-    offenders = await Offender.filter(id__in=list(wanted), bid_id=bid_id)
-    if len(offenders) != len(wanted):
+    found = dict(
+        await Offender.filter(id__in=list(wanted), bid_id=bid_id).values_list("id", "merged_into_id")
+    )
+    if len(found) != len(wanted):
         raise InvalidInput(field, "Pick offenders from this BID's gallery.")
-    return offenders
+    return await Offender.filter(id__in=[merged_into or pk for pk, merged_into in found.items()])
 
 
 async def link_offenders(incident: Incident, offenders: Sequence[Offender], linked_by: User) -> None:
     """Link each offender once; their last sighting moves to this incident if it is later."""
-    already = set(await OffenderLink.filter(incident_id=incident.id).values_list("offender_id", flat=True))
     for offender in offenders:
-        if offender.id in already:
-            continue
-        await OffenderLink.create(
-            incident_id=incident.id, offender=offender, linked_by=linked_by, linked_at=now()
-        )
-        if offender.last_seen_at is None or offender.last_seen_at < incident.occurred_at:
-            await Offender.filter(id=offender.id).update(last_seen_at=incident.occurred_at)
+        await link_offender(incident, offender, linked_by)
+
+
+async def link_offender(incident: Incident, offender: Offender, linked_by: User) -> bool:
+    """Link the offender to the incident unless already linked; True when a link was made.
+    Two racing calls make one link: the loser's insert fails inside its savepoint."""
+    if await OffenderLink.exists(incident_id=incident.id, offender_id=offender.id):
+        return False
+    try:
+        async with in_transaction():
+            await OffenderLink.create(
+                incident_id=incident.id, offender_id=offender.id, linked_by=linked_by, linked_at=now()
+            )
+    except IntegrityError:
+        return False
+    # Later than the last sighting (or the first): one conditional UPDATE, right even if stale here.
+    await Offender.filter(
+        Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=incident.occurred_at), id=offender.id
+    ).update(last_seen_at=incident.occurred_at)
+    return True
+
+
+async def unlink_offender(incident: Incident, offender: Offender) -> bool:
+    """Remove the link if there is one; True when one was removed. Last seen is worked out again."""
+    removed = await OffenderLink.filter(incident_id=incident.id, offender_id=offender.id).delete()
+    if removed:
+        await refresh_last_seen(offender.id)
+    return bool(removed)
+
+
+async def refresh_last_seen(offender_id: int) -> None:
+    """Last seen: the time of the latest incident linked to the offender, or none."""
+    latest = (
+        await Incident.filter(offender_links__offender_id=offender_id)
+        .order_by("-occurred_at")
+        .first()
+        .values_list("occurred_at", flat=True)
+    )
+    await Offender.filter(id=offender_id).update(last_seen_at=latest)
 
 
 async def offenders_by_incident(incident_ids: Sequence[int]) -> list[list[Offender]]:

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 from tortoise.transactions import in_transaction
 
+from shopwatch.alerts.services import evaluate_rules
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id
@@ -133,6 +134,8 @@ class IncidentsMutation:
                     reported = await services.report_incident(viewer.user, shop.bid_id, shop.id, report)
                     if not reported.duplicate:
                         await link_offenders(reported.incident, offenders, viewer.user)
+                        # The rules see the report and its links, and their emails go out with it.
+                        await evaluate_rules(reported.incident, info.context.settings)
             except InvalidInput as error:
                 return ValidationError.from_error(error)
             incident = reported.incident

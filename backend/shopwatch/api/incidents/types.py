@@ -9,11 +9,13 @@ import strawberry
 from shopwatch.api.accounts import User
 from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
-from shopwatch.api.offenders import Offender
+from shopwatch.api.offenders.types import Offender, PossibleOffender
 from shopwatch.api.pagination import Connection
 from shopwatch.api.places import Shop
 from shopwatch.incidents import models
 from shopwatch.incidents.services import may_see_originals
+from shopwatch.offenders.gallery import sees_whole_gallery
+from shopwatch.offenders.matching import IncidentKey
 
 strawberry.enum(models.IncidentKind, name="IncidentKind")
 strawberry.enum(models.IncidentStatus, name="IncidentStatus")
@@ -106,6 +108,20 @@ class Incident:
     async def offenders(self, info: Info) -> list[Offender]:
         offenders = await info.context.loaders.offenders_by_incident.load(self.model.id)
         return [Offender.from_model(offender) for offender in offenders]
+
+    @strawberry.field(
+        description="For an incident without an offender: gallery offenders of the BID whose photos look "
+        "alike or whose incidents share the vehicle registration, with the reason; a manager confirms "
+        "with linkOffender. Empty once an offender is linked; null for viewers other than the BID's "
+        "managers, covering police and administrators."
+    )
+    async def possible_offenders(self, info: Info) -> list[PossibleOffender] | None:
+        viewer = info.context.viewer
+        if viewer is None or not sees_whole_gallery(viewer, self.model.bid_id):
+            return None
+        key = IncidentKey(self.model.id, self.model.bid_id, self.model.vehicle_registration)
+        suggestions = await info.context.loaders.possible_offenders.load(key)
+        return [PossibleOffender.from_suggestion(suggestion) for suggestion in suggestions]
 
 
 IncidentConnection = Connection[Incident]

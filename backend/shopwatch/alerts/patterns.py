@@ -1,0 +1,261 @@
+"""The six pattern rules, each one aggregate query over the incidents in its window.
+
+Each check is given an incident, the BID's settings for its rule and the subjects to look at (the
+offenders linked to the incident, its shop or its vehicle), and answers with a Finding for each
+subject whose pattern holds: why, in words naming the rule's threshold, and which incidents make it.
+Windows end when the incident occurred and begin `window_days` before it, inclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from shopwatch.alerts.emails import local_date, long_date
+from shopwatch.alerts.models import Alert, AlertRule
+from shopwatch.alerts.rules import HOTSPOT_BASELINE_WINDOWS, HOTSPOT_FACTOR, RuleSettings
+from shopwatch.incidents.models import Incident, IncidentKind
+from shopwatch.offenders.models import Exclusion, OffenderLink
+
+VIOLENT_KINDS = frozenset({IncidentKind.ASSAULT, IncidentKind.THREATS_AND_ABUSE})
+OFFENDER_RULES = frozenset(
+    {
+        AlertRule.REPEAT_OFFENDER,
+        AlertRule.MULTI_SHOP_OFFENDER,
+        AlertRule.VIOLENCE_BY_KNOWN_OFFENDER,
+        AlertRule.EXCLUSION_BREACH,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an alert is about: exactly one of an offender, a shop or a vehicle."""
+
+    offender_id: int | None = None
+    shop_id: int | None = None
+    vehicle_registration: str | None = None
+
+    @classmethod
+    def of(cls, alert: Alert) -> Subject:
+        return cls(alert.offender_id, alert.shop_id, alert.vehicle_registration)
+
+
+@dataclass
+class Finding:
+    """A pattern that holds for one rule and subject, and the incidents that make it."""
+
+    rule: AlertRule
+    subject: Subject
+    summary: str
+    incidents: QuerySet[Incident]
+
+
+Check = Callable[[Incident, RuleSettings, list[Subject]], Awaitable[list[Finding]]]
+
+
+def subjects_of(rule: AlertRule, incident: Incident, offender_ids: Sequence[int]) -> list[Subject]:
+    if rule == AlertRule.VIOLENCE_BY_KNOWN_OFFENDER and incident.kind not in VIOLENT_KINDS:
+        return []
+    if rule in OFFENDER_RULES:
+        return [Subject(offender_id=pk) for pk in offender_ids]
+    if rule == AlertRule.REPEAT_VEHICLE:
+        registration = incident.vehicle_registration
+        return [Subject(vehicle_registration=registration)] if registration else []
+    return [Subject(shop_id=incident.shop_id)]
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def _incidents(count: int) -> str:
+    return "1 incident" if count == 1 else f"{count} incidents"
+
+
+def _offender_window(offender_id: int, start: datetime, end: datetime) -> QuerySet[Incident]:
+    return Incident.filter(
+        offender_links__offender_id=offender_id, occurred_at__gte=start, occurred_at__lte=end
+    )
+
+
+async def _counts_by_offender(
+    subjects: Sequence[Subject], start: datetime, end: datetime, count: Count, *, before_end: bool = False
+) -> dict[int, int]:
+    """One grouped count over the offenders' links to incidents that occurred in [start, end]
+    (or [start, end) with `before_end`). Finding the links by offender needs an index on
+    offender_link led by offender_id; the unique (incident_id, offender_id) one cannot serve it."""
+    ended = Q(incident__occurred_at__lt=end) if before_end else Q(incident__occurred_at__lte=end)
+    rows = (
+        await OffenderLink.filter(
+            ended,
+            offender_id__in=[s.offender_id for s in subjects],
+            incident__occurred_at__gte=start,
+        )
+        .annotate(n=count)
+        .group_by("offender_id")
+        .values("offender_id", "n")
+    )
+    return {int(row["offender_id"]): int(row["n"]) for row in rows}
+
+
+def _offender_findings(
+    rule: RuleSettings,
+    subjects: Sequence[Subject],
+    counts: dict[int, int],
+    start: datetime,
+    end: datetime,
+    summary: Callable[[int], str],
+) -> list[Finding]:
+    findings = []
+    for subject in subjects:
+        assert subject.offender_id is not None
+        n = counts.get(subject.offender_id, 0)
+        if n >= rule.threshold:
+            window = _offender_window(subject.offender_id, start, end)
+            findings.append(Finding(rule.rule, subject, summary(n), window))
+    return findings
+
+
+async def _repeat_offender(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
+    start, end = incident.occurred_at - rule.window, incident.occurred_at
+    counts = await _counts_by_offender(subjects, start, end, Count("incident_id"))
+    days = _days(rule.window_days)
+    return _offender_findings(
+        rule,
+        subjects,
+        counts,
+        start,
+        end,
+        lambda n: f"Seen in {_incidents(n)} in the last {days} (the rule: {rule.threshold} in {days}).",
+    )
+
+
+async def _multi_shop(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
+    start, end = incident.occurred_at - rule.window, incident.occurred_at
+    counts = await _counts_by_offender(subjects, start, end, Count("incident__shop_id", distinct=True))
+    days = _days(rule.window_days)
+    return _offender_findings(
+        rule,
+        subjects,
+        counts,
+        start,
+        end,
+        lambda n: (
+            f"Seen at {n} different shops in the last {days} (the rule: {rule.threshold} shops in {days})."
+        ),
+    )
+
+
+async def _violence(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
+    """Counts the offender's incidents that occurred before this one, within the window."""
+    start, end = incident.occurred_at - rule.window, incident.occurred_at
+    earlier = await _counts_by_offender(subjects, start, end, Count("incident_id"), before_end=True)
+    days = _days(rule.window_days)
+    what = "An assault" if incident.kind == IncidentKind.ASSAULT else "Threats or abuse"
+    return _offender_findings(
+        rule,
+        subjects,
+        earlier,
+        start,
+        end,
+        lambda n: (
+            f"{what} by an offender seen in {_incidents(n)} in the {days} before "
+            f"(the rule: at least {rule.threshold} earlier in {days})."
+        ),
+    )
+
+
+async def _exclusion_breach(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
+    day = local_date(incident.occurred_at)
+    rows = (
+        await Exclusion.filter(
+            offender_id__in=[s.offender_id for s in subjects], starts_on__lte=day, ends_on__gte=day
+        )
+        .order_by("offender_id", "-ends_on", "-id")
+        .values("offender_id", "starts_on", "ends_on")
+    )
+    exclusions: dict[int, dict] = {}
+    for row in rows:
+        exclusions.setdefault(int(row["offender_id"]), row)
+    findings = []
+    for subject in subjects:
+        if (exclusion := exclusions.get(subject.offender_id or 0)) is None:
+            continue
+        summary = (
+            f"Seen on {long_date(day)}, during an exclusion from {long_date(exclusion['starts_on'])} "
+            f"to {long_date(exclusion['ends_on'])} (the rule: any incident during an exclusion)."
+        )
+        findings.append(Finding(rule.rule, subject, summary, Incident.filter(id=incident.id)))
+    return findings
+
+
+async def _repeat_vehicle(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
+    [subject] = subjects
+    start, end = incident.occurred_at - rule.window, incident.occurred_at
+    window = Incident.filter(
+        bid_id=incident.bid_id,
+        vehicle_registration=subject.vehicle_registration,
+        occurred_at__gte=start,
+        occurred_at__lte=end,
+    )
+    n = await window.count()
+    if n < rule.threshold:
+        return []
+    days = _days(rule.window_days)
+    summary = (
+        f"Vehicle {subject.vehicle_registration} seen in {_incidents(n)} in the last {days} "
+        f"(the rule: {rule.threshold} in {days})."
+    )
+    return [Finding(rule.rule, subject, summary, window)]
+
+
+async def _shop_hotspot(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
+    """At least `threshold` in the window, and at least twice the average per window over the
+    eight windows before it (for 7 days: the weekly average over the previous 8 weeks)."""
+    [subject] = subjects
+    end = incident.occurred_at
+    start = end - rule.window
+    baseline_start = start - rule.window * HOTSPOT_BASELINE_WINDOWS
+    [counts] = (
+        await Incident.filter(shop_id=incident.shop_id, occurred_at__gte=baseline_start, occurred_at__lte=end)
+        .annotate(
+            recent=Count("id", _filter=Q(occurred_at__gte=start)),
+            before=Count("id", _filter=Q(occurred_at__lt=start)),
+        )
+        .values("recent", "before")
+    )
+    recent, before = int(counts["recent"] or 0), int(counts["before"] or 0)
+    # recent >= FACTOR * before / WINDOWS, in whole numbers
+    if recent < rule.threshold or recent * HOTSPOT_BASELINE_WINDOWS < HOTSPOT_FACTOR * before:
+        return []
+    days = _days(rule.window_days)
+    average = before / HOTSPOT_BASELINE_WINDOWS
+    if rule.window_days == 7:
+        baseline = f"a weekly average of {average:.1f} over the previous {HOTSPOT_BASELINE_WINDOWS} weeks"
+    else:
+        baseline = (
+            f"an average of {average:.1f} per {days} over the previous "
+            f"{_days(rule.window_days * HOTSPOT_BASELINE_WINDOWS)}"
+        )
+    summary = (
+        f"{_incidents(recent)} at this shop in the last {days}, against {baseline} "
+        f"(the rule: at least {rule.threshold} in {days} and at least {HOTSPOT_FACTOR} times the average)."
+    )
+    window = Incident.filter(shop_id=incident.shop_id, occurred_at__gte=start, occurred_at__lte=end)
+    return [Finding(rule.rule, subject, summary, window)]
+
+
+CHECKS: dict[AlertRule, Check] = {
+    AlertRule.REPEAT_OFFENDER: _repeat_offender,
+    AlertRule.MULTI_SHOP_OFFENDER: _multi_shop,
+    AlertRule.VIOLENCE_BY_KNOWN_OFFENDER: _violence,
+    AlertRule.EXCLUSION_BREACH: _exclusion_breach,
+    AlertRule.REPEAT_VEHICLE: _repeat_vehicle,
+    AlertRule.SHOP_HOTSPOT: _shop_hotspot,
+}

@@ -1,0 +1,113 @@
+"""Acknowledging alerts, and a BID manager changing the rules' thresholds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from tortoise.transactions import in_transaction
+
+from shopwatch.alerts import services
+from shopwatch.alerts.models import AlertRule
+from shopwatch.alerts.rules import rule_settings, update_rule_setting
+from shopwatch.api.alerts.queries import visible_alerts
+from shopwatch.api.alerts.types import Alert, AlertRuleSetting
+from shopwatch.api.context import Info
+from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
+from shopwatch.api.ids import decode_id
+from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, refusal
+from shopwatch.core.errors import InvalidInput
+from shopwatch.places.models import Bid
+
+NO_SUCH_ALERT = "There is no such alert."
+NO_SUCH_BID = "There is no such BID."
+
+
+@strawberry.type
+class AcknowledgeAlertSuccess:
+    alert: Alert
+
+
+AcknowledgeAlertResult = Annotated[
+    AcknowledgeAlertSuccess | PermissionDenied | NotFound, strawberry.union("AcknowledgeAlertResult")
+]
+
+
+@strawberry.input
+class AlertRuleInput:
+    rule: AlertRule
+    enabled: bool
+    threshold: int | None = strawberry.field(default=None, description="1 to 100; null keeps it.")
+    window_days: int | None = strawberry.field(default=None, description="1 to 365; null keeps it.")
+
+
+@strawberry.input
+class UpdateAlertRulesInput:
+    bid_id: strawberry.ID
+    rules: list[AlertRuleInput] = strawberry.field(description="Rules not listed keep their settings.")
+
+
+@strawberry.type
+class UpdateAlertRulesSuccess:
+    rules: list[AlertRuleSetting] = strawberry.field(description="Every rule's settings, after the change.")
+
+
+UpdateAlertRulesResult = Annotated[
+    UpdateAlertRulesSuccess | ValidationError | PermissionDenied | NotFound,
+    strawberry.union("UpdateAlertRulesResult"),
+]
+
+
+@strawberry.type
+class AlertsMutation:
+    @strawberry.mutation(
+        description="Marks an alert as seen; the first acknowledgement stands. Whoever may see the alert: "
+        "the BID's managers, covering police and administrators."
+    )
+    async def acknowledge_alert(self, info: Info, alert_id: strawberry.ID) -> AcknowledgeAlertResult:
+        viewer = info.context.viewer
+        if viewer is None:
+            return PermissionDenied(message=LOG_IN_FIRST)
+        pk = decode_id("Alert", alert_id)
+        alert = await visible_alerts(viewer).get_or_none(id=pk) if pk else None
+        if alert is None:
+            return NotFound(message=NO_SUCH_ALERT)
+        alert = await services.acknowledge_alert(alert, viewer.user)
+        return AcknowledgeAlertSuccess(alert=Alert.from_model(alert))
+
+    @strawberry.mutation(
+        description="Changes some rules' settings for a BID, all or none. The BID's managers and "
+        "administrators."
+    )
+    async def update_alert_rules(self, info: Info, input: UpdateAlertRulesInput) -> UpdateAlertRulesResult:
+        viewer = info.context.viewer
+        if viewer is None:
+            return PermissionDenied(message=LOG_IN_FIRST)
+        bid_id = decode_id("Bid", input.bid_id)
+        if bid_id is None or not viewer.can_see_bid(bid_id) or not await Bid.exists(id=bid_id):
+            return NotFound(message=NO_SUCH_BID)
+        if denied := refusal(viewer, ManagesBid(bid_id)):
+            return denied
+        seen: set[AlertRule] = set()
+        for index, wanted in enumerate(input.rules):
+            if wanted.rule in seen:
+                return ValidationError(field=f"rules.{index}.rule", message="Each rule may be listed once.")
+            seen.add(wanted.rule)
+        try:
+            async with in_transaction():
+                for index, wanted in enumerate(input.rules):
+                    try:
+                        await update_rule_setting(
+                            bid_id,
+                            wanted.rule,
+                            enabled=wanted.enabled,
+                            threshold=wanted.threshold,
+                            window_days=wanted.window_days,
+                            updated_by=viewer.user,
+                        )
+                    except InvalidInput as error:
+                        raise InvalidInput(f"rules.{index}.{error.field}", error.message) from error
+        except InvalidInput as error:
+            return ValidationError.from_error(error)
+        settings = await rule_settings(bid_id)
+        return UpdateAlertRulesSuccess(rules=[AlertRuleSetting.from_settings(s) for s in settings.values()])

@@ -1,0 +1,76 @@
+"""Looking through the gallery: always within what the viewer may see, filtered in the SQL."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+import strawberry
+from graphql import GraphQLError
+
+from shopwatch.api.context import Info
+from shopwatch.api.ids import decode_id
+from shopwatch.api.offenders.types import Offender
+from shopwatch.api.pagination import Connection, Edge, PageInfo, page_size
+from shopwatch.api.permissions import IsAuthenticated
+from shopwatch.offenders import gallery
+
+_NOTHING = -1  # a BID id that matches nothing, for an ID that is not a BID's
+
+
+def encode_cursor(seen_at: datetime | None, pk: int) -> str:
+    """Like the incident cursors, but the time may be missing: never-seen offenders come last."""
+    moment = seen_at.isoformat() if seen_at is not None else ""
+    return base64.urlsafe_b64encode(f"{moment}|{pk}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
+    if cursor is None:
+        return None
+    try:
+        moment, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return (datetime.fromisoformat(moment) if moment else None), int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise GraphQLError("`after` is not a cursor from this list.") from None
+
+
+@strawberry.type
+class OffendersQuery:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="A BID's gallery, most recently seen first. Shop staff see ACTIVE and EXCLUDED "
+        "records; the BID's managers, covering police and administrators also see ARCHIVED ones. "
+        "Another BID's gallery is empty.",
+    )
+    async def offenders(
+        self, info: Info, bid_id: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> Connection[Offender]:
+        assert info.context.viewer is not None
+        size = page_size(first)
+        query = gallery.visible_offenders(info.context.viewer).filter(
+            bid_id=decode_id("Bid", bid_id) or _NOTHING
+        )
+        rows = await gallery.page_after(query, decode_cursor(after), size)
+        edges = [
+            Edge(node=Offender.from_model(row), cursor=encode_cursor(row.last_seen_at, row.id))
+            for row in rows[:size]
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Null if not found, not visible, or merged into another record.",
+    )
+    async def offender(self, info: Info, id: strawberry.ID) -> Offender | None:
+        assert info.context.viewer is not None
+        pk = decode_id("Offender", id)
+        if pk is None:
+            return None
+        row = await gallery.visible_offenders(info.context.viewer).get_or_none(id=pk)
+        return Offender.from_model(row) if row else None

@@ -1,0 +1,191 @@
+"""GraphQL types for the offender gallery: offenders, their photos and exclusions, and suggestions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from shopwatch.api.context import Info
+from shopwatch.api.ids import encode_id
+from shopwatch.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from shopwatch.api.places import Bid
+from shopwatch.incidents.services import page_after, visible_incidents
+from shopwatch.offenders import models
+from shopwatch.offenders.exclusions import current_or_latest, effective_status, in_force, today
+from shopwatch.offenders.gallery import sees_whole_gallery
+from shopwatch.offenders.matching import Suggestion
+
+if TYPE_CHECKING:
+    from shopwatch.api.incidents.types import Incident
+
+strawberry.enum(
+    models.OffenderStatus,
+    name="OffenderStatus",
+    description="ACTIVE: in the gallery; EXCLUDED: under an exclusion notice in force today; "
+    "ARCHIVED: kept for the record, hidden from shop staff.",
+)
+
+
+def offender_photo_url(photo_id: int, variant: str) -> str:
+    return f"/media/offender-photos/{encode_id('OffenderPhoto', photo_id)}/{variant}"
+
+
+@strawberry.type
+class OffenderPhoto:
+    id: strawberry.ID
+    url: str = strawberry.field(description="The display copy, about 1600 px, without metadata.")
+    thumbnail_url: str = strawberry.field(description="320 px, without metadata.")
+    original_url: str | None = strawberry.field(
+        description="The untouched original; null unless the viewer may see originals."
+    )
+    width: int
+    height: int
+
+    @classmethod
+    def from_model(cls, photo: models.OffenderPhoto, originals: bool) -> OffenderPhoto:
+        return cls(
+            id=encode_id("OffenderPhoto", photo.id),
+            url=offender_photo_url(photo.id, "display"),
+            thumbnail_url=offender_photo_url(photo.id, "thumbnail"),
+            original_url=offender_photo_url(photo.id, "original") if originals else None,
+            width=photo.width,
+            height=photo.height,
+        )
+
+
+@strawberry.type(description="An exclusion notice; both days are included.")
+class Exclusion:
+    id: strawberry.ID
+    starts_on: date
+    ends_on: date
+    reason: str
+    in_force: bool = strawberry.field(description="In force today (UK date).")
+    issued_at: datetime
+
+    @classmethod
+    def from_model(cls, exclusion: models.Exclusion) -> Exclusion:
+        return cls(
+            id=encode_id("Exclusion", exclusion.id),
+            starts_on=exclusion.starts_on,
+            ends_on=exclusion.ends_on,
+            reason=exclusion.reason,
+            in_force=in_force(exclusion, today()),
+            issued_at=exclusion.created_at,
+        )
+
+
+@strawberry.type
+class Offender:
+    id: strawberry.ID
+    display_name: str
+    description: str
+    last_seen_at: datetime | None = strawberry.field(
+        description="When the latest incident linked to them happened."
+    )
+    created_at: datetime
+    model: strawberry.Private[models.Offender]
+
+    @classmethod
+    def from_model(cls, offender: models.Offender) -> Offender:
+        return cls(
+            id=encode_id("Offender", offender.id),
+            display_name=offender.display_name,
+            description=offender.description,
+            last_seen_at=offender.last_seen_at,
+            created_at=offender.created_at,
+            model=offender,
+        )
+
+    async def _exclusions(self, info: Info) -> list[models.Exclusion]:
+        return await info.context.loaders.exclusions_by_offender.load(self.model.id)
+
+    @strawberry.field
+    async def status(self, info: Info) -> models.OffenderStatus:
+        latest = current_or_latest(await self._exclusions(info), today())
+        return effective_status(self.model.status, latest, today())
+
+    @strawberry.field
+    async def bid(self, info: Info) -> Bid:
+        bid = await info.context.loaders.bid.load(self.model.bid_id)
+        assert bid is not None  # the foreign key guarantees it
+        return Bid.from_model(bid)
+
+    @strawberry.field(description="How many of their incidents the viewer may see.")
+    async def incident_count(self, info: Info) -> int:
+        viewer = info.context.viewer
+        if viewer is None:
+            return 0
+        return await info.context.loaders.visible_incident_counts(viewer).load(self.model.id)
+
+    @strawberry.field(
+        description="Their incidents that the viewer may see, newest first. One query per offender: "
+        "ask for it on one offender, not across a list."
+    )
+    async def incidents(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Incident, strawberry.lazy("shopwatch.api.incidents.types")]]:
+        from shopwatch.api.incidents.types import Incident
+
+        size = page_size(first)
+        viewer = info.context.viewer
+        if viewer is None:
+            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+        query = visible_incidents(viewer).filter(offender_links__offender_id=self.model.id)
+        rows = await page_after(query, decode_cursor(after), size)
+        edges = [
+            Edge(node=Incident.from_model(row), cursor=encode_cursor(row.occurred_at, row.id))
+            for row in rows[:size]
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(description="The exclusion in force today, else the one starting latest; or null.")
+    async def exclusion(self, info: Info) -> Exclusion | None:
+        latest = current_or_latest(await self._exclusions(info), today())
+        return Exclusion.from_model(latest) if latest else None
+
+    @strawberry.field(description="Every exclusion notice, latest start first.")
+    async def exclusions(self, info: Info) -> list[Exclusion]:
+        return [Exclusion.from_model(row) for row in await self._exclusions(info)]
+
+    @strawberry.field
+    async def photos(self, info: Info) -> list[OffenderPhoto]:
+        viewer = info.context.viewer
+        originals = viewer is not None and sees_whole_gallery(viewer, self.model.bid_id)
+        photos = await info.context.loaders.photos_by_offender.load(self.model.id)
+        return [OffenderPhoto.from_model(photo, originals) for photo in photos]
+
+    @strawberry.field(description="The first photo's thumbnail, for lists; null without photos.")
+    async def thumbnail_url(self, info: Info) -> str | None:
+        photos = await info.context.loaders.photos_by_offender.load(self.model.id)
+        return offender_photo_url(photos[0].id, "thumbnail") if photos else None
+
+
+OffenderConnection = Connection[Offender]
+
+
+@strawberry.type(description="A gallery offender an unlinked incident might show, and why.")
+class PossibleOffender:
+    offender: Offender
+    reason: str = strawberry.field(description="Why, in words, e.g. which photo looks alike.")
+    photo_distance: int | None = strawberry.field(
+        description="Bits (of 64) by which the closest photo pair differs; null if only the vehicle matched."
+    )
+    vehicle_incidents: int = strawberry.field(
+        description="How many of their incidents carry the same vehicle registration."
+    )
+
+    @classmethod
+    def from_suggestion(cls, suggestion: Suggestion) -> PossibleOffender:
+        return cls(
+            offender=Offender.from_model(suggestion.offender),
+            reason=suggestion.reason,
+            photo_distance=suggestion.photo_distance,
+            vehicle_incidents=suggestion.vehicle_incidents,
+        )
