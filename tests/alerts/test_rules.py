@@ -54,21 +54,56 @@ async def test_repeat_offender_fires_at_the_third_incident_in_30_days(
     assert alert.open_until - alert.created_at == timedelta(days=7)
 
 
-async def test_repeat_offender_window_ends_when_the_incident_occurred(
+async def test_repeat_offender_window_is_counted_from_when_the_incidents_occurred(
     world: World, settings: Settings
 ) -> None:
     dave = await make_offender(world.home)
-    await report(world.home, settings, days_ago(31), offenders=[dave])  # outside the 30 days
-    await report(world.home, settings, days_ago(10), offenders=[dave])
+    old, _ = await report(world.home, settings, days_ago(31), offenders=[dave])  # outside the 30 days
+    await report(world.home, settings, days_ago(1.5), offenders=[dave])
     _, alerts = await report(world.home, settings, days_ago(0.1), offenders=[dave])
     assert alerts == []
 
-    # Counted back from when the incident occurred, not from now: 31 days ago is within 30 days of 32.
-    _, alerts = await report(world.home, settings, days_ago(32), offenders=[dave])
-    assert alerts == []
-    _, alerts = await report(world.home, settings, days_ago(29.9), offenders=[dave])
+    # Counted from when the incidents occurred, not from now: 31 days ago is within 30 days of 32.
+    older, alerts = await report(world.home, settings, days_ago(32), offenders=[dave])
+    assert alerts == []  # 1.5 days ago is 30.5 days after 32
+    middle, alerts = await report(world.home, settings, days_ago(29.9), offenders=[dave])
     [alert] = alerts
-    assert len(await incident_ids(alert)) == 3  # 32, 31 and 29.9 days ago
+    # 29.9, 1.5 and 0.1 days ago are 3 within 30 days as well: the earliest such window is kept.
+    assert await incident_ids(alert) == {older.id, old.id, middle.id}
+
+
+async def test_repeat_offender_fires_when_a_backlog_is_linked_newest_first(
+    world: World, settings: Settings
+) -> None:
+    dave = await make_offender(world.home)
+    latest = now()
+    # Reported without an offender on days 1, 5 and 10, then linked by a manager newest first.
+    a, _ = await report(world.home, settings, days_ago(29, at=latest))
+    b, _ = await report(world.home, settings, days_ago(25, at=latest))
+    c, _ = await report(world.home, settings, days_ago(20, at=latest))
+    assert await link(c, dave, settings) == []
+    assert await link(b, dave, settings) == []  # 2 so far
+
+    [alert] = await link(a, dave, settings)  # the oldest completes the pattern
+
+    assert alert.rule == AlertRule.REPEAT_OFFENDER and alert.offender_id == dave.id
+    assert alert.summary == "Seen in 3 incidents in the last 30 days (the rule: 3 in 30 days)."
+    assert await incident_ids(alert) == {a.id, b.id, c.id}
+    assert await Alert.all().count() == 1
+
+
+async def test_repeat_offender_needs_all_of_them_within_one_window(world: World, settings: Settings) -> None:
+    dave = await make_offender(world.home)
+    latest = now()
+    # Days 1, 30 and 59: each 29 days from the next, but never 3 within 30 days.
+    a, _ = await report(world.home, settings, days_ago(58, at=latest))
+    b, _ = await report(world.home, settings, days_ago(29, at=latest))
+    c, _ = await report(world.home, settings, days_ago(0, at=latest))
+    assert await link(c, dave, settings) == []
+    assert await link(a, dave, settings) == []
+    # The middle one last: 30 days either side of it holds all three, yet no 30 days do.
+    assert await link(b, dave, settings) == []
+    assert await Alert.all().count() == 0
 
 
 async def test_other_offenders_and_other_bids_do_not_count(world: World, settings: Settings) -> None:
@@ -121,6 +156,20 @@ async def test_multi_shop_ignores_a_shop_visited_more_than_7_days_before(
     await report(world.home, settings, days_ago(8), offenders=[dave], shop=0)
     _, alerts = await report(world.home, settings, days_ago(0.5), offenders=[dave], shop=1)
     assert alerts == []
+
+
+async def test_multi_shop_fires_when_the_older_shop_is_linked_last(world: World, settings: Settings) -> None:
+    dave = await make_offender(world.home)
+    await report(world.home, settings, days_ago(40), offenders=[dave], shop=0)  # long before
+    older, _ = await report(world.home, settings, days_ago(5), shop=0)
+    newer, _ = await report(world.home, settings, days_ago(1), shop=1)
+    assert await link(newer, dave, settings) == []  # one shop within 7 days
+
+    alerts = await link(older, dave, settings)
+
+    [alert] = of_rule(alerts, AlertRule.MULTI_SHOP_OFFENDER)
+    assert alert.summary == "Seen at 2 different shops in the last 7 days (the rule: 2 shops in 7 days)."
+    assert await incident_ids(alert) == {older.id, newer.id}
 
 
 # VIOLENCE_BY_KNOWN_OFFENDER: assault or threats by an offender with an earlier incident
@@ -213,8 +262,8 @@ async def test_repeat_vehicle_fires_at_the_second_sighting_in_the_bid(
     assert alerts == []
     _, alerts = await report(world.away, settings, days_ago(10), vehicle="AB12CDE")
     assert alerts == []  # another BID's sighting does not count
-    _, alerts = await report(world.home, settings, days_ago(40), vehicle="AB12CDE")
-    assert alerts == []  # 20 days before the first, but first of its window
+    _, alerts = await report(world.home, settings, days_ago(55), vehicle="AB12CDE")
+    assert alerts == []  # reported late, but 35 days before the first
     _, alerts = await report(world.home, settings, days_ago(9), vehicle="ZZ99ZZZ")
     assert alerts == []
 
@@ -227,6 +276,40 @@ async def test_repeat_vehicle_fires_at_the_second_sighting_in_the_bid(
         alert.summary == "Vehicle AB12CDE seen in 2 incidents in the last 30 days (the rule: 2 in 30 days)."
     )
     assert len(await incident_ids(alert)) == 2
+
+
+async def test_repeat_vehicle_fires_on_an_older_sighting_reported_late(
+    world: World, settings: Settings
+) -> None:
+    latest = now()
+    await report(world.home, settings, days_ago(60, at=latest), vehicle="AB12CDE")
+    recent, alerts = await report(world.home, settings, days_ago(1, at=latest), vehicle="AB12CDE")
+    assert alerts == []  # 59 days apart
+
+    late, alerts = await report(world.home, settings, days_ago(20, at=latest), vehicle="AB12CDE")
+
+    [alert] = alerts
+    assert alert.rule == AlertRule.REPEAT_VEHICLE and alert.vehicle_registration == "AB12CDE"
+    assert (
+        alert.summary == "Vehicle AB12CDE seen in 2 incidents in the last 30 days (the rule: 2 in 30 days)."
+    )
+    assert await incident_ids(alert) == {late.id, recent.id}
+
+
+async def test_repeat_vehicle_needs_all_of_them_within_one_window(world: World, settings: Settings) -> None:
+    await update_rule_setting(
+        world.home.bid.id, AlertRule.REPEAT_VEHICLE, enabled=True, threshold=3, window_days=30
+    )
+    latest = now()
+    # Days 1 and 59, then day 30 reported late: 30 days either side of it hold all three.
+    await report(world.home, settings, days_ago(58, at=latest), vehicle="AB12CDE")
+    await report(world.home, settings, days_ago(0, at=latest), vehicle="AB12CDE")
+    _, alerts = await report(world.home, settings, days_ago(29, at=latest), vehicle="AB12CDE")
+    assert alerts == []
+
+    _, alerts = await report(world.home, settings, days_ago(10, at=latest), vehicle="AB12CDE")
+    [alert] = alerts  # days 30, 49 and 59
+    assert len(await incident_ids(alert)) == 3
 
 
 # SHOP_HOTSPOT: 5+ in 7 days and at least twice the weekly average over the previous 8 weeks

@@ -1,16 +1,22 @@
-"""The six pattern rules, each one aggregate query over the incidents in its window.
+"""The six pattern rules, each one query over the incidents around the evaluated one.
 
 Each check is given an incident, the BID's settings for its rule and the subjects to look at (the
 offenders linked to the incident, its shop or its vehicle), and answers with a Finding for each
 subject whose pattern holds: why, in words naming the rule's threshold, and which incidents make it.
-Windows end when the incident occurred and begin `window_days` before it, inclusive.
+
+The count rules (REPEAT_OFFENDER, MULTI_SHOP_OFFENDER, REPEAT_VEHICLE) hold when some window of
+`window_days` (inclusive) that contains the incident holds enough incidents or shops: not only the
+window ending at it, as a backlog of reports may be linked newest first, or an older incident
+reported late, and the incident that completes a pattern may be the oldest in it. SHOP_HOTSPOT and
+VIOLENCE_BY_KNOWN_OFFENDER look back from the incident (see their checks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -122,38 +128,87 @@ def _offender_findings(
     return findings
 
 
+def _best_window(
+    rows: Sequence[tuple[datetime, Hashable]], at: datetime, window: timedelta
+) -> tuple[int, datetime]:
+    """The most distinct keys (incidents, shops) that rows of (occurred_at, key) have in any window
+    [start, start + window] that contains `at`, and the earliest start that has them. The rows must
+    hold every one in [at - window, at + window], the incident at `at` among them. Moving a window
+    later until it starts at its first row loses none of its rows, so only starts at rows are tried."""
+    rows = sorted(rows, key=lambda row: row[0])
+    keys: Counter[Hashable] = Counter()
+    best, best_start, j = 0, at, 0
+    for start, key in rows:
+        if start > at:
+            break
+        while j < len(rows) and rows[j][0] <= start + window:
+            keys[rows[j][1]] += 1
+            j += 1
+        if start >= at - window and len(keys) > best:
+            best, best_start = len(keys), start
+        keys[key] -= 1
+        if not keys[key]:
+            del keys[key]
+    return best, best_start
+
+
+async def _offender_windows(
+    incident: Incident, rule: RuleSettings, subjects: Sequence[Subject], *, by_shop: bool
+) -> list[tuple[Subject, int, QuerySet[Incident]]]:
+    """For each offender, the most incidents (or distinct shops, `by_shop`) in a window of the rule
+    containing the incident, and that window's incidents: one query over the offenders' links to
+    incidents within `window` either side, using the index on offender_link led by offender_id."""
+    at, window = incident.occurred_at, rule.window
+    rows = await OffenderLink.filter(
+        offender_id__in=[s.offender_id for s in subjects],
+        incident__occurred_at__gte=at - window,
+        incident__occurred_at__lte=at + window,
+    ).values_list("offender_id", "incident_id", "incident__shop_id", "incident__occurred_at")
+    by_offender: dict[int, list[tuple[datetime, Hashable]]] = {}
+    for offender_id, incident_id, shop_id, occurred_at in rows:
+        by_offender.setdefault(int(offender_id), []).append(
+            (occurred_at, shop_id if by_shop else incident_id)
+        )
+    found = []
+    for subject in subjects:
+        assert subject.offender_id is not None
+        n, start = _best_window(by_offender.get(subject.offender_id, []), at, window)
+        found.append((subject, n, _offender_window(subject.offender_id, start, start + window)))
+    return found
+
+
 async def _repeat_offender(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
-    start, end = incident.occurred_at - rule.window, incident.occurred_at
-    counts = await _counts_by_offender(subjects, start, end, Count("incident_id"))
     days = _days(rule.window_days)
-    return _offender_findings(
-        rule,
-        subjects,
-        counts,
-        start,
-        end,
-        lambda n: f"Seen in {_incidents(n)} in the last {days} (the rule: {rule.threshold} in {days}).",
-    )
+    return [
+        Finding(
+            rule.rule,
+            subject,
+            f"Seen in {_incidents(n)} in the last {days} (the rule: {rule.threshold} in {days}).",
+            window,
+        )
+        for subject, n, window in await _offender_windows(incident, rule, subjects, by_shop=False)
+        if n >= rule.threshold
+    ]
 
 
 async def _multi_shop(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
-    start, end = incident.occurred_at - rule.window, incident.occurred_at
-    counts = await _counts_by_offender(subjects, start, end, Count("incident__shop_id", distinct=True))
     days = _days(rule.window_days)
-    return _offender_findings(
-        rule,
-        subjects,
-        counts,
-        start,
-        end,
-        lambda n: (
-            f"Seen at {n} different shops in the last {days} (the rule: {rule.threshold} shops in {days})."
-        ),
-    )
+    return [
+        Finding(
+            rule.rule,
+            subject,
+            f"Seen at {n} different shops in the last {days} (the rule: {rule.threshold} shops in {days}).",
+            window,
+        )
+        for subject, n, window in await _offender_windows(incident, rule, subjects, by_shop=True)
+        if n >= rule.threshold
+    ]
 
 
 async def _violence(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
-    """Counts the offender's incidents that occurred before this one, within the window."""
+    """Counts the offender's incidents that occurred before this one, within the window. Only the
+    window ending at the incident: the rule is about violence by an offender already known when it
+    happened, so it needs an earlier incident by definition, and a later one does not count."""
     start, end = incident.occurred_at - rule.window, incident.occurred_at
     earlier = await _counts_by_offender(subjects, start, end, Count("incident_id"), before_end=True)
     days = _days(rule.window_days)
@@ -196,17 +251,18 @@ async def _exclusion_breach(incident: Incident, rule: RuleSettings, subjects: li
 
 
 async def _repeat_vehicle(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
+    """Like the offender counts, in any window containing the incident: one query for the sightings
+    within `window` either side (by the index on vehicle_registration)."""
     [subject] = subjects
-    start, end = incident.occurred_at - rule.window, incident.occurred_at
-    window = Incident.filter(
-        bid_id=incident.bid_id,
-        vehicle_registration=subject.vehicle_registration,
-        occurred_at__gte=start,
-        occurred_at__lte=end,
+    at, span = incident.occurred_at, rule.window
+    sightings = Incident.filter(bid_id=incident.bid_id, vehicle_registration=subject.vehicle_registration)
+    rows = await sightings.filter(occurred_at__gte=at - span, occurred_at__lte=at + span).values_list(
+        "occurred_at", "id"
     )
-    n = await window.count()
+    n, start = _best_window([(occurred_at, pk) for occurred_at, pk in rows], at, span)
     if n < rule.threshold:
         return []
+    window = sightings.filter(occurred_at__gte=start, occurred_at__lte=start + span)
     days = _days(rule.window_days)
     summary = (
         f"Vehicle {subject.vehicle_registration} seen in {_incidents(n)} in the last {days} "
@@ -217,7 +273,9 @@ async def _repeat_vehicle(incident: Incident, rule: RuleSettings, subjects: list
 
 async def _shop_hotspot(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
     """At least `threshold` in the window, and at least twice the average per window over the
-    eight windows before it (for 7 days: the weekly average over the previous 8 weeks)."""
+    eight windows before it (for 7 days: the weekly average over the previous 8 weeks). Only the
+    window ending at the incident: a hotspot is about the shop's latest week against the weeks
+    before, not about any week a late report falls in."""
     [subject] = subjects
     end = incident.occurred_at
     start = end - rule.window

@@ -1,8 +1,9 @@
 """Evaluating the pattern rules on an incident, inside the transaction that stored it or linked it.
 
 For each enabled rule and each of its subjects (every offender linked to the incident, the shop,
-the vehicle) one aggregate query per rule decides whether the pattern holds, counting incidents by
-when they occurred, in the window that ends when this incident occurred. A pattern that holds
+the vehicle) one query per rule decides whether the pattern holds, counting incidents by when they
+occurred, in any window of the rule's length that contains this incident (so a backlog linked in
+any order, or a late report of an older incident, still completes its pattern). A pattern that holds
 either joins the open alert for the same rule and subject (no email) or raises a new alert with
 every incident that made it, and the emails to every team covering the BID go to the outbox in
 the same transaction. VIOLENCE_BY_KNOWN_OFFENDER and EXCLUSION_BREACH raise a new alert each time.
