@@ -21,6 +21,7 @@ import os
 import platform
 import secrets
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -165,6 +166,16 @@ def server_cpu_seconds(pid: int) -> float | None:
         return None
     fields_after_name = stat.rsplit(")", 1)[1].split()
     return (int(fields_after_name[11]) + int(fields_after_name[12])) / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU time the whole machine has spent busy (all CPUs, every process), from /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in first[1:8])
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS
 
 
 def process_memory_bytes(pid: int) -> dict[str, int | None]:
@@ -332,6 +343,29 @@ def database_urls(given: list[str] | None, default_postgres_url: str, *, postgre
     return urls
 
 
+async def _postgres_scalar(url: str, sql: str) -> Any:
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return await connection.fetchval(sql)
+    finally:
+        await connection.close()
+
+
+def scalar(url: str, sql: str) -> Any:
+    """One value from a query, on either database (straight, not through the app)."""
+    if is_postgres(url):
+        return asyncio.run(_postgres_scalar(url, sql))
+    connection = sqlite3.connect(url.removeprefix("sqlite://"))
+    try:
+        return connection.execute(sql).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def count_rows(url: str, table: str) -> int:
+    return int(scalar(url, f'SELECT count(*) FROM "{table}"'))  # noqa: S608 - a table name we pass
+
+
 def shopwatch(command: str, env: dict[str, str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "shopwatch.cli", command],
@@ -451,7 +485,9 @@ def running_server(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[
                 server.wait()
 
 
-def graphql(port: int, query: str, variables: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:
+def graphql(
+    port: int, query: str, variables: dict[str, Any] | None = None, token: str = ""
+) -> dict[str, Any]:
     """One GraphQL request through httpx, for setting up; its `data`, or BenchError."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     answer = httpx.post(
@@ -465,6 +501,15 @@ def graphql(port: int, query: str, variables: dict[str, Any] | None = None, toke
         raise BenchError(f"{query[:60]!r} answered {answer.status_code}: {answer.text[:500]}")
     data: dict[str, Any] = result["data"]
     return data
+
+
+def staff_shop_id(port: int, token: str) -> str:
+    """The GraphQL id of the first shop the viewer works at (`me { memberships { shop { id } } }`)."""
+    memberships = graphql(port, "{ me { memberships { shop { id } } } }", token=token)["me"]["memberships"]
+    shop_ids = [membership["shop"]["id"] for membership in memberships if membership.get("shop")]
+    if not shop_ids:
+        raise BenchError(f"the viewer works at no shop: {memberships}")
+    return str(shop_ids[0])
 
 
 def log_in(port: int, email: str = MANAGER_EMAIL) -> str:
@@ -487,11 +532,25 @@ def machine() -> dict[str, Any]:
     }
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured, and whether backend/ had changes not yet committed."""
+
+    def git(*arguments: str) -> str:
+        result = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    return {
+        "commit": git("rev-parse", "HEAD") or None,
+        "backend_changed": bool(git("status", "--porcelain", "backend")),
+    }
+
+
 def write_results(path: Path, benchmark: str, settings: dict[str, Any], runs: list[Any]) -> None:
     results = {
         "benchmark": benchmark,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
+        "code": code_version(),
         "settings": settings,
         "runs": runs,
     }
