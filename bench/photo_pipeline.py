@@ -55,9 +55,9 @@ SIZE = (4032, 3024)
 
 
 def naive_pipeline(data: bytes) -> tuple[bytes, bytes]:
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    image = ImageOps.exif_transpose(image)
+    opened = Image.open(io.BytesIO(data))
+    opened.load()
+    image = ImageOps.exif_transpose(opened)
     image.thumbnail((1600, 1600))
     display = io.BytesIO()
     image.save(display, "JPEG", quality=JPEG_QUALITY, progressive=False, optimize=False)

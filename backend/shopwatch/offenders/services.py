@@ -24,6 +24,8 @@ async def offenders_in_bid(
     was merged into, so a report queued offline is not refused for it.
     """
     wanted = set(offender_ids)
+    if not wanted:
+        return []  # most reports name nobody: no queries for them
     found = dict(
         await Offender.filter(id__in=list(wanted), bid_id=bid_id).values_list("id", "merged_into_id")
     )
