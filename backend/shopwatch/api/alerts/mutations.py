@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from shopwatch.alerts import services
 from shopwatch.alerts.models import AlertRule
 from shopwatch.alerts.rules import rule_settings, update_rule_setting
-from shopwatch.api.alerts.queries import visible_alerts
+from shopwatch.alerts.scope import visible_alerts
 from shopwatch.api.alerts.types import Alert, AlertRuleSetting
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
 
-from shopwatch.accounts.viewer import Viewer
-from shopwatch.alerts.models import Alert as AlertModel
 from shopwatch.alerts.rules import rule_settings
+from shopwatch.alerts.scope import page_after, visible_alerts
 from shopwatch.api.alerts.types import Alert, AlertRuleSetting
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
@@ -23,24 +20,6 @@ from shopwatch.places.models import Bid
 
 _NOTHING = -1  # a BID id that matches nothing
 RULES_ARE_FOR_MANAGERS = "Only this BID's managers or an administrator can see its alert rules."
-
-
-def visible_alerts(viewer: Viewer) -> QuerySet[AlertModel]:
-    """The alerts the viewer may see, as a query: the BIDs they manage or police, or all for admins."""
-    if viewer.is_admin:
-        return AlertModel.all()
-    bids = viewer.managed_bid_ids | viewer.police_bid_ids
-    return AlertModel.filter(bid_id__in=list(bids)) if bids else AlertModel.filter(id__in=[])
-
-
-def page_after(
-    query: QuerySet[AlertModel], after: tuple[object, int] | None, size: int
-) -> QuerySet[AlertModel]:
-    """Newest first, by (created_at, id), continuing after a cursor."""
-    if after is not None:
-        created_at, pk = after
-        query = query.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
-    return query.order_by("-created_at", "-id").limit(size + 1)
 
 
 @strawberry.type
