@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from tortoise.models import Model
+
 ORIGINALS = "originals"
 DISPLAY = "display"
 THUMBNAILS = "thumbs"
@@ -164,3 +166,21 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+# Every table whose rows name photo files by SHA-256; each domain registers its own, so deciding
+# whether files may go needs no knowledge of the domains above this one.
+_PHOTO_TABLES: list[type[Model]] = []
+
+
+def register_photo_table(table: type[Model]) -> None:
+    if table not in _PHOTO_TABLES:
+        _PHOTO_TABLES.append(table)
+
+
+async def is_referenced(sha256: str) -> bool:
+    """Whether any photo row of any registered table still refers to these files."""
+    for table in _PHOTO_TABLES:
+        if await table.exists(sha256=sha256):
+            return True
+    return False

@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from shopwatch.core.storage import register_photo_table
+
 
 class IncidentKind(StrEnum):
     THEFT = "THEFT"
@@ -84,3 +86,6 @@ class Photo(Model):
         table = "photo"
         # The same photo sent again with a retried report is the same photo.
         unique_together = (("incident", "sha256"),)
+
+
+register_photo_table(Photo)

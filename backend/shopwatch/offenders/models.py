@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from shopwatch.core.storage import register_photo_table
+
 
 class OffenderStatus(StrEnum):
     ACTIVE = "ACTIVE"
@@ -106,3 +108,6 @@ class Exclusion(Model):
     class Meta:
         table = "exclusion"
         indexes = (("offender_id", "ends_on"),)
+
+
+register_photo_table(OffenderPhoto)

@@ -8,9 +8,14 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from tortoise.exceptions import IntegrityError
 
 from shopwatch.accounts.models import Role
+from shopwatch.core.storage import PhotoStore
+from shopwatch.incidents.attachments import keep_photo
 from shopwatch.incidents.models import Incident, Photo
+from shopwatch.offenders.models import Offender
+from shopwatch.offenders.photos import attach_offender_photo
 from shopwatch.settings import Settings
 from tests.api.incidents.helpers import REPORT, report_input
 from tests.support.graphql import GraphQLClient, post_multipart
@@ -216,3 +221,22 @@ async def test_a_photo_whose_file_is_missing_is_a_404_not_a_500(
     response = await http.get(result["incident"]["photos"][0]["url"], headers=headers)
     assert response.status_code == 404
     assert response.json() == {"error": "This photo's file is missing."}
+
+
+async def test_files_of_a_failed_photo_row_go_unless_a_gallery_photo_shares_them(
+    world: World, settings: Settings
+) -> None:
+    store = PhotoStore(settings.media_root)
+    gone = Incident(id=999_999)  # never stored: the photo row's foreign key fails after the files are written
+    lonely = jpeg(scene(8))
+    with pytest.raises(IntegrityError):
+        await keep_photo(gone, "incident_id", Photo, lonely, store, 6, "full")
+    assert [path for path in Path(settings.media_root).rglob("*") if path.is_file()] == []
+
+    shared = jpeg(scene(9))
+    offender = await Offender.create(bid=world.home.bid, display_name="Known")
+    gallery_photo = await attach_offender_photo(offender, shared, store)
+    with pytest.raises(IntegrityError):
+        await keep_photo(gone, "incident_id", Photo, shared, store, 6, "full")
+    assert store.open_path(gallery_photo.display_path).is_file()
+    assert store.open_path(gallery_photo.original_path).read_bytes() == shared
