@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated
 
 import strawberry
-from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 from tortoise.transactions import in_transaction
 
@@ -16,11 +15,11 @@ from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id
 from shopwatch.api.incidents.types import Incident, Photo
 from shopwatch.api.permissions import LOG_IN_FIRST
+from shopwatch.api.uploads import as_file, read_photo, store_for, upload_name
 from shopwatch.core.errors import InvalidInput
-from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents import models, services
 from shopwatch.incidents.attachments import attach_photo
-from shopwatch.incidents.photos import MAX_PHOTO_BYTES, PhotoRejected
+from shopwatch.incidents.photos import PhotoRejected
 from shopwatch.offenders.services import link_offenders, offenders_in_bid
 from shopwatch.places.models import Shop
 
@@ -74,32 +73,6 @@ AddIncidentPhotoResult = Annotated[
 ]
 
 
-def as_file(upload: Upload) -> UploadFile:
-    """Strawberry's `Upload` is, on starlette, starlette's own UploadFile."""
-    return cast(UploadFile, upload)
-
-
-async def read_upload(upload: Upload) -> bytes:
-    """At most one byte past the limit is read, so an oversized file is refused without holding it."""
-    return await as_file(upload).read(MAX_PHOTO_BYTES + 1)
-
-
-def upload_name(upload: Upload, index: int) -> str:
-    name = getattr(upload, "filename", None) or ""
-    return f"Photo {index + 1}" + (f" ({name[:80]})" if name else "")
-
-
-async def keep_photo(incident: models.Incident, upload: Upload, store: PhotoStore) -> models.Photo:
-    data = await read_upload(upload)
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoRejected(f"The file is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB.")
-    return await attach_photo(incident, data, store)
-
-
-def store_for(info: Info) -> PhotoStore:
-    return PhotoStore(info.context.settings.media_root)
-
-
 @strawberry.type
 class IncidentsMutation:
     @strawberry.mutation(description="The shop's staff or the BID's managers.")
@@ -148,7 +121,7 @@ class IncidentsMutation:
             store = store_for(info)
             for index, upload in enumerate(uploads):
                 try:
-                    await keep_photo(incident, upload, store)
+                    await attach_photo(incident, await read_photo(upload), store)
                 except PhotoRejected as error:
                     photo_errors.append(
                         ValidationError(
@@ -179,7 +152,7 @@ class IncidentsMutation:
             if not services.may_add_photos(viewer, incident):
                 return PermissionDenied(message="Only the reporter or the BID's managers can add photos.")
             try:
-                kept = await keep_photo(incident, photo, store_for(info))
+                kept = await attach_photo(incident, await read_photo(photo), store_for(info))
             except PhotoRejected as error:
                 return ValidationError(field="photo", message=f"{upload_name(photo, 0)}: {error}")
             return AddIncidentPhotoSuccess(

@@ -24,14 +24,14 @@ from shopwatch.alerts.services import evaluate_rules
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id
-from shopwatch.api.incidents.mutations import NO_SUCH_INCIDENT, as_file, read_upload, store_for, upload_name
+from shopwatch.api.incidents.mutations import NO_SUCH_INCIDENT
 from shopwatch.api.incidents.types import Incident
 from shopwatch.api.offenders.types import Exclusion, Offender, OffenderPhoto
 from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, Rule, refusal
+from shopwatch.api.uploads import as_file, read_photo, store_for, upload_name
 from shopwatch.core.errors import InvalidInput
-from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents import models as incident_models
-from shopwatch.incidents.photos import MAX_PHOTO_BYTES, PhotoRejected
+from shopwatch.incidents.photos import PhotoRejected
 from shopwatch.incidents.services import visible_incidents
 from shopwatch.offenders import exclusions, gallery, models, services
 from shopwatch.offenders.photos import attach_offender_photo
@@ -57,15 +57,6 @@ async def find_offender(viewer: Viewer, offender_id: strawberry.ID) -> models.Of
 async def find_incident(viewer: Viewer, incident_id: strawberry.ID) -> incident_models.Incident | None:
     pk = decode_id("Incident", incident_id)
     return await visible_incidents(viewer).get_or_none(id=pk) if pk else None
-
-
-async def keep_offender_photo(
-    offender: models.Offender, upload: Upload, store: PhotoStore
-) -> models.OffenderPhoto:
-    data = await read_upload(upload)
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoRejected(f"The file is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB.")
-    return await attach_offender_photo(offender, data, store)
 
 
 @strawberry.input
@@ -209,7 +200,7 @@ class OffendersMutation:
             photo_errors = []
             if input.photo is not None:
                 try:
-                    await keep_offender_photo(offender, input.photo, store_for(info))
+                    await attach_offender_photo(offender, await read_photo(input.photo), store_for(info))
                 except PhotoRejected as error:
                     photo_errors.append(
                         ValidationError(field="photo", message=f"{upload_name(input.photo, 0)}: {error}")
@@ -278,7 +269,7 @@ class OffendersMutation:
             if denied := refusal(viewer, ManagesBid(offender.bid_id)):
                 return denied
             try:
-                kept = await keep_offender_photo(offender, photo, store_for(info))
+                kept = await attach_offender_photo(offender, await read_photo(photo), store_for(info))
             except PhotoRejected as error:
                 return ValidationError(field="photo", message=f"{upload_name(photo, 0)}: {error}")
             return AddOffenderPhotoSuccess(

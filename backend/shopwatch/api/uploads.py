@@ -1,0 +1,34 @@
+"""Photo uploads as the GraphQL layer receives them: read within the size limit, named, closed."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads import Upload
+
+from shopwatch.api.context import Info
+from shopwatch.core.storage import PhotoStore
+from shopwatch.incidents.photos import MAX_PHOTO_BYTES, PhotoRejected
+
+
+def as_file(upload: Upload) -> UploadFile:
+    """Strawberry's `Upload` is, on starlette, starlette's own UploadFile."""
+    return cast(UploadFile, upload)
+
+
+async def read_photo(upload: Upload) -> bytes:
+    """At most one byte past the limit is read, so an oversized file is refused without holding it."""
+    data: bytes = await as_file(upload).read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoRejected(f"The file is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB.")
+    return data
+
+
+def upload_name(upload: Upload, index: int) -> str:
+    name = getattr(upload, "filename", None) or ""
+    return f"Photo {index + 1}" + (f" ({name[:80]})" if name else "")
+
+
+def store_for(info: Info) -> PhotoStore:
+    return PhotoStore(info.context.settings.media_root)
