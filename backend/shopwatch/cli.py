@@ -61,7 +61,7 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:
-    from shopwatch.places.demo import load_demo
+    from shopwatch.places.demo import DEMO_SLUG, load_demo
 
     if settings.is_production:
         print("Demo data is for development only.", file=sys.stderr)
@@ -75,7 +75,11 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
 
             print(f"  any of admin@, manager@, staff@, pcso@example.org with password {DEMO_PASSWORD}")
             return 0
-        print("Demo town centre loaded. Log in as:")
+        from shopwatch.offenders.demo import load_demo_history
+        from shopwatch.places.models import Bid
+
+        reports = await load_demo_history(await Bid.get(slug=DEMO_SLUG))
+        print(f"Demo town centre loaded with {reports} reports over 4 months. Log in as:")
         for login in logins:
             print(f"  {login.role.value:<12} {login.email:<22} password: {login.password}")
         return 0
