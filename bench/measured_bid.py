@@ -35,6 +35,11 @@ DAY_SECONDS = 24 * 3600
 BURST_DAYS = 6
 OFFENDER_COLUMNS = ("bid_id", "display_name", "description", "status", "created_at", "created_by_id")
 LINK_COLUMNS = ("incident_id", "offender_id", "linked_by_id", "linked_at")
+# The demo's own history already links some of its incidents; those are left as they are.
+UNLINKED_INCIDENTS = (
+    'SELECT id, occurred_at FROM "incident" WHERE bid_id = $1'
+    ' AND id NOT IN (SELECT incident_id FROM "offender_link") ORDER BY id'
+)
 FIRST_NAMES = ["Dean", "Kyle", "Shaun", "Lee", "Wayne", "Jade", "Kelly", "Stacey", "Carl", "Gemma"]
 LOOKS = ["grey hoodie", "red cap", "black puffer jacket", "tattoo on neck", "blue tracksuit", "rucksack"]
 
@@ -184,9 +189,7 @@ def _sqlite_add_offenders(database: Database, measured: MeasuredBid, places: Pla
                 'SELECT id FROM "offender" WHERE bid_id = ? ORDER BY id', (places.bid_id,)
             )
         ]
-        incidents = connection.execute(
-            'SELECT id, occurred_at FROM "incident" WHERE bid_id = ? ORDER BY id', (places.bid_id,)
-        ).fetchall()
+        incidents = connection.execute(UNLINKED_INCIDENTS.replace("$1", "?"), (places.bid_id,)).fetchall()
         links = link_rows(incidents, offender_ids, measured.linked_share, places.manager_id, seed)
         _sqlite_insert(connection, "offender_link", LINK_COLUMNS, links)
         connection.execute(
@@ -250,9 +253,7 @@ async def _pg_add_offenders(
         ]
         incidents = [
             (row["id"], row["occurred_at"])
-            for row in await connection.fetch(
-                'SELECT id, occurred_at FROM "incident" WHERE bid_id = $1 ORDER BY id', places.bid_id
-            )
+            for row in await connection.fetch(UNLINKED_INCIDENTS, places.bid_id)
         ]
         links = link_rows(incidents, offender_ids, measured.linked_share, places.manager_id, seed)
         await connection.copy_records_to_table("offender_link", records=links, columns=LINK_COLUMNS)
