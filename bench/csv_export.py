@@ -13,9 +13,10 @@ the password with argon2, whose memory would otherwise be the peak. A second, fr
 real app, production settings, as the Procfile runs it) then serves
 `GET /export/incidents.csv?bidId=&from=&to=` for the last 365 UK days with the manager's bearer
 token, several times, each read to the end by one client on one keep-alive connection. While it
-streams, a thread samples the server's VmRSS every 5 ms; VmHWM (peak RSS since the process started)
-is read after each export. Every export must have a row per incident in the period (counted in
-SQL), under the app's header.
+streams, a thread samples the server's VmRSS every 5 ms, and VmHWM (peak RSS since the process
+started) is read before and after each export: the export's peak is the highest sample, or VmHWM
+if the export raised it (starting the app already sets VmHWM above its resting RSS). Every export
+must have a row per incident in the period (counted in SQL), under the app's header.
 
     .venv/bin/python bench/csv_export.py                  # SQLite, and PostgreSQL if it answers
     .venv/bin/python bench/csv_export.py --quick          # 20k rows in a 100k country, 2 exports
@@ -101,7 +102,14 @@ class Export:
     rows: int
     rss_before: int
     rss_peak_sampled: int
-    peak_rss_after: int  # VmHWM
+    peak_rss_before: int  # VmHWM: startup (importing, a dummy password hash) may have set it
+    peak_rss_after: int
+
+    @property
+    def peak(self) -> int:
+        """The export's peak RSS: the sampled one, or VmHWM if the export raised it."""
+        raised = self.peak_rss_after > self.peak_rss_before
+        return max(self.rss_peak_sampled, self.peak_rss_after if raised else 0)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -113,7 +121,9 @@ class Export:
             "rss_before_mib": round(self.rss_before / MIB, 1),
             "rss_peak_sampled_mib": round(self.rss_peak_sampled / MIB, 1),
             "rss_growth_mib": round((self.rss_peak_sampled - self.rss_before) / MIB, 1),
-            "peak_rss_mib": round(self.peak_rss_after / MIB, 1),
+            "vmhwm_before_mib": round(self.peak_rss_before / MIB, 1),
+            "vmhwm_after_mib": round(self.peak_rss_after / MIB, 1),
+            "export_peak_rss_mib": round(self.peak / MIB, 1),
         }
 
 
@@ -123,7 +133,7 @@ def csv_rows(body: bytes) -> list[list[str]]:
 
 async def export_once(port: int, pid: int, token: str, path: str) -> Export:
     request = http_request(port, "GET", path, token)
-    rss_before = process_memory_bytes(pid)["rss"] or 0
+    memory_before = process_memory_bytes(pid)
     connection = await Connection.open(port)
     try:
         with RssSampler(pid) as sampler:
@@ -141,8 +151,9 @@ async def export_once(port: int, pid: int, token: str, path: str) -> Export:
         seconds=seconds,
         bytes=len(body),
         rows=len(rows) - 1,
-        rss_before=rss_before,
+        rss_before=memory_before["rss"] or 0,
         rss_peak_sampled=sampler.peak,
+        peak_rss_before=memory_before["peak_rss"] or 0,
         peak_rss_after=process_memory_bytes(pid)["peak_rss"] or 0,
     )
 
@@ -190,7 +201,7 @@ def verdict(
     started_rss: dict[str, int | None],
     exports: list[Export],
 ) -> dict[str, Any]:
-    peak = max(export.peak_rss_after for export in exports)
+    peak = max(export.peak for export in exports)
     over = []
     if peak > PEAK_RSS_BUDGET_BYTES:
         over.append(f"peak RSS {peak / MIB:.0f} MiB > {PEAK_RSS_BUDGET_BYTES / MIB:.0f} MiB (150 MB)")
@@ -200,10 +211,11 @@ def verdict(
         **load,
         "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
         "server_rss_at_start_mib": round((started_rss["rss"] or 0) / MIB, 1),
+        "server_vmhwm_at_start_mib": round((started_rss["peak_rss"] or 0) / MIB, 1),
         "exports": [export.summary() for export in exports],
         "median_rows_per_second": round(statistics.median(e.rows / e.seconds for e in exports)),
         "median_seconds": round(statistics.median(e.seconds for e in exports), 3),
-        "peak_rss_mib": round(peak / MIB, 1),
+        "export_peak_rss_mib": round(peak / MIB, 1),
         "budget": {"peak_rss_bytes": PEAK_RSS_BUDGET_BYTES},
         "verdict": "OVER" if over else "PASS",
         "over_budget": over,
@@ -218,19 +230,19 @@ def markdown(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"CSV export of the last 365 days, {args.exports} exports one after the other on a fresh server"
         " process (production settings), each read to the end by one client.",
         "",
-        "| database | rows | MiB | median s | rows/s | RSS at start MiB | RSS before export MiB "
-        "| RSS peak while streaming MiB | peak RSS (VmHWM) MiB | budget ≤ 150 MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| database | rows | MiB | median s | rows/s | RSS before export MiB | peak RSS while exporting MiB "
+        "| VmHWM at start / after MiB | budget ≤ 150 MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
-        first = run["exports"][0]
-        sampled = max(export["rss_peak_sampled_mib"] for export in run["exports"])
+        first, last = run["exports"][0], run["exports"][-1]
         why = f" ({'; '.join(run['over_budget'])})" if run["over_budget"] else ""
         lines.append(
             f"| {run['database']} | {first['rows']:,} | {first['bytes'] / MIB:.1f} "
             f"| {run['median_seconds']:.2f} | {run['median_rows_per_second']:,} "
-            f"| {run['server_rss_at_start_mib']:.0f} | {first['rss_before_mib']:.0f} | {sampled:.0f} "
-            f"| {run['peak_rss_mib']:.0f} | {run['verdict']}{why} |"
+            f"| {first['rss_before_mib']:.0f} | {run['export_peak_rss_mib']:.0f} "
+            f"| {run['server_vmhwm_at_start_mib']:.0f} / {last['vmhwm_after_mib']:.0f} "
+            f"| {run['verdict']}{why} |"
         )
     return "\n".join(lines)
 
@@ -270,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {export['rows']:,} rows, {export['bytes'] / MIB:.1f} MiB in {export['seconds']:.2f} s:"
                 f" {export['rows_per_second']:,} rows/s; RSS {export['rss_before_mib']:.0f} ->"
-                f" {export['rss_peak_sampled_mib']:.0f} MiB, VmHWM {export['peak_rss_mib']:.0f} MiB",
+                f" {export['rss_peak_sampled_mib']:.0f} MiB, VmHWM {export['vmhwm_before_mib']:.0f} ->"
+                f" {export['vmhwm_after_mib']:.0f} MiB",
                 flush=True,
             )
         print(f"  {run['verdict']} {'; '.join(run['over_budget'])}", flush=True)
