@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id, encode_id
-from shopwatch.api.permissions import LOG_IN_FIRST, IsAdmin, IsAuthenticated, ManagesBid, refusal
+from shopwatch.api.permissions import IsAdmin, IsAuthenticated, managed_bid, refusal
 from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput, NotFoundError
 from shopwatch.places import models, services
@@ -162,8 +162,6 @@ UpdateRetentionResult = Annotated[
     strawberry.union("UpdateRetentionResult"),
 ]
 
-NO_SUCH_BID = "There is no such BID."
-
 
 @strawberry.type
 class PlacesMutation:
@@ -179,14 +177,9 @@ class PlacesMutation:
 
     @strawberry.mutation(description="Administrators, or the BID's managers.")
     async def create_shop(self, info: Info, input: CreateShopInput) -> CreateShopResult:
-        viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        bid_id = decode_id("Bid", input.bid_id)
-        if bid_id is None or not viewer.can_see_bid(bid_id):
-            return NotFound(message=NO_SUCH_BID)
-        if denied := refusal(viewer, ManagesBid(bid_id)):
-            return denied
+        bid_id = managed_bid(info.context.viewer, input.bid_id)
+        if not isinstance(bid_id, int):
+            return bid_id
         try:
             bid = await services.get_bid(bid_id)
             shop = await services.create_shop(
@@ -203,14 +196,9 @@ class PlacesMutation:
         "the BID's managers."
     )
     async def update_retention(self, info: Info, input: UpdateRetentionInput) -> UpdateRetentionResult:
-        viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        bid_id = decode_id("Bid", input.bid_id)
-        if bid_id is None or not viewer.can_see_bid(bid_id):
-            return NotFound(message=NO_SUCH_BID)
-        if denied := refusal(viewer, ManagesBid(bid_id)):
-            return denied
+        bid_id = managed_bid(info.context.viewer, input.bid_id)
+        if not isinstance(bid_id, int):
+            return bid_id
         try:
             async with in_transaction():
                 bid = await services.set_offender_retention(
