@@ -150,7 +150,7 @@ def audit(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> int:
         result = await verify_chain()
         if result.intact:
-            print(f"The audit trail is intact: {result.entries} entries.")
+            print(f"The audit trail is intact: {result.entries} entries. Latest hash: {result.head}")
             return 0
         print(
             f"The audit trail is broken at entry {result.first_broken_id}: it was altered, or the entry "
