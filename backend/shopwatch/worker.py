@@ -1,5 +1,6 @@
 """Background work of `shopwatch worker` (or of `shopwatch serve` when it runs alone):
-sending the outbox continuously and tidying stale records every hour."""
+sending the outbox continuously, and every hour tidying stale records and photo files that no
+row refers to."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import logging
 from shopwatch.accounts.housekeeping import delete_stale_records
 from shopwatch.core.mail import worker as mail_worker
 from shopwatch.core.mail.backends import MailBackend, backend_for
+from shopwatch.core.photo_sweep import sweep_orphan_photos
+from shopwatch.core.storage import PhotoStore
 from shopwatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -17,12 +20,15 @@ log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 3600.0
 
 
-async def _housekeeping(stop: asyncio.Event, every_seconds: float) -> None:
+async def _housekeeping(stop: asyncio.Event, every_seconds: float, store: PhotoStore) -> None:
     while not stop.is_set():
         try:
             deleted = await delete_stale_records()
             if deleted:
                 log.info("housekeeping deleted %d stale records", deleted)
+            swept = await sweep_orphan_photos(store)
+            if swept:
+                log.info("housekeeping deleted %d photo files that no row refers to", swept)
         except Exception:  # the database may be restarting; try again next time
             log.exception("housekeeping failed")
         with contextlib.suppress(TimeoutError):
@@ -38,5 +44,5 @@ async def run_background(
     backend = backend or backend_for(settings.smtp_url, settings.mail_dir)
     await asyncio.gather(
         mail_worker.run(backend, settings.mail_from, stop),
-        _housekeeping(stop, housekeeping_seconds),
+        _housekeeping(stop, housekeeping_seconds, PhotoStore(settings.media_root)),
     )
