@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -143,3 +144,46 @@ async def send_burst(
 
     await asyncio.gather(*(phone() for _ in range(clients)))
     return burst
+
+
+async def send_until_acknowledged(
+    base_url: str,
+    token: str,
+    reports: Sequence[Report],
+    phones: int,
+    retry_pause: float,
+    deadline_seconds: float,
+    burst: Burst,
+) -> None:
+    """Phones that keep every report until the server acknowledges it, sending it again (same
+    clientId) after `retry_pause` whatever went wrong. What they see is recorded in `burst` as it
+    happens, for a test to inject a fault at a chosen moment."""
+    queue: asyncio.Queue[Report] = asyncio.Queue()
+    for report in reports:
+        queue.put_nowait(report)
+    deadline = time.monotonic() + deadline_seconds
+
+    async def phone() -> None:
+        async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT) as client:
+            while len(burst.acknowledged) < len(reports) and time.monotonic() < deadline:
+                try:
+                    report = queue.get_nowait()
+                except asyncio.QueueEmpty:  # the rest are with other phones
+                    await asyncio.sleep(retry_pause)
+                    continue
+                stored = None
+                try:
+                    response = await send(client, report, token)
+                    if (stored := acknowledgement(response)) is None:
+                        burst.refused.append(response)
+                except httpx.TimeoutException as error:
+                    burst.timeouts.append(error)
+                except httpx.TransportError as error:
+                    burst.transport_errors.append(error)
+                if stored is not None:
+                    burst.acknowledged[report.client_id] = stored
+                if stored is None:
+                    await asyncio.sleep(retry_pause)
+                    queue.put_nowait(report)
+
+    await asyncio.gather(*(phone() for _ in range(phones)))
