@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from shopwatch.accounts.housekeeping import delete_stale_records
 from shopwatch.core.mail import worker as mail_worker
@@ -43,6 +44,11 @@ async def run_background(
 ) -> None:
     backend = backend or backend_for(settings.smtp_url, settings.mail_dir)
     await asyncio.gather(
-        mail_worker.run(backend, settings.mail_from, stop),
+        mail_worker.run(
+            backend,
+            settings.mail_from,
+            stop,
+            first_retry=timedelta(seconds=settings.mail_first_retry_seconds),
+        ),
         _housekeeping(stop, housekeeping_seconds, PhotoStore(settings.media_root)),
     )
