@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import asyncpg
@@ -55,8 +55,7 @@ async def log_in_as_shop_staff(base_url: str) -> tuple[str, str]:
     return login["token"], shop_id
 
 
-async def wait_for(condition_met: object, what: str, seconds: float = 30.0) -> None:
-    assert callable(condition_met)
+async def wait_for(condition_met: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition_met():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
