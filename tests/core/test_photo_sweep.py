@@ -81,5 +81,17 @@ async def test_temporary_files_of_an_interrupted_write_are_deleted_when_old(
     assert files_under(tmp_path) == {f"originals/ab/.ab{'1' * 62}.x3y4.tmp"}
 
 
+async def test_files_the_store_did_not_name_are_left_alone(tmp_path: Path, world: World) -> None:
+    store = PhotoStore(tmp_path)
+    shard = tmp_path / "display" / "ab"
+    shard.mkdir(parents=True)
+    (shard / "README.txt").write_text("someone's notes")
+    (shard / ".DS_Store").write_bytes(b"")
+    age(tmp_path)
+
+    assert await sweep_orphan_photos(store) == 0
+    assert files_under(tmp_path) == {"display/ab/README.txt", "display/ab/.DS_Store"}
+
+
 async def test_an_empty_or_missing_media_root_is_fine(tmp_path: Path, world: World) -> None:
     assert await sweep_orphan_photos(PhotoStore(tmp_path / "nothing yet")) == 0

@@ -39,9 +39,10 @@ class DatabaseOutage(SchemaExtension):
         log.warning("database unavailable during a GraphQL operation: %r", errors[0].original_error)
         result.data = None
         result.errors = [GraphQLError(DATABASE_UNAVAILABLE)]
-        response = self.execution_context.context.response
-        response.status_code = 503
-        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        response = getattr(self.execution_context.context, "response", None)
+        if response is not None:  # None when the schema runs outside HTTP, as in a script
+            response.status_code = 503
+            response.headers["Retry-After"] = RETRY_AFTER_SECONDS
 
 
 class DatabaseOutageGuard:

@@ -10,6 +10,7 @@ exist touches them, so the grace period counts from the latest upload.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ from shopwatch.core.storage import DISPLAY, ORIGINALS, THUMBNAILS, PhotoStore, p
 
 GRACE_SECONDS = 3600.0
 _LOOKUP_BATCH = 500  # SHA-256s per query: well under every database's limit on bound parameters
+# The names the store writes: `<sha>` (originals), `<sha>.jpg` (copies), and `.<name>.<random>.tmp`
+# while writing. Anything else under the media root is not ours to delete.
+_STORED_NAME = re.compile(r"(?P<sha256>[0-9a-f]{64})(\.jpg)?")
+_TEMPORARY_NAME = re.compile(r"\.[0-9a-f]{64}(\.jpg)?\..+\.tmp")
 
 
 @dataclass
@@ -53,11 +58,10 @@ def _old_files(media_root: Path, cutoff: float) -> _OldFiles:
         for path in _files_under(media_root / kind):
             if _modified(path) >= cutoff:
                 continue
-            if path.name.startswith("."):  # a temporary file left by a write that never finished
+            if _TEMPORARY_NAME.fullmatch(path.name):  # left by a write that never finished
                 found.temporary.append(path)
-                continue
-            sha256 = path.name.removesuffix(".jpg")
-            found.by_sha256.setdefault(sha256, []).append(path)
+            elif stored := _STORED_NAME.fullmatch(path.name):
+                found.by_sha256.setdefault(stored["sha256"], []).append(path)
     return found
 
 
