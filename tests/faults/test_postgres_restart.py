@@ -24,6 +24,7 @@ from tests.faults.reports import Burst, reports_with_photos, send_until_acknowle
 from tests.faults.servers import Server, run_command, server_env
 
 REPORTS = 30
+REPORTS_AFTER = 20  # a fresh burst once the database is back: the pool must have healed
 PHONES = 4
 DOWN_AFTER = 8  # acknowledgements before the database goes down
 REFUSALS_WHILE_DOWN = 8  # clean refusals to see before it comes back
@@ -95,12 +96,20 @@ async def test_a_database_restart_mid_burst_refuses_cleanly_then_recovers(
 
         await phones
         health_after = await healthz(server.base_url)
+        # No connection broken by the restart is handed out again: a new burst passes untouched.
+        later_reports = reports_with_photos(shop_id, REPORTS_AFTER, photos_each=1, first_seed=2000)
+        later = Burst()
+        await send_until_acknowledged(
+            server.base_url, token, later_reports, PHONES, RETRY_PAUSE, DEADLINE, later
+        )
         assert server.process is not None and server.process.poll() is None  # never restarted
     finally:
         server.stop()
 
     assert health_while_down == 503
     assert health_after == 200
+    assert later.refused == later.transport_errors == later.timeouts == []
+    assert len(later.acknowledged) == REPORTS_AFTER
     assert sorted(burst.acknowledged) == sorted(report.client_id for report in reports), server.log()
     assert acknowledged_while_down < REPORTS  # the outage really fell inside the burst
     assert burst.timeouts == [] and burst.transport_errors == [], server.log()
