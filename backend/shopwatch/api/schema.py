@@ -28,6 +28,7 @@ from shopwatch.api.incidents.queries import IncidentsQuery
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.places import PlacesMutation, PlacesQuery
+from shopwatch.api.suggestions import HideSuggestions
 from shopwatch.api.summaries.queries import SummariesQuery
 
 MAX_DEPTH = 10
@@ -63,6 +64,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     if production:
         extensions += [
             DisableIntrospection,
+            HideSuggestions,
             partial(
                 MaskErrors,
                 should_mask_error=_is_internal,
