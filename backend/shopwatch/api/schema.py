@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
+from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
 
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
@@ -30,6 +31,7 @@ from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.places import PlacesMutation, PlacesQuery
 from shopwatch.api.suggestions import HideSuggestions
 from shopwatch.api.summaries.queries import SummariesQuery
+from shopwatch.api.uploads import UPLOAD_SCALAR
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -71,7 +73,12 @@ def build_schema(*, production: bool) -> strawberry.Schema:
                 error_message="Something went wrong on our side.",
             ),
         ]
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)  # type: ignore[arg-type]
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,  # type: ignore[arg-type]
+        scalar_overrides={Upload: UPLOAD_SCALAR},
+    )
 
 
 def build_sdl() -> str:
