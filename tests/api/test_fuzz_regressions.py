@@ -20,7 +20,9 @@ async def test_an_upload_given_as_text_in_json_is_refused(gql: GraphQLClient, wo
     messages = await gql.errors(
         query, {"id": encode_id("Incident", incident.id)}, world.token(Role.BID_MANAGER)
     )
-    assert any("Send the file as a part of a multipart request." in message for message in messages)
+    assert any(
+        "Send the file as a part of a multipart request, with a filename." in message for message in messages
+    )
 
 
 async def test_an_upload_variable_given_as_text_is_refused(gql: GraphQLClient, world: World) -> None:
@@ -28,7 +30,9 @@ async def test_an_upload_variable_given_as_text_is_refused(gql: GraphQLClient, w
     query = "mutation ($id: ID!, $p: Upload!) { addOffenderPhoto(offenderId: $id, photo: $p) { __typename } }"
     variables = {"id": encode_id("Offender", offender.id), "p": "not a file"}
     messages = await gql.errors(query, variables, world.token(Role.BID_MANAGER))
-    assert any("Send the file as a part of a multipart request." in message for message in messages)
+    assert any(
+        "Send the file as a part of a multipart request, with a filename." in message for message in messages
+    )
 
 
 async def test_a_nul_in_a_report_is_a_validation_error(gql: GraphQLClient, world: World) -> None:

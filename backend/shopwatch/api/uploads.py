@@ -18,7 +18,7 @@ def _uploaded_file(value: object) -> UploadFile:
     # strawberry's own Upload takes any value, so a string in a JSON body reached the resolvers
     # as if it were a file.
     if not isinstance(value, UploadFile):
-        raise GraphQLError("Send the file as a part of a multipart request.")
+        raise GraphQLError("Send the file as a part of a multipart request, with a filename.")
     return value
 
 
