@@ -14,7 +14,7 @@ import os
 import time
 from typing import Any
 
-import pytest
+import httpx
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
@@ -51,20 +51,23 @@ def register_scalars(known_ids: list[str]) -> None:
     schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(nodes.String))
 
 
-@pytest.mark.parametrize("role_name", list(ROLES))
-async def test_generated_requests_never_fail_on_the_server(
-    role_name: str, settings: Settings, world: World
-) -> None:
-    token = world.token(ROLES[role_name])
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+async def test_generated_requests_never_fail_on_the_server(settings: Settings, world: World) -> None:
+    """Each generated request is sent once as every role: the same number of requests per role as
+    generating for each role apart, in half the time (generating costs as much as answering)."""
+    tokens = {name: world.token(role) for name, role in ROLES.items()}
     register_scalars(await seed_known_ids(world))
     cases = st.one_of(SCHEMA.as_strategy(), SCHEMA.as_strategy(generation_mode=GenerationMode.NEGATIVE))
     blocking = Blocking(asyncio.get_running_loop())
-    sent = 0
+    sent = dict.fromkeys(ROLES, 0)
 
     async with production_client(settings) as http:
-        # A fixed seed per role: reproducible, and each role gets different requests.
-        @seed(list(ROLES).index(role_name))
+
+        def post_as(role_name: str, query: str) -> httpx.Response:
+            token = tokens[role_name]
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            return blocking(http.post("/graphql", json={"query": query}, headers=headers))
+
+        @seed(20261201)
         @hypothesis_settings(
             max_examples=EXAMPLES,
             deadline=None,
@@ -74,12 +77,11 @@ async def test_generated_requests_never_fail_on_the_server(
         )
         @given(case=cases)
         def server_answers_cleanly(case: Any) -> None:
-            nonlocal sent
-            sent += 1
-            response = blocking(http.post("/graphql", json={"query": case.body}, headers=headers))
-            assert_answered_cleanly(response, case.body)
+            for role_name in ROLES:
+                sent[role_name] += 1
+                assert_answered_cleanly(post_as(role_name, case.body), (role_name, case.body))
 
         started = time.monotonic()
         await run_in_thread(server_answers_cleanly)
-    print(f"fuzz {role_name}: {sent} requests in {time.monotonic() - started:.1f} s")
-    assert sent >= EXAMPLES
+    print(f"fuzz: {sent} requests in {time.monotonic() - started:.1f} s")
+    assert min(sent.values()) >= EXAMPLES
