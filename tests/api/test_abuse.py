@@ -130,6 +130,23 @@ async def test_a_fragment_cycle_is_refused(any_mode: GraphQLClient, world: World
     assert messages == ["Cannot spread fragment 'A' within itself via 'B'."]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ " + "me { " * 660 + "email" + " }" * 660 + " }",
+        "{ " + "... on Query { " * 660 + "__typename" + " }" * 660 + " }",
+        "{ incidents(filter: {kinds: " + "[" * 995 + "]" * 995 + "}) { edges { cursor } } }",
+        "{ incidents(filter: " + "{a: " * 660 + "1" + "}" * 660 + ") { edges { cursor } } }",
+    ],
+    ids=["selections", "inline-fragments", "list-literal", "object-literal"],
+)
+async def test_a_document_nested_past_the_parser_limit_is_refused(
+    any_mode: GraphQLClient, world: World, query: str
+) -> None:
+    messages = refusal(await any_mode.post(query, token=world.admin_token))
+    assert messages == ["Syntax Error: Document is nested too deeply. Parsing aborted."]
+
+
 async def test_a_huge_string_literal_is_answered_cleanly(any_mode: GraphQLClient) -> None:
     # One token, so the token limit lets it through; the body limit (1 MB) is what bounds it.
     slug = "a" * 900_000
