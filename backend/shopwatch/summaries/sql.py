@@ -118,7 +118,7 @@ async def planned_for_their_values() -> AsyncIterator[None]:
 
     asyncpg prepares every statement, and after five runs PostgreSQL may switch to a generic plan
     made without the values: it guesses a BID's period at a handful of rows and joins the offender
-    links by nested loops, 3-4x slower than the plan for the real range. The setting lasts for one
+    links by nested loops, 2-5x slower than the plan for the real range. The setting lasts for one
     transaction; on SQLite, which plans each statement afresh, there is no transaction (it would
     hold the one connection's lock)."""
     if dialect() != "postgres":
