@@ -9,9 +9,10 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from shopwatch.api.context import actor_of
 from shopwatch.api.ids import decode_id
 from shopwatch.api.view import request_viewer
-from shopwatch.core.audit.trail import Actor, record
+from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput
 from shopwatch.places.models import Bid
 from shopwatch.summaries.access import may_see_area_summary
@@ -49,9 +50,8 @@ def incident_export_endpoint() -> Callable[[Request], Awaitable[Response]]:
             period = _period(request)
         except InvalidInput as error:
             return _refusal(400, error.message, error.field)
-        client = request.client.host if request.client else ""
         await record(
-            Actor(viewer.user.id, viewer.user.email, client),
+            actor_of(viewer, request),
             "incidents.export_csv",
             f"Bid:{bid.id}",
             first=period.first.isoformat(),
