@@ -16,7 +16,7 @@ the demo BID manager logs in. Then, in rounds that alternate which goes first:
       database (asyncpg; sqlite3), turned into the same figures.
 
 Both answers are compared figure by figure before and after the rounds; any difference fails the
-bench. The app's seven statements are EXPLAINed on the big database (PostgreSQL: ANALYZE, BUFFERS)
+bench. The app's two statements are EXPLAINed on the big database (PostgreSQL: ANALYZE, BUFFERS)
 and each one timed alone, so a scan and the statement that costs most are visible.
 
     .venv/bin/python bench/area_summary.py                 # SQLite, and PostgreSQL if it answers
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import sqlite3
 import statistics
@@ -39,7 +38,6 @@ import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
@@ -70,9 +68,9 @@ from common import (
     write_results,
 )
 
-from shopwatch.summaries import area
-from shopwatch.summaries import sql as summaries_sql
+from shopwatch.summaries import area, area_sql
 from shopwatch.summaries.periods import LOCAL_ZONE, Period
+from shopwatch.summaries.sql import Statement
 
 RESULTS_FILE = RESULTS_DIR / "area_summary.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/shopwatch_bench_summary"
@@ -81,7 +79,7 @@ RATIO_BUDGET = 1.5
 STATEMENT_RUNS = 5
 # After five runs of a prepared statement PostgreSQL may switch to a generic plan, which guesses a
 # BID's period at a handful of rows and picks nested loops (several times slower for the offender
-# links); the app plans its summary statements for their values too (`planned_for_their_values`).
+# links); the app plans every statement for its values too (`core.db.POSTGRES_SERVER_SETTINGS`).
 CUSTOM_PLANS = {"plan_cache_mode": "force_custom_plan"}
 SUMMARY_QUERY = """
 query Summary($bidId: ID!, $from: Date!, $to: Date!) {
@@ -97,16 +95,8 @@ query Summary($bidId: ID!, $from: Date!, $to: Date!) {
   }
 }
 """
-# area_figures asks its statements in this order.
-APP_STATEMENTS = [
-    "by kind (period and previous)",
-    "by shop",
-    "by week",
-    "by hour of week",
-    "repeat-offender incidents",
-    "top offenders",
-    "hotspots",
-]
+# The statements area_figures asks (besides the BID's shops, read through the ORM).
+APP_STATEMENTS = ["incident figures (kind, shop with hotspot counts, week, hour of week)", "offenders"]
 
 
 def last_year() -> Period:
@@ -118,34 +108,15 @@ def last_year() -> Period:
 # --- the app's statements ------------------------------------------------------------------------
 
 
-class _RecordingDatabase:
-    """Stands in for tortoise's connection: keeps each statement and answers with no rows."""
-
-    def __init__(self, dialect: str) -> None:
-        self.capabilities = SimpleNamespace(dialect=dialect)
-        self.statements: list[tuple[str, list[Any]]] = []
-
-    async def execute_query(self, sql: str, params: list[Any]) -> tuple[int, list[Any]]:
-        self.statements.append((sql, list(params)))
-        return 0, [(0,)] if "COUNT(DISTINCT" in sql else []
-
-
 def app_statements(url: str, bid_pk: int, period: Period) -> list[tuple[str, list[Any]]]:
     """The SQL and parameters `area.area_figures` asks, as the app words them for this database."""
-    recorder = _RecordingDatabase("postgres" if is_postgres(url) else "sqlite")
-    real_database, real_planning = summaries_sql.database, area.planned_for_their_values
-    summaries_sql.database = lambda: recorder  # type: ignore[assignment,return-value]
-    # Its transaction needs tortoise; the bench plans the statements for their values itself.
-    area.planned_for_their_values = contextlib.nullcontext  # type: ignore[assignment]
-    try:
-        asyncio.run(area.area_figures(bid_pk, period))
-    finally:
-        summaries_sql.database, area.planned_for_their_values = real_database, real_planning
-    if len(recorder.statements) != len(APP_STATEMENTS):
-        raise BenchError(
-            f"area_figures asked {len(recorder.statements)} statements, not {len(APP_STATEMENTS)}"
-        )
-    return recorder.statements
+    dialect = "postgres" if is_postgres(url) else "sqlite"
+    incidents, offenders = Statement(dialect), Statement(dialect)
+    incident_sql = area_sql.incident_statement(incidents, bid_pk, period)
+    offender_sql = area_sql.offender_statement(
+        offenders, bid_pk, period, area.REPEAT_OFFENDER_INCIDENTS, area.TOP_OFFENDERS
+    )
+    return [(incident_sql, incidents.params), (offender_sql, offenders.params)]
 
 
 async def _postgres_statements(url: str, statements: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:

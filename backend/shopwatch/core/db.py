@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 APP_LABEL = "shopwatch"
@@ -21,9 +22,24 @@ MODEL_MODULES = [
 ]
 
 
+# Every statement is planned for its own values. asyncpg prepares statements, and after five runs
+# PostgreSQL may switch to a generic plan made without the values, which guesses a BID's period at a
+# handful of rows: the area summary's offender links then took 2-5x longer (bench/README.md).
+POSTGRES_SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+
+
+def connection_config(database_url: str) -> str | dict[str, Any]:
+    if not is_postgres(database_url):
+        return database_url
+    config = expand_db_url(database_url)
+    credentials = config["credentials"]
+    credentials["server_settings"] = {**credentials.get("server_settings", {}), **POSTGRES_SERVER_SETTINGS}
+    return config
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

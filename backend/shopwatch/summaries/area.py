@@ -15,7 +15,7 @@ from shopwatch.incidents.models import IncidentKind
 from shopwatch.places.models import Shop
 from shopwatch.summaries.area_sql import KIND, SHOP, WEEK, incident_statement, offender_statement
 from shopwatch.summaries.periods import HOTSPOT_BASELINE_WEEKS, Period
-from shopwatch.summaries.sql import Statement, dialect, fetch, planned_for_their_values
+from shopwatch.summaries.sql import Statement, dialect, fetch
 
 EPOCH = date(1970, 1, 1)
 
@@ -99,15 +99,13 @@ class AreaFigures:
 
 
 async def area_figures(bid_id: int, period: Period) -> AreaFigures:
-    """Every figure of the area summary: two aggregate statements and the BID's shops. Inside a
-    transaction on PostgreSQL only, to plan them for their values (`planned_for_their_values`)."""
-    async with planned_for_their_values():
-        incident_sql, offender_sql = Statement(dialect()), Statement(dialect())
-        incident_rows = await fetch(incident_sql, incident_statement(incident_sql, bid_id, period))
-        offender_rows = await fetch(
-            offender_sql,
-            offender_statement(offender_sql, bid_id, period, REPEAT_OFFENDER_INCIDENTS, TOP_OFFENDERS),
-        )
+    """Every figure of the area summary: two aggregate statements and the BID's shops."""
+    incident_sql, offender_sql = Statement(dialect()), Statement(dialect())
+    incident_rows = await fetch(incident_sql, incident_statement(incident_sql, bid_id, period))
+    offender_rows = await fetch(
+        offender_sql,
+        offender_statement(offender_sql, bid_id, period, REPEAT_OFFENDER_INCIDENTS, TOP_OFFENDERS),
+    )
     shops = {shop.id: shop for shop in await Shop.filter(bid_id=bid_id)}
     return _assemble(bid_id, period, incident_rows, offender_rows, shops)
 
