@@ -11,12 +11,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from shopwatch.api.csrf import CsrfGuard
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
+from shopwatch.frontend import frontend_app
 from shopwatch.settings import Settings, load_settings
 from shopwatch.worker import run_background
 
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         ),
     ]
     if FRONTEND.is_dir():
-        routes.append(Mount("/", StaticFiles(directory=FRONTEND, html=True), name="frontend"))
+        routes.append(Mount("/", frontend_app(FRONTEND), name="frontend"))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     return app
