@@ -20,7 +20,9 @@ SHELL_BUDGET = 100 * 1024
 
 
 def _stamp_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("stamp_sw_version", ROOT / "scripts" / "stamp_sw_version.py")
+    spec = importlib.util.spec_from_file_location(
+        "stamp_sw_version", ROOT / "scripts" / "stamp_sw_version.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

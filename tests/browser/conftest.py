@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+NETWORK_CUT = ("net::ERR_INTERNET_DISCONNECTED", "net::ERR_CONNECTION_FAILED")
 PHONE = {"width": 390, "height": 844}
 
 
@@ -62,8 +63,8 @@ class Problems:
         self.messages: list[str] = []
 
     def console(self, message: ConsoleMessage) -> None:
-        # Requests failing while a test has the browser offline are what the test is about.
-        if message.type == "error" and "net::ERR_INTERNET_DISCONNECTED" not in message.text:
+        # Requests failing while a test has cut the network are what that test is about.
+        if message.type == "error" and not any(failure in message.text for failure in NETWORK_CUT):
             self.messages.append(f"console: {message.text}")
 
     def page_error(self, error: Exception) -> None:

@@ -1,0 +1,121 @@
+"""Shop staff report from the phone: with a photo, with hostile text, and with no signal at all."""
+
+from __future__ import annotations
+
+import hashlib
+
+from playwright.sync_api import Dialog, Page, expect
+
+from tests.browser.conftest import log_in
+from tests.browser.helpers import jpeg, wait_for_service_worker
+from tests.browser.server import MANAGER, STAFF, Server
+
+
+def fill_report(page: Page, description: str, *, photo: bytes | None = None) -> None:
+    page.goto("/#/report")
+    page.get_by_text("Theft", exact=True).click()
+    page.get_by_label("What happened", exact=True).fill(description)
+    page.get_by_label("Value stolen (£)").fill("24.99")
+    if photo is not None:
+        page.get_by_label("Add photos").set_input_files(
+            {"name": "shoplifter.jpg", "mimeType": "image/jpeg", "buffer": photo}
+        )
+        expect(page.get_by_role("img", name="Photo 1: shoplifter.jpg")).to_be_visible()
+
+
+def test_a_report_with_a_photo_is_sent_and_listed(page: Page, server: Server) -> None:
+    photo = jpeg()
+    description = "Took two bottles of gin, left towards the market"
+    log_in(page, STAFF)
+    fill_report(page, description, photo=photo)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Report sent")).to_be_visible()
+    assert server.count_incidents(description) == 1
+
+    page.get_by_role("link", name="Report another").wait_for()
+    page.goto("/#/reports")
+    item = page.locator("#recent-reports li", has_text=description)
+    expect(item).to_contain_text("New")
+    expect(item.locator("img")).to_have_count(1)
+    item.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Theft at Riverside Supermarket")).to_be_visible()
+    expect(page.get_by_text("£24.99")).to_be_visible()
+    image = page.get_by_role("img", name="Photo 1 of the incident")
+    expect(image).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+
+    # The original file went up untouched: it is the evidence.
+    token = server.login(MANAGER)
+    edges = server.graphql(
+        "query($t: String) { incidents(filter: {text: $t}) { edges { node { photos { sha256 } } } } }",
+        {"t": "bottles of gin"},
+        token=token,
+    )["incidents"]["edges"]
+    assert [p["sha256"] for p in edges[0]["node"]["photos"]] == [hashlib.sha256(photo).hexdigest()]
+
+
+def test_a_description_that_looks_like_html_shows_as_text(page: Page, server: Server) -> None:
+    dialogs: list[Dialog] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog), dialog.dismiss()))
+    hostile = "<img src=x onerror=alert(1)>"
+    log_in(page, STAFF)
+    fill_report(page, hostile)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Report sent")).to_be_visible()
+    page.get_by_role("link", name="See the report").click()
+    expect(page.locator("p.description")).to_have_text(hostile)
+    page.goto("/#/reports")
+    expect(page.locator("#recent-reports").get_by_text(hostile)).to_be_visible()
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []
+    assert server.count_incidents(hostile) == 1
+
+
+def test_a_report_made_offline_waits_survives_a_reload_and_is_delivered_once(
+    page: Page, server: Server
+) -> None:
+    description = "Stockroom, no signal: man took a crate of energy drinks"
+    log_in(page, STAFF)
+    wait_for_service_worker(page)
+
+    page.context.set_offline(True)
+    fill_report(page, description, photo=jpeg((20, 120, 40)))
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+
+    page.reload()  # Closing and reopening the app with no signal.
+    page.goto("/#/")
+    waiting = page.locator(".outbox")
+    expect(waiting.get_by_role("heading", name="Waiting to send (1)")).to_be_visible()
+    expect(waiting.get_by_text(description)).to_be_visible()
+    expect(waiting).to_contain_text("1 photo")
+    expect(page.locator("#network")).to_contain_text("1 waiting to send")
+    assert server.count_incidents(description) == 0
+
+    page.context.set_offline(False)
+    expect(waiting).to_be_hidden(timeout=15_000)
+    assert server.count_incidents(description) == 1
+
+    # Reopening the app sends nothing again.
+    page.reload()
+    expect(page.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert server.count_incidents(description) == 1
+    page.goto("/#/reports")
+    expect(page.locator("#recent-reports").get_by_text(description)).to_have_count(1)
+
+
+def test_a_report_whose_request_fails_is_kept_and_sent_on_the_next_start(page: Page, server: Server) -> None:
+    description = "Signal dropped while sending: shoes taken from the display"
+    log_in(page, STAFF)
+    # The network answers, but the request does not get through.
+    page.route("**/graphql", lambda route: route.abort("connectionfailed"))
+    fill_report(page, description)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    assert server.count_incidents(description) == 0
+
+    page.unroute("**/graphql")
+    page.reload()
+    expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
+    assert server.count_incidents(description) == 1
