@@ -71,6 +71,7 @@ async def database(database_url: str) -> AsyncIterator[str]:
 
 
 TABLES_IN_DELETE_ORDER = [
+    "audit_entry",
     "alert_recipient",
     "alert_incident",
     "alert",

@@ -28,6 +28,7 @@ from shopwatch.api.incidents.queries import IncidentsQuery
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.places import PlacesMutation, PlacesQuery
+from shopwatch.api.summaries.queries import SummariesQuery
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -37,7 +38,9 @@ MAX_TOKENS = 2000
 # the rule classes: with them no request ever hit the cache (bench/me_vs_bare_route.py shows it).
 LIMIT_RULES = (max_depth_rule(MAX_DEPTH, None), max_aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (AccountsQuery, PlacesQuery, IncidentsQuery, OffendersQuery, AlertsQuery))
+Query = merge_types(
+    "Query", (AccountsQuery, PlacesQuery, IncidentsQuery, OffendersQuery, AlertsQuery, SummariesQuery)
+)
 Mutation = merge_types(
     "Mutation", (AccountsMutation, PlacesMutation, IncidentsMutation, OffendersMutation, AlertsMutation)
 )

@@ -11,6 +11,7 @@ APP_LABEL = "shopwatch"
 
 MODEL_MODULES = [
     "shopwatch.core.mail.models",
+    "shopwatch.core.audit.models",
     "shopwatch.accounts.models",
     "shopwatch.places.models",
     "shopwatch.incidents.models",

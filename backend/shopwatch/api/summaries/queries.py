@@ -1,0 +1,82 @@
+"""Area summaries for the BID's managers and police, and public figures for anyone."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.permission import BasePermission
+
+from shopwatch.api.context import Info
+from shopwatch.api.ids import decode_id
+from shopwatch.api.summaries.types import AreaSummary, PublicSummary
+from shopwatch.core.errors import InvalidInput
+from shopwatch.places.models import Bid
+from shopwatch.summaries import area, public
+from shopwatch.summaries.access import may_see_area_summary
+from shopwatch.summaries.periods import Period, period_between
+
+MAX_BIDS_COMPARED = 20
+
+
+class SeesAreaSummaries(BasePermission):
+    """Every BID asked for must be one whose figures the viewer may see; the same message whether
+    a BID is out of reach or does not exist."""
+
+    message = "Area summaries are for the BID's managers, the police covering it and administrators."
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = info.context.viewer
+        if viewer is None:
+            return False
+        ids = kwargs["bid_ids"] if "bid_ids" in kwargs else [kwargs["bid_id"]]
+        pks = [decode_id("Bid", value) for value in ids]
+        return all(pk is not None and may_see_area_summary(viewer, pk) for pk in pks)
+
+
+def _period(first: date, last: date) -> Period:
+    try:
+        return period_between(first, last)
+    except InvalidInput as error:
+        raise GraphQLError(error.message, extensions={"field": error.field}) from None
+
+
+def _bid_pk(value: strawberry.ID) -> int:
+    pk = decode_id("Bid", value)
+    assert pk is not None  # SeesAreaSummaries has checked it
+    return pk
+
+
+From = Annotated[date, strawberry.argument(name="from", description="The first UK date, included.")]
+To = Annotated[date, strawberry.argument(description="The last UK date, included.")]
+
+
+@strawberry.type
+class SummariesQuery:
+    @strawberry.field(
+        permission_classes=[SeesAreaSummaries],
+        description="A BID's figures for a period (at most about 3 years).",
+    )
+    async def area_summary(self, bid_id: strawberry.ID, from_: From, to: To) -> AreaSummary:
+        figures = await area.area_figures(_bid_pk(bid_id), _period(from_, to))
+        return AreaSummary.from_figures(figures)
+
+    @strawberry.field(
+        permission_classes=[SeesAreaSummaries],
+        description=f"Several BIDs side by side, in the order asked (at most {MAX_BIDS_COMPARED}).",
+    )
+    async def area_summaries(self, bid_ids: list[strawberry.ID], from_: From, to: To) -> list[AreaSummary]:
+        if len(bid_ids) > MAX_BIDS_COMPARED:
+            raise GraphQLError(f"Compare at most {MAX_BIDS_COMPARED} BIDs at a time.")
+        period = _period(from_, to)
+        return [AreaSummary.from_figures(await area.area_figures(_bid_pk(b), period)) for b in bid_ids]
+
+    @strawberry.field(description="Figures anyone may publish; no login. Null for an unknown BID.")
+    async def public_summary(self, bid_slug: str, from_: From, to: To) -> PublicSummary | None:
+        period = _period(from_, to)
+        bid = await Bid.get_or_none(slug=bid_slug[:64])
+        if bid is None:
+            return None
+        return PublicSummary.from_figures(bid.name, await public.public_figures(bid.id, period))

@@ -1,0 +1,201 @@
+"""GraphQL types for area summaries and public figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from shopwatch.api.context import Info
+from shopwatch.api.offenders.types import Offender
+from shopwatch.api.places import Bid, Shop
+from shopwatch.incidents.models import IncidentKind
+from shopwatch.summaries import area, public
+
+
+async def _shop(info: Info, pk: int) -> Shop:
+    shop = await info.context.loaders.shop.load(pk)
+    assert shop is not None  # the figures name only shops that exist
+    return Shop.from_model(shop)
+
+
+@strawberry.type
+class KindCount:
+    kind: IncidentKind
+    count: int
+    value_stolen_pence: int
+
+
+@strawberry.type
+class ShopCount:
+    count: int
+    value_stolen_pence: int
+    shop_pk: strawberry.Private[int]
+
+    @strawberry.field
+    async def shop(self, info: Info) -> Shop:
+        return await _shop(info, self.shop_pk)
+
+
+@strawberry.type(description="A Monday-start week, in UK time.")
+class WeekCount:
+    week_start: date
+    count: int
+
+
+@strawberry.type(description="One hour of the week in UK time: 168 cells, Monday 00:00 first.")
+class HourOfWeekCount:
+    day_of_week: int = strawberry.field(description="1 is Monday, 7 is Sunday.")
+    hour: int = strawberry.field(description="0 to 23, on the local clock.")
+    count: int
+
+
+@strawberry.type
+class OffenderCount:
+    count: int
+    offender_pk: strawberry.Private[int]
+
+    @strawberry.field
+    async def offender(self, info: Info) -> Offender:
+        offender = await info.context.loaders.offender.load(self.offender_pk)
+        assert offender is not None  # links are removed with the offender
+        return Offender.from_model(offender)
+
+
+@strawberry.type(
+    description="A shop with 5 or more incidents in the period's last 7 days and at least twice its "
+    "weekly average over the 8 weeks before."
+)
+class Hotspot:
+    last_seven_days: int
+    weekly_average: float
+    shop_pk: strawberry.Private[int]
+
+    @strawberry.field
+    async def shop(self, info: Info) -> Shop:
+        return await _shop(info, self.shop_pk)
+
+
+@strawberry.type(description="A BID's figures for a period of UK dates, `from` and `to` included.")
+class AreaSummary:
+    from_: date = strawberry.field(name="from")
+    to: date
+    total_incidents: int
+    value_stolen_pence: int
+    previous_period_total: int = strawberry.field(
+        description="Incidents in the period of the same length just before."
+    )
+    previous_period_value_stolen_pence: int
+    change: float | None = strawberry.field(
+        description="(total - previous) / previous: -0.28 is 28% down. Null when the previous is 0."
+    )
+    by_kind: list[KindCount] = strawberry.field(description="Every kind, zeros included.")
+    by_shop: list[ShopCount] = strawberry.field(description="Every shop of the BID, busiest first.")
+    by_week: list[WeekCount] = strawberry.field(description="Every week the period touches.")
+    by_hour_of_week: list[HourOfWeekCount]
+    repeat_offender_share: float = strawberry.field(
+        description="The share (0 to 1) of the period's incidents linked to an offender with 3 or "
+        "more incidents in the period."
+    )
+    repeat_offender_incidents: int
+    top_offenders: list[OffenderCount] = strawberry.field(description="At most 10, most incidents first.")
+    hotspots: list[Hotspot]
+    bid_pk: strawberry.Private[int]
+
+    @strawberry.field
+    async def bid(self, info: Info) -> Bid:
+        bid = await info.context.loaders.bid.load(self.bid_pk)
+        assert bid is not None
+        return Bid.from_model(bid)
+
+    @classmethod
+    def from_figures(cls, figures: area.AreaFigures) -> AreaSummary:
+        return cls(
+            bid_pk=figures.bid_id,
+            from_=figures.period.first,
+            to=figures.period.last,
+            total_incidents=figures.total,
+            value_stolen_pence=figures.value_stolen_pence,
+            previous_period_total=figures.previous_total,
+            previous_period_value_stolen_pence=figures.previous_value_stolen_pence,
+            change=figures.change,
+            by_kind=[
+                KindCount(kind=f.kind, count=f.count, value_stolen_pence=f.value_stolen_pence)
+                for f in figures.by_kind
+            ],
+            by_shop=[
+                ShopCount(shop_pk=f.shop_id, count=f.count, value_stolen_pence=f.value_stolen_pence)
+                for f in figures.by_shop
+            ],
+            by_week=[WeekCount(week_start=f.week_start, count=f.count) for f in figures.by_week],
+            by_hour_of_week=[
+                HourOfWeekCount(day_of_week=f.day_of_week, hour=f.hour, count=f.count)
+                for f in figures.by_hour_of_week
+            ],
+            repeat_offender_share=figures.repeat_offender_share,
+            repeat_offender_incidents=figures.repeat_offender_incidents,
+            top_offenders=[
+                OffenderCount(offender_pk=f.offender_id, count=f.count) for f in figures.top_offenders
+            ],
+            hotspots=[
+                Hotspot(shop_pk=f.shop_id, last_seven_days=f.last_seven_days, weekly_average=f.weekly_average)
+                for f in figures.hotspots
+            ],
+        )
+
+
+@strawberry.type(description="A published count: null, with `suppressed`, when below 5.")
+class PublicCount:
+    count: int | None
+    suppressed: bool
+
+    @classmethod
+    def from_published(cls, published: public.PublishedCount) -> PublicCount:
+        return cls(count=published.count, suppressed=published.suppressed)
+
+
+@strawberry.type
+class PublicKindCount:
+    kind: IncidentKind
+    count: int | None
+    suppressed: bool
+
+
+@strawberry.type
+class PublicMonthCount:
+    month: date = strawberry.field(description="The first day of the month.")
+    count: int | None
+    suppressed: bool
+
+
+@strawberry.type(
+    description="Figures anyone may see: totals by kind and month, nothing about a shop or a person. "
+    "A count below 5 is withheld (null, `suppressed: true`), and where one withheld count could be "
+    "worked out from the total, the next smallest is withheld too."
+)
+class PublicSummary:
+    bid_name: str
+    from_: date = strawberry.field(name="from")
+    to: date
+    total: PublicCount
+    by_kind: list[PublicKindCount]
+    by_month: list[PublicMonthCount]
+    suppressed_below: int
+
+    @classmethod
+    def from_figures(cls, bid_name: str, figures: public.PublicFigures) -> PublicSummary:
+        return cls(
+            bid_name=bid_name,
+            from_=figures.period.first,
+            to=figures.period.last,
+            total=PublicCount.from_published(figures.total),
+            by_kind=[
+                PublicKindCount(kind=kind, count=c.count, suppressed=c.suppressed)
+                for kind, c in figures.by_kind
+            ],
+            by_month=[
+                PublicMonthCount(month=month, count=c.count, suppressed=c.suppressed)
+                for month, c in figures.by_month
+            ],
+            suppressed_below=public.SUPPRESS_BELOW,
+        )

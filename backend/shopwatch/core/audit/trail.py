@@ -1,0 +1,119 @@
+"""Writing and checking the audit trail.
+
+Each entry carries the SHA-256 of the entry before it, so altering or deleting any row breaks the
+chain from there on, and `verify_chain` names the first entry that no longer fits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from shopwatch.core.audit.models import AuditEntry
+from shopwatch.core.clock import now
+
+GENESIS_HASH = "0" * 64
+# Any fixed number: the PostgreSQL advisory lock that makes appends to the chain take turns.
+_CHAIN_LOCK = 0x5A0D17
+_VERIFY_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted: a user (id and email at the time) or the system itself, and from which address."""
+
+    user_id: int | None
+    label: str
+    address: str
+
+
+SYSTEM = Actor(user_id=None, label="system", address="")
+
+
+def _canonical(detail: Mapping[str, Any]) -> str:
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def entry_hash(
+    previous_hash: str,
+    at: datetime,
+    actor_user_id: int | None,
+    actor: str,
+    action: str,
+    subject: str,
+    detail: str,
+    address: str,
+) -> str:
+    fields = [previous_hash, at.isoformat(), actor_user_id, actor, action, subject, detail, address]
+    return hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
+
+
+async def record(actor: Actor, action: str, subject: str = "", **detail: Any) -> AuditEntry:
+    """Append one entry. Runs in its own transaction (or the caller's), appends taking turns."""
+    async with in_transaction() as connection:
+        if connection.capabilities.dialect == "postgres":
+            await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_CHAIN_LOCK])
+        last = await AuditEntry.all().order_by("-id").using_db(connection).first()
+        previous = last.entry_hash if last is not None else GENESIS_HASH
+        # Microseconds dropped: both databases then give back exactly the time that was hashed.
+        at = now().replace(microsecond=0)
+        text = _canonical(detail)
+        return await AuditEntry.create(
+            at=at,
+            actor_user_id=actor.user_id,
+            actor=actor.label,
+            action=action,
+            subject=subject,
+            detail=text,
+            address=actor.address,
+            previous_hash=previous,
+            entry_hash=entry_hash(
+                previous, at, actor.user_id, actor.label, action, subject, text, actor.address
+            ),
+            using_db=connection,
+        )
+
+
+@dataclass(frozen=True)
+class Verification:
+    entries: int
+    first_broken_id: int | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken_id is None
+
+
+async def verify_chain() -> Verification:
+    """Walk the chain in order, in batches; the first entry whose links or contents do not add up."""
+    previous = GENESIS_HASH
+    checked = 0
+    last_id = 0
+    connections.get("default")  # fail early and plainly if the database is not open
+    while True:
+        batch = await AuditEntry.filter(id__gt=last_id).order_by("id").limit(_VERIFY_BATCH)
+        if not batch:
+            return Verification(entries=checked, first_broken_id=None)
+        for entry in batch:
+            expected = entry_hash(
+                previous,
+                entry.at,
+                entry.actor_user_id,
+                entry.actor,
+                entry.action,
+                entry.subject,
+                entry.detail,
+                entry.address,
+            )
+            if entry.previous_hash != previous or entry.entry_hash != expected:
+                return Verification(entries=checked, first_broken_id=entry.id)
+            previous = entry.entry_hash
+            checked += 1
+            last_id = entry.id

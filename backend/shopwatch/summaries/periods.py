@@ -1,0 +1,121 @@
+"""Periods of local days in Europe/London, and the UTC instants that bound them.
+
+Town centres count days, weeks and hours on the clock on the shop wall, so a period from one date
+to another runs from local midnight to local midnight, and the clock changes move those instants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from shopwatch.core.errors import InvalidInput
+
+LOCAL_ZONE_NAME = "Europe/London"
+LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
+MAX_PERIOD_DAYS = 3 * 366
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+HOTSPOT_DAYS = 7
+HOTSPOT_BASELINE_WEEKS = 8
+
+
+def local_midnight(day: date) -> datetime:
+    """The UTC instant at which `day` begins in the town centre."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days `first` to `last`, both included."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def start(self) -> datetime:
+        return local_midnight(self.first)
+
+    @property
+    def end(self) -> datetime:
+        """The instant just after the period: the next day's local midnight."""
+        return local_midnight(self.last + timedelta(days=1))
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def weeks(self) -> list[date]:
+        """The Mondays of every week the period touches."""
+        monday, mondays = monday_of(self.first), []
+        while monday <= self.last:
+            mondays.append(monday)
+            monday += timedelta(days=7)
+        return mondays
+
+    def months(self) -> list[date]:
+        """The first day of every month the period touches."""
+        month, months = self.first.replace(day=1), []
+        while month <= self.last:
+            months.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        return months
+
+    def hotspot_window(self) -> Period:
+        """The 7 days ending on the period's last day, however short the period."""
+        return Period(self.last - timedelta(days=HOTSPOT_DAYS - 1), self.last)
+
+    def hotspot_baseline(self) -> Period:
+        """The 8 weeks before the last 7 days of the period, for a shop's usual weekly count."""
+        recent = self.hotspot_window()
+        return Period(
+            recent.first - timedelta(days=HOTSPOT_DAYS * HOTSPOT_BASELINE_WEEKS),
+            recent.first - timedelta(days=1),
+        )
+
+
+def period_between(first: date, last: date) -> Period:
+    """A period a user asked for, or InvalidInput saying what is wrong with it."""
+    if last < first:
+        raise InvalidInput("to", "The period ends before it starts.")
+    if first < EARLIEST or last > LATEST:
+        raise InvalidInput("from", f"Choose dates between {EARLIEST:%Y} and {LATEST:%Y}.")
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        raise InvalidInput("to", f"Choose a period of at most {MAX_PERIOD_DAYS} days.")
+    return Period(first, last)
+
+
+@lru_cache(maxsize=256)
+def utc_offsets(start: datetime, end: datetime) -> tuple[tuple[datetime, timedelta], ...]:
+    """The local zone's UTC offset from `start`, then each change before `end`: (from when, offset).
+
+    For databases without time zones: with these, SQL can turn a UTC time into local time with a
+    CASE over a handful of instants. The clock changes on the hour, so stepping by hours finds them.
+    """
+    offsets = [(start, _offset_at(start))]
+    day = start
+    while day < end:
+        following = min(day + timedelta(days=1), end)
+        if _offset_at(following) != offsets[-1][1]:
+            moment = day.replace(minute=0, second=0, microsecond=0)
+            while _offset_at(moment) == offsets[-1][1]:
+                moment += timedelta(hours=1)
+            offsets.append((moment, _offset_at(moment)))
+        day = following
+    return tuple(offsets)
+
+
+def _offset_at(moment: datetime) -> timedelta:
+    offset = moment.astimezone(LOCAL_ZONE).utcoffset()
+    assert offset is not None
+    return offset
