@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "3896bc8c51c9";
+const VERSION = "28b8bc60f9b0";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

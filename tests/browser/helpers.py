@@ -32,7 +32,8 @@ def report(server: Server, token: str, **fields: Any) -> dict[str, Any]:
     """A report through the API, as another phone would make it; the incident's id."""
     fields.setdefault("kind", "THEFT")
     fields.setdefault("description", "Report made for the test")
-    fields.setdefault("shopId", staff_shop_id(server, token))
+    if "shopId" not in fields:
+        fields["shopId"] = staff_shop_id(server, token)
     fields.setdefault("occurredAt", datetime.now(UTC).isoformat())
     data = server.graphql(
         "mutation($input: ReportIncidentInput!) { reportIncident(input: $input) { __typename "
