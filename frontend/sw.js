@@ -5,11 +5,12 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "28b8bc60f9b0";
+const VERSION = "c84a1a89ce26";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
   "/index.html",
+  "/favicon.ico",
   "/manifest.webmanifest",
   "/css/app.css",
   "/icons/icon-192.png",

@@ -1,4 +1,4 @@
-"""Draws the PWA's icons into frontend/icons/: 192 and 512 px, and a 512 px maskable one.
+"""Draws the PWA's icons into frontend/icons/: 192 and 512 px, a 512 px maskable one, and favicon.ico.
 
 Run `python scripts/make_icons.py` after changing the drawing; the PNGs are committed so the app
 needs nothing built. The mark is an eye over a shop awning, in the theme colour.
@@ -45,6 +45,8 @@ def main() -> None:
     draw_mark(192, 0.8).save(ICONS / "icon-192.png", optimize=True)
     draw_mark(512, 0.8).save(ICONS / "icon-512.png", optimize=True)
     draw_mark(512, 0.6).save(ICONS / "icon-maskable-512.png", optimize=True)
+    # Browsers ask for /favicon.ico whatever the page says; answering saves a 404 on every visit.
+    draw_mark(48, 0.8).save(ICONS.parent / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
 
 
 if __name__ == "__main__":

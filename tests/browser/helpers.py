@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import email
 import io
 import json
+import re
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -75,3 +78,22 @@ def bid_id(server: Server, token: str) -> str:
 def wait_for_service_worker(page: Page) -> None:
     """Until the service worker has cached the shell and controls this page."""
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+
+
+def mailed_link(server: Server, to: str, route: str) -> str:
+    """The app link to `route` (e.g. "#/alerts/") in an email to `to` that the server's worker wrote."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for path in sorted(server.mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes())
+            if to not in message["To"]:
+                continue
+            for part in message.walk():
+                if part.get_content_type() == "text/plain":
+                    found = re.search(
+                        rf"https?://\S+{re.escape(route)}\S+", part.get_payload(decode=True).decode()
+                    )
+                    if found:
+                        return found.group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no email to {to} with a {route} link")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import email
 import re
-import time
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import report
+from tests.browser.helpers import mailed_link, report
 from tests.browser.server import PCSO, STAFF, Server
 
 ALERTS = "{ alerts { edges { node { id rule acknowledgedAt summary } } } }"
@@ -46,26 +44,8 @@ def test_an_alert_is_shown_and_acknowledged(page: Page, server: Server) -> None:
     assert after["acknowledgedAt"] is not None
 
 
-def _alert_link(server: Server) -> str:
-    """The app link in the alert email that the worker wrote (the server's worker sends mail)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        for path in server.mail_dir.glob("*.eml"):
-            message = email.message_from_bytes(path.read_bytes())
-            body = next(
-                part.get_payload(decode=True).decode()
-                for part in message.walk()
-                if part.get_content_type() == "text/plain"
-            )
-            found = re.search(r"https?://\S+#/alerts/\S+", body)
-            if found:
-                return found.group(0)
-        time.sleep(0.2)
-    raise AssertionError("no alert email was written")
-
-
 def test_the_link_in_the_alert_email_opens_the_alert(page: Page, server: Server) -> None:
-    link = _alert_link(server)
+    link = mailed_link(server, "harcombe.npt@example.org", "#/alerts/")
     assert link.startswith(server.base_url)
     log_in(page, PCSO)
     page.goto(link)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 from PIL import Image
@@ -57,3 +58,17 @@ def test_the_service_worker_controls_the_page_and_serves_the_shell_offline(page:
     page.goto("/#/report")
     expect(page.get_by_role("heading", name="Report an incident")).to_be_visible()
     page.context.set_offline(False)
+
+
+def test_installing_removes_the_caches_of_older_versions(page: Page) -> None:
+    # A page of the origin that does not start the app, to leave a cache as an older release would.
+    page.goto("/healthz")
+    page.evaluate("caches.open('shopwatch-shell-0ld0ld0ld0ld').then(c => c.put('/x', new Response('old')))")
+    assert page.evaluate("caches.keys()") == ["shopwatch-shell-0ld0ld0ld0ld"]
+    log_in(page, STAFF)
+    wait_for_service_worker(page)
+    version = re.search(r'const VERSION = "(\w+)"', SW.read_text()).group(1)
+    deadline = time.monotonic() + 10
+    while page.evaluate("caches.keys()") != [f"shopwatch-shell-{version}"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert page.evaluate("caches.keys()") == [f"shopwatch-shell-{version}"]

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
 from tests.browser.conftest import log_in
 from tests.browser.helpers import jpeg, wait_for_service_worker
 from tests.browser.server import MANAGER, STAFF, Server
+
+
+def _photo_hashes(server: Server, text: str) -> list[str]:
+    """The SHA-256 of the originals the server stored for the one incident matching `text`."""
+    [edge] = server.graphql(
+        "query($t: String) { incidents(filter: {text: $t}) { edges { node { photos { sha256 } } } } }",
+        {"t": text},
+        token=server.login(MANAGER),
+    )["incidents"]["edges"]
+    return [photo["sha256"] for photo in edge["node"]["photos"]]
 
 
 def fill_report(page: Page, description: str, *, photo: bytes | None = None) -> None:
@@ -45,13 +56,7 @@ def test_a_report_with_a_photo_is_sent_and_listed(page: Page, server: Server) ->
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
 
     # The original file went up untouched: it is the evidence.
-    token = server.login(MANAGER)
-    edges = server.graphql(
-        "query($t: String) { incidents(filter: {text: $t}) { edges { node { photos { sha256 } } } } }",
-        {"t": "bottles of gin"},
-        token=token,
-    )["incidents"]["edges"]
-    assert [p["sha256"] for p in edges[0]["node"]["photos"]] == [hashlib.sha256(photo).hexdigest()]
+    assert _photo_hashes(server, "bottles of gin") == [hashlib.sha256(photo).hexdigest()]
 
 
 def test_a_description_that_looks_like_html_shows_as_text(page: Page, server: Server) -> None:
@@ -75,11 +80,12 @@ def test_a_report_made_offline_waits_survives_a_reload_and_is_delivered_once(
     page: Page, server: Server
 ) -> None:
     description = "Stockroom, no signal: man took a crate of energy drinks"
+    photo = jpeg((20, 120, 40))
     log_in(page, STAFF)
     wait_for_service_worker(page)
 
     page.context.set_offline(True)
-    fill_report(page, description, photo=jpeg((20, 120, 40)))
+    fill_report(page, description, photo=photo)
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
 
@@ -95,6 +101,8 @@ def test_a_report_made_offline_waits_survives_a_reload_and_is_delivered_once(
     page.context.set_offline(False)
     expect(waiting).to_be_hidden(timeout=15_000)
     assert server.count_incidents(description) == 1
+    # The photo kept in IndexedDB across the reload went up byte for byte.
+    assert _photo_hashes(server, "energy drinks") == [hashlib.sha256(photo).hexdigest()]
 
     # Reopening the app sends nothing again.
     page.reload()
@@ -108,14 +116,40 @@ def test_a_report_made_offline_waits_survives_a_reload_and_is_delivered_once(
 def test_a_report_whose_request_fails_is_kept_and_sent_on_the_next_start(page: Page, server: Server) -> None:
     description = "Signal dropped while sending: shoes taken from the display"
     log_in(page, STAFF)
-    # The network answers, but the request does not get through.
-    page.route("**/graphql", lambda route: route.abort("connectionfailed"))
+    # The phone thinks it is online, but requests do not get through: not the page's, nor the
+    # service worker's (its Background Sync would otherwise deliver the report at once).
+    page.context.route("**/graphql", lambda route: route.abort("connectionfailed"))
     fill_report(page, description)
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
     assert server.count_incidents(description) == 0
 
-    page.unroute("**/graphql")
-    page.reload()
+    page.goto("/#/")
+    expect(page.locator(".outbox")).to_contain_text(description)
+    page.wait_for_timeout(1000)  # Time for a Background Sync attempt, which must fail too.
+    assert server.count_incidents(description) == 0
+
+    page.context.unroute("**/graphql")
+    page.reload()  # Reopening the app sends what is waiting.
+    expect(page.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
     expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
+    assert server.count_incidents(description) == 1
+
+
+def test_background_sync_sends_a_waiting_report_with_the_app_closed(
+    context: BrowserContext, page: Page, server: Server
+) -> None:
+    description = "Sent by the service worker after the app was closed"
+    log_in(page, STAFF)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    fill_report(page, description)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    page.close()  # No page of the app is open any more.
+
+    context.set_offline(False)
+    deadline = time.monotonic() + 20
+    while server.count_incidents(description) == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert server.count_incidents(description) == 1
