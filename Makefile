@@ -39,8 +39,8 @@ lint: install
 schema: install
 	$(BIN)/shopwatch export-schema > schema.graphql
 
-# Every benchmark (bench/README.md), on SQLite and, when 127.0.0.1:5432 answers, PostgreSQL: ~8 minutes.
-# `make bench QUICK=1`: fewer requests, 100k instead of 1M incidents, 10 s phases: ~3 minutes.
+# Every benchmark (bench/README.md), on SQLite and, when 127.0.0.1:5432 answers, PostgreSQL: ~16 minutes.
+# `make bench QUICK=1`: fewer requests, 100k instead of 1M incidents, 10 s phases: ~5 minutes.
 # Each benchmark runs even if one before it was over budget; the target fails if any was.
 bench: install
 	@status=0; \
@@ -48,6 +48,8 @@ bench: install
 	$(BIN)/python bench/photo_pipeline.py $(if $(QUICK),--runs 3) || status=1; \
 	$(BIN)/python bench/report_incident.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/uploads_vs_me.py $(if $(QUICK),--quick) || status=1; \
+	$(BIN)/python bench/area_summary.py $(if $(QUICK),--quick) || status=1; \
+	$(BIN)/python bench/csv_export.py $(if $(QUICK),--quick) || status=1; \
 	exit $$status
 
 clean:

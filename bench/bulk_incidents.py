@@ -19,7 +19,7 @@ import random
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -77,9 +77,16 @@ def sqlite_time(moment: datetime) -> str:
 
 
 def incident_rows(
-    count: int, shops: list[tuple[int, int]], reporter_id: int, *, sqlite: bool, seed: int
+    count: int,
+    shops: list[tuple[int, int]],
+    reporter_id: int,
+    *,
+    sqlite: bool,
+    seed: int,
+    span_seconds: float = YEAR_SECONDS,
 ) -> Iterator[tuple[Any, ...]]:
-    """`count` incidents as tuples in INCIDENT_COLUMNS order, for SQLite (text) or asyncpg (objects).
+    """`count` incidents as tuples in INCIDENT_COLUMNS order, for SQLite (text) or asyncpg (objects),
+    occurred in the `span_seconds` before an hour ago.
 
     The times are naive UTC while generating (a third faster); asyncpg is given aware ones."""
     rng = random.Random(seed)
@@ -88,7 +95,7 @@ def incident_rows(
         shop_id, bid_id = rng.choice(shops)
         kind = rng.choice(KINDS)
         client_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-        occurred = end - timedelta(seconds=rng.random() * YEAR_SECONDS)
+        occurred = end - timedelta(seconds=rng.random() * span_seconds)
         reported = occurred + timedelta(seconds=rng.randrange(60, 6 * 3600))
         value = rng.randrange(199, 25_000) if kind == "THEFT" else None
         reference = f"MH-{rng.randrange(10**7):07d}-{occurred.year % 100}" if rng.random() < 0.2 else None
@@ -230,6 +237,11 @@ def _sqlite_shops_and_reporter(database: Database) -> tuple[list[tuple[int, int]
 
 def _sqlite_add_incidents(database: Database, count: int, seed: int) -> None:
     shops, reporter_id = _sqlite_shops_and_reporter(database)
+    sqlite_insert_incidents(database, incident_rows(count, shops, reporter_id, sqlite=True, seed=seed))
+
+
+def sqlite_insert_incidents(database: Database, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert rows made by `incident_rows(..., sqlite=True)` in one transaction."""
     placeholders = ", ".join("?" * len(INCIDENT_COLUMNS))
     columns = ", ".join(f'"{column}"' for column in INCIDENT_COLUMNS)
     connection = _sqlite(database)
@@ -237,7 +249,7 @@ def _sqlite_add_incidents(database: Database, count: int, seed: int) -> None:
         connection.execute("BEGIN")
         connection.executemany(
             f'INSERT INTO "incident" ({columns}) VALUES ({placeholders})',  # noqa: S608 - constants
-            incident_rows(count, shops, reporter_id, sqlite=True, seed=seed),
+            rows,
         )
         connection.execute("COMMIT")
         # Fold the write-ahead log back into the database file, so the server starts from a clean one.
@@ -319,8 +331,16 @@ async def _pg_add_incidents(database: Database, count: int, seed: int) -> None:
             (row["id"], row["bid_id"]) for row in await connection.fetch('SELECT id, bid_id FROM "shop"')
         ]
         reporter_id = await connection.fetchval('SELECT id FROM "user_account" WHERE email = $1', STAFF_EMAIL)
+    finally:
+        await connection.close()
+    await pg_insert_incidents(database, incident_rows(count, shops, reporter_id, sqlite=False, seed=seed))
+
+
+async def pg_insert_incidents(database: Database, rows: Iterator[tuple[Any, ...]]) -> None:
+    """COPY rows made by `incident_rows(..., sqlite=False)` in one transaction."""
+    connection = await asyncpg.connect(asyncpg_dsn(database.url))
+    try:
         await connection.execute("SET synchronous_commit = off")
-        rows = incident_rows(count, shops, reporter_id, sqlite=False, seed=seed)
         batch = 100_000
         async with connection.transaction():
             while chunk := list(itertools.islice(rows, batch)):

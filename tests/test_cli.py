@@ -147,3 +147,20 @@ async def test_worker_process_writes_queued_email_to_the_mail_folder(tmp_path: P
     assert message["To"] == "someone@example.org"
     assert message["Subject"] == "Hello"
     assert (await OutboxEmail.get()).state == DeliveryState.SENT
+
+
+async def test_audit_verify_reports_the_first_altered_entry(tmp_path: Path, database: str) -> None:
+    from tortoise import connections
+
+    from shopwatch.core.audit.trail import SYSTEM, record
+
+    entries = [await record(SYSTEM, "retention.purge", rows=n) for n in range(3)]
+    intact = _run(["audit", "verify"], _env(tmp_path, database))
+    assert intact.returncode == 0, intact.stderr
+    assert "intact: 3 entries" in intact.stdout
+    await connections.get("default").execute_query(
+        "UPDATE audit_entry SET detail = '{\"rows\":9}' WHERE id = " + str(entries[1].id)
+    )
+    broken = _run(["audit", "verify"], _env(tmp_path, database))
+    assert broken.returncode == 1
+    assert f"broken at entry {entries[1].id}" in broken.stderr

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from shopwatch.api.csrf import CsrfGuard
+from shopwatch.api.exports import incident_export_endpoint
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         Route("/healthz", healthz),
         Route("/media/photos/{photo_id}/{variant}", photo_endpoint(settings)),
         Route("/media/offender-photos/{photo_id}/{variant}", offender_photo_endpoint(settings)),
+        Route("/export/incidents.csv", incident_export_endpoint()),
         Route(
             "/graphql",
             CsrfGuard(GraphQLView(settings), settings.public_origin),

@@ -1,4 +1,4 @@
-"""`shopwatch serve|worker|migrate|demo|create-admin|export-schema|makemigrations`."""
+"""`shopwatch serve|worker|migrate|demo|create-admin|export-schema|audit verify|makemigrations`."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:
-    from shopwatch.places.demo import load_demo
+    from shopwatch.places.demo import DEMO_SLUG, load_demo
 
     if settings.is_production:
         print("Demo data is for development only.", file=sys.stderr)
@@ -75,7 +75,11 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
 
             print(f"  any of admin@, manager@, staff@, pcso@example.org with password {DEMO_PASSWORD}")
             return 0
-        print("Demo town centre loaded. Log in as:")
+        from shopwatch.offenders.demo import load_demo_history
+        from shopwatch.places.models import Bid
+
+        reports = await load_demo_history(await Bid.get(slug=DEMO_SLUG))
+        print(f"Demo town centre loaded with {reports} reports over 4 months. Log in as:")
         for login in logins:
             print(f"  {login.role.value:<12} {login.email:<22} password: {login.password}")
         return 0
@@ -124,6 +128,24 @@ def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run_cli_async(argv))
 
 
+def audit(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.core.audit.trail import verify_chain
+
+    async def work() -> int:
+        result = await verify_chain()
+        if result.intact:
+            print(f"The audit trail is intact: {result.entries} entries.")
+            return 0
+        print(
+            f"The audit trail is broken at entry {result.first_broken_id}: it was altered, or the entry "
+            f"before it was removed. The {result.entries} entries before it are intact.",
+            file=sys.stderr,
+        )
+        return 1
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopwatch", description="Town-centre retail crime reporting.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -146,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)").set_defaults(
         run=export_schema
     )
+    audit_parser = commands.add_parser("audit", help="check the audit trail")
+    audit_parser.add_argument("action", choices=["verify"], help="verify: check every entry's hash chain")
+    audit_parser.set_defaults(run=audit)
     migrations_parser = commands.add_parser("makemigrations", help="write a migration for model changes")
     migrations_parser.add_argument("--name")
     migrations_parser.set_defaults(run=makemigrations)

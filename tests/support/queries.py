@@ -33,3 +33,30 @@ def counting_queries() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(counter)
         logger.setLevel(previous)
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[tuple[str, list[object]]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.args, tuple) and len(record.args) == 2:
+            text, values = record.args
+            if str(text).lstrip().upper().startswith("SELECT"):
+                self.statements.append((str(text), list(values or [])))
+
+
+@contextmanager
+def recording_selects() -> Iterator[list[tuple[str, list[object]]]]:
+    """The SELECT statements sent while the block runs, each with its parameters, to EXPLAIN them."""
+    logger = logging.getLogger("tortoise.db_client")
+    recorder = _Recorder()
+    previous = logger.level
+    logger.addHandler(recorder)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield recorder.statements
+    finally:
+        logger.removeHandler(recorder)
+        logger.setLevel(previous)

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from shopwatch.accounts.viewer import Viewer
 from shopwatch.api.loaders import Loaders
+from shopwatch.core.audit.trail import Actor
 from shopwatch.settings import Settings
 
 SESSION_COOKIE = "shopwatch_session"
@@ -29,10 +30,20 @@ class Context:
         return self.request.client.host if self.request.client else "unknown"
 
     @property
+    def actor(self) -> Actor:
+        """The viewer as the audit trail records them; only for a logged-in viewer."""
+        assert self.viewer is not None
+        return actor_of(self.viewer, self.request)
+
+    @property
     def user_agent(self) -> str:
         return self.request.headers.get("user-agent", "")
 
 
+def actor_of(viewer: Viewer, request: Request) -> Actor:
+    return Actor(viewer.user.id, viewer.user.email, request.client.host if request.client else "")
+
+
 Info = StrawberryInfo[Context, None]
 
-__all__ = ["SESSION_COOKIE", "Context", "DataLoader", "Info"]
+__all__ = ["SESSION_COOKIE", "Context", "DataLoader", "Info", "actor_of"]

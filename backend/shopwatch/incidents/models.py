@@ -60,7 +60,12 @@ class Incident(Model):
 
     class Meta:
         table = "incident"
-        indexes = (("bid_id", "occurred_at"), ("shop_id", "occurred_at"))
+        indexes = (
+            # A BID's incidents in a period, with what the area summary counts and sums, so its
+            # aggregates read only the index (PostgreSQL needs `id` in it for the offender links).
+            ("bid_id", "occurred_at", "id", "shop_id", "kind", "value_stolen_pence"),
+            ("shop_id", "occurred_at"),
+        )
 
 
 class Photo(Model):

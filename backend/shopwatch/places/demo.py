@@ -11,6 +11,7 @@ from shopwatch.accounts.models import Membership, Role, User
 from shopwatch.core.security import hash_password
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 
+DEMO_SLUG = "market-harcombe"
 DEMO_PASSWORD = "harcombe-demo-2026"  # noqa: S105 - printed for laptop runs; demo refuses production
 
 # Market Harcombe is fictional; "MH" is not a real postcode area, so nothing here points at a real shop.
@@ -43,7 +44,7 @@ async def load_demo() -> list[DemoLogin] | None:
         return None
     password_hash = hash_password(DEMO_PASSWORD)
     async with in_transaction():
-        bid = await Bid.create(name="Market Harcombe Town Centre BID", slug="market-harcombe")
+        bid = await Bid.create(name="Market Harcombe Town Centre BID", slug=DEMO_SLUG)
         shops = [
             await Shop.create(
                 bid=bid, name=name, address=address, postcode=postcode, latitude=lat, longitude=lon

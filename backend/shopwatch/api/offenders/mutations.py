@@ -29,6 +29,7 @@ from shopwatch.api.incidents.types import Incident
 from shopwatch.api.offenders.types import Exclusion, Offender, OffenderPhoto
 from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, Rule, refusal
 from shopwatch.api.uploads import as_file, read_photo, store_for, upload_name
+from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput
 from shopwatch.incidents import models as incident_models
 from shopwatch.incidents.photos import PhotoRejected
@@ -248,7 +249,9 @@ class OffendersMutation:
         if denied := refusal(viewer, ManagesBid(keep.bid_id), ManagesBid(merge.bid_id)):
             return denied
         try:
-            merged = await gallery.merge_offenders(keep, merge)
+            async with in_transaction():
+                merged = await gallery.merge_offenders(keep, merge)
+                await record(info.context.actor, "offender.merge", f"Offender:{keep.id}", merged=merge.id)
         except InvalidInput as error:
             return ValidationError.from_error(error)
         return MergeOffendersSuccess(
@@ -302,6 +305,9 @@ class OffendersMutation:
             linked = await services.link_offender(incident, offender, viewer.user)
             if linked:
                 await evaluate_rules(incident, info.context.settings)
+                await record(
+                    info.context.actor, "offender.link", f"Offender:{offender.id}", incident=incident.id
+                )
         return LinkOffenderSuccess(
             incident=Incident.from_model(incident),
             offender=Offender.from_model(await models.Offender.get(id=offender.id)),
@@ -327,6 +333,10 @@ class OffendersMutation:
             return denied
         async with in_transaction():
             unlinked = await services.unlink_offender(incident, offender)
+            if unlinked:
+                await record(
+                    info.context.actor, "offender.unlink", f"Offender:{offender.id}", incident=incident.id
+                )
         return UnlinkOffenderSuccess(
             incident=Incident.from_model(incident),
             offender=Offender.from_model(await models.Offender.get(id=offender.id)),
@@ -350,7 +360,15 @@ class OffendersMutation:
             notice = exclusions.validate_exclusion(input.starts_on, input.ends_on, input.reason)
         except InvalidInput as error:
             return ValidationError.from_error(error)
-        exclusion = await exclusions.issue_exclusion(offender, notice, viewer.user)
+        async with in_transaction():
+            exclusion = await exclusions.issue_exclusion(offender, notice, viewer.user)
+            await record(
+                info.context.actor,
+                "exclusion.issue",
+                f"Offender:{offender.id}",
+                starts_on=notice.starts_on.isoformat(),
+                ends_on=notice.ends_on.isoformat(),
+            )
         return IssueExclusionSuccess(
             exclusion=Exclusion.from_model(exclusion),
             offender=Offender.from_model(await models.Offender.get(id=offender.id)),

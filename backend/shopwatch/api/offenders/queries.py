@@ -14,6 +14,7 @@ from shopwatch.api.ids import decode_id
 from shopwatch.api.offenders.types import Offender
 from shopwatch.api.pagination import Connection, Edge, PageInfo, page_size
 from shopwatch.api.permissions import IsAuthenticated
+from shopwatch.core.audit.trail import record
 from shopwatch.offenders import gallery
 
 _NOTHING = -1  # a BID id that matches nothing, for an ID that is not a BID's
@@ -73,4 +74,7 @@ class OffendersQuery:
         if pk is None:
             return None
         row = await gallery.visible_offenders(info.context.viewer).get_or_none(id=pk)
-        return Offender.from_model(row) if row else None
+        if row is None:
+            return None
+        await record(info.context.actor, "offender.view", f"Offender:{row.id}")
+        return Offender.from_model(row)
