@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Locator, Page, expect
@@ -104,5 +107,10 @@ def test_the_dashboard_figures_match_area_summary(page: Page, server: Server) ->
     for chart in page.locator("figure.chart svg").all():
         labelled_by = chart.get_attribute("aria-labelledby").split()
         assert [page.locator(f"#{i}").evaluate("e => e.tagName") for i in labelled_by] == ["title", "desc"]
-    csv = page.get_by_role("link", name="Download incidents (CSV)").get_attribute("href")
-    assert csv == f"/export/incidents.csv?bidId={bid}&from={first}&to={today}"
+    link = page.get_by_role("link", name="Download incidents (CSV)")
+    assert link.get_attribute("href") == f"/export/incidents.csv?bidId={bid}&from={first}&to={today}"
+    # The link works with the session cookie: a header and one row per incident of the period.
+    with page.expect_download() as download_info:
+        link.click()
+    text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(text)))) == 1 + summary["totalIncidents"]
