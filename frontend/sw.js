@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "c84a1a89ce26";
+const VERSION = "f3df04feb38d";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -97,9 +97,11 @@ async function render() {
   }
 }
 
-/** Called by views after logging in or out. */
+/** Called by views after logging in or out; logging in sends what waited for this user. */
 app.setMe = (me) => {
+  const before = app.me?.id;
   app.me = me;
+  if (me && me.id !== before && navigator.onLine) sendWaiting();
 };
 app.render = render;
 

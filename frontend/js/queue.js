@@ -51,7 +51,11 @@ export function onOutboxChange(listener) {
   };
 }
 
-/** Stores a report: { clientId, input (without photos), photos: [{ blob, name }] }. */
+/**
+ * Stores a report: { clientId, userId, input (without photos), photos: [{ blob, name }] }. `userId`
+ * is the reporter's: on a phone shared by a shop's staff, a report waits for its own reporter's
+ * session rather than go under a colleague's name.
+ */
 export async function enqueue(report) {
   const entry = { ...report, createdAt: new Date().toISOString(), state: "waiting", error: null };
   await withStore("readwrite", (store) => store.put(entry));
@@ -137,12 +141,23 @@ export function sendNow(clientId, onProgress) {
   });
 }
 
-/** Sends every waiting report, oldest first; stops at the first network failure. */
+/**
+ * Sends every waiting report of the logged-in user, oldest first; stops at the first network
+ * failure. Asks the server who is logged in, so the service worker can call it too.
+ */
 export function flushOutbox() {
   return exclusively(async () => {
+    const waiting = (await listOutbox()).filter((entry) => entry.state === "waiting");
+    if (!waiting.length) return 0;
+    let me;
+    try {
+      ({ me } = await gql("{ me { id } }"));
+    } catch {
+      return 0; // No signal, or the server is down: try again later.
+    }
     let sent = 0;
-    for (const entry of await listOutbox()) {
-      if (entry.state !== "waiting") continue;
+    for (const entry of waiting) {
+      if (!me || entry.userId !== me.id) continue;
       try {
         await send(entry);
         sent += 1;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from playwright.sync_api import BrowserContext, Dialog, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, Route, expect
 
 from tests.browser.conftest import log_in
 from tests.browser.helpers import jpeg, wait_for_service_worker
@@ -152,4 +152,54 @@ def test_background_sync_sends_a_waiting_report_with_the_app_closed(
     deadline = time.monotonic() + 20
     while server.count_incidents(description) == 0 and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert server.count_incidents(description) == 1
+
+
+def test_a_report_whose_answer_is_lost_is_sent_again_and_stored_once(page: Page, server: Server) -> None:
+    description = "Answer lost on the way back: phone charger taken"
+    log_in(page, STAFF)
+
+    def deliver_then_drop(route: Route) -> None:
+        if "reportIncident" in (route.request.post_data or ""):
+            route.fetch()  # The server gets the report and stores it...
+            route.abort("connectionfailed")  # ...but its answer never reaches the phone.
+        else:
+            route.continue_()
+
+    page.context.route("**/graphql", deliver_then_drop)
+    fill_report(page, description)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    assert server.count_incidents(description) == 1
+
+    page.context.unroute("**/graphql")
+    page.goto("/#/")
+    page.reload()  # The phone sends it again; the server recognises its clientId.
+    expect(page.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
+    expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
+    assert server.count_incidents(description) == 1
+
+
+def test_a_report_waits_for_its_own_reporter(context: BrowserContext, page: Page, server: Server) -> None:
+    """On a phone a shop's staff share, a waiting report is not sent under a colleague's session."""
+    description = "Waits for the colleague who reported it"
+    log_in(page, STAFF)
+    context.set_offline(True)
+    fill_report(page, description)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    # The reporter's session ends before the signal returns; then a manager, who may report for
+    # every shop, logs in on the same phone.
+    context.clear_cookies()
+    page.evaluate("localStorage.clear()")
+    context.set_offline(False)
+    log_in(page, MANAGER)
+    expect(page.locator(".outbox")).to_contain_text(description)
+    page.wait_for_timeout(1500)
+    assert server.count_incidents(description) == 0
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    log_in(page, STAFF)
+    expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
     assert server.count_incidents(description) == 1

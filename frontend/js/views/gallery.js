@@ -9,6 +9,11 @@ const GALLERY = `query Gallery($bidId: ID!) {
   }
 }`;
 
+/** A Date ("2027-11-01") as 01/11/2027, whatever the phone's time zone. */
+function ukDate(isoDate) {
+  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString("en-GB", { timeZone: "UTC" });
+}
+
 function offenderCard(offender) {
   const excluded = offender.status === "EXCLUDED";
   return h(
@@ -22,7 +27,7 @@ function offenderCard(offender) {
       { class: "card-body" },
       h("h2", { class: "card-title" }, offender.displayName),
       excluded && offender.exclusion
-        ? h("p", { class: "badge badge-excluded" }, `Excluded until ${new Date(offender.exclusion.endsOn).toLocaleDateString("en-GB")}`)
+        ? h("p", { class: "badge badge-excluded" }, `Excluded until ${ukDate(offender.exclusion.endsOn)}`)
         : null,
       offender.status === "ARCHIVED" ? h("p", { class: "badge" }, "Archived") : null,
       h("p", { class: "card-text" }, offender.description),

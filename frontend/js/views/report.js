@@ -213,6 +213,7 @@ export async function render(app) {
     // The original files are what is stored and sent: they are the evidence.
     const entry = await enqueue({
       clientId: crypto.randomUUID(),
+      userId: app.me.id,
       input,
       photos: photos.files().map((file) => ({ blob: file, name: file.name })),
     });
