@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser run test test-postgres lint schema bench clean
+.PHONY: install browser run test test-postgres lint audit-deps schema bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Known vulnerabilities in the installed dependencies (PyPI's advisory data, through pip-audit).
+audit-deps: install
+	$(BIN)/pip-audit --local --progress-spinner off
 
 schema: install
 	$(BIN)/shopwatch export-schema > schema.graphql

@@ -164,3 +164,18 @@ async def test_audit_verify_reports_the_first_altered_entry(tmp_path: Path, data
     broken = _run(["audit", "verify"], _env(tmp_path, database))
     assert broken.returncode == 1
     assert f"broken at entry {entries[1].id}" in broken.stderr
+
+
+async def test_purge_applies_retention_and_says_what_it_did(tmp_path: Path, database: str) -> None:
+    from datetime import timedelta
+
+    from shopwatch.core.clock import now
+    from shopwatch.offenders.models import Offender
+    from shopwatch.places.models import Bid
+
+    bid = await Bid.create(name="Old Town BID", slug="old-town")
+    await Offender.create(bid=bid, display_name="Long gone", created_at=now() - timedelta(days=800))
+    result = _run(["purge"], _env(tmp_path, database))
+    assert result.returncode == 0, result.stderr
+    assert "1 offender records and 0 incidents redacted" in result.stdout
+    assert not await Offender.exists(display_name="Long gone")

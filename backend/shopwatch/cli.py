@@ -1,4 +1,4 @@
-"""`shopwatch serve|worker|migrate|demo|create-admin|export-schema|audit verify|makemigrations`."""
+"""`shopwatch serve|worker|migrate|demo|create-admin|export-schema|purge|audit verify|makemigrations`."""
 
 from __future__ import annotations
 
@@ -128,13 +128,29 @@ def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run_cli_async(argv))
 
 
+def purge(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.core.clock import now
+    from shopwatch.core.storage import PhotoStore
+    from shopwatch.offenders.retention import purge as run_purge
+
+    async def work() -> int:
+        purged = await run_purge(PhotoStore(settings.media_root), now())
+        print(
+            f"Retention: {purged.offenders} offender records and {purged.incidents} incidents redacted.",
+            flush=True,
+        )
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def audit(settings: Settings, args: argparse.Namespace) -> int:
     from shopwatch.core.audit.trail import verify_chain
 
     async def work() -> int:
         result = await verify_chain()
         if result.intact:
-            print(f"The audit trail is intact: {result.entries} entries.")
+            print(f"The audit trail is intact: {result.entries} entries. Latest hash: {result.head}")
             return 0
         print(
             f"The audit trail is broken at entry {result.first_broken_id}: it was altered, or the entry "
@@ -168,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)").set_defaults(
         run=export_schema
     )
+    commands.add_parser("purge", help="forget what the retention rules say is due").set_defaults(run=purge)
     audit_parser = commands.add_parser("audit", help="check the audit trail")
     audit_parser.add_argument("action", choices=["verify"], help="verify: check every entry's hash chain")
     audit_parser.set_defaults(run=audit)

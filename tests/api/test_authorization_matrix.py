@@ -220,6 +220,13 @@ MATRIX: dict[str, Row] = {
         EVERYONE,
         EVERYONE,
     ),
+    "exportOffenderData": Row(
+        "query Q($id: ID!) { exportOffenderData(offenderId: $id) { offender { id } } }",
+        lambda s, t: {"id": _offender_id(s, t)},
+        _present("exportOffenderData"),
+        MANAGERS,
+        ADMINS,
+    ),
     # Accounts: logging in and one-time links work for whoever holds the secret.
     "login": Row(
         "mutation M($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }",
@@ -289,6 +296,13 @@ MATRIX: dict[str, Row] = {
             }
         },
         _success("createShop"),
+        MANAGERS,
+        ADMINS,
+    ),
+    "updateRetention": Row(
+        mutation("updateRetention", "($input: UpdateRetentionInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"bidId": t.bid_id, "offenderRetentionMonths": 18}},
+        _success("updateRetention"),
         MANAGERS,
         ADMINS,
     ),

@@ -362,3 +362,46 @@ async def test_a_nul_character_is_a_validation_error_not_a_crash(gql: GraphQLCli
     assert (team["__typename"], team["field"]) == ("ValidationError", "email")
     assert await Bid.all().count() == 2
     assert await Shop.all().count() == 4
+
+
+UPDATE_RETENTION = """
+mutation R($input: UpdateRetentionInput!) {
+  updateRetention(input: $input) {
+    __typename
+    ... on UpdateRetentionSuccess { bid { id offenderRetentionMonths } }
+    ... on ValidationError { field message }
+    ... on PermissionDenied { message }
+    ... on NotFound { message }
+  }
+}
+"""
+
+
+async def test_a_manager_sets_how_long_the_gallery_keeps_people(gql: GraphQLClient, world: World) -> None:
+    variables = {"input": {"bidId": world.home.bid_id, "offenderRetentionMonths": 24}}
+    result = (await gql.execute(UPDATE_RETENTION, variables, token=world.token(Role.BID_MANAGER)))[
+        "updateRetention"
+    ]
+    assert result == {
+        "__typename": "UpdateRetentionSuccess",
+        "bid": {"id": world.home.bid_id, "offenderRetentionMonths": 24},
+    }
+    staff = (await gql.execute(UPDATE_RETENTION, variables, token=world.token(Role.SHOP_STAFF)))[
+        "updateRetention"
+    ]
+    assert staff["__typename"] == "PermissionDenied"
+
+
+@pytest.mark.parametrize("months", [0, 73, -1])
+async def test_a_retention_period_out_of_range_is_refused(
+    gql: GraphQLClient, world: World, months: int
+) -> None:
+    variables = {"input": {"bidId": world.home.bid_id, "offenderRetentionMonths": months}}
+    result = (await gql.execute(UPDATE_RETENTION, variables, token=world.token(Role.ADMIN)))[
+        "updateRetention"
+    ]
+    assert result == {
+        "__typename": "ValidationError",
+        "field": "offenderRetentionMonths",
+        "message": "Choose between 1 and 72 months.",
+    }

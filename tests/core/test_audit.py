@@ -24,7 +24,8 @@ async def test_each_entry_carries_the_hash_of_the_one_before(database: str) -> N
     assert second.previous_hash == first.entry_hash and third.previous_hash == second.entry_hash
     assert second.detail == '{"first":"2026-01-01","last":"2026-01-31"}'
     assert (second.actor, second.address, third.actor) == ("pc.jones@example.org", "203.0.113.9", "system")
-    assert await verify_chain() == type(await verify_chain())(entries=3, first_broken_id=None)
+    result = await verify_chain()
+    assert (result.entries, result.first_broken_id, result.head) == (3, None, third.entry_hash)
 
 
 async def test_an_altered_entry_is_named(database: str) -> None:

@@ -14,9 +14,11 @@ from strawberry.permission import BasePermission
 from shopwatch.accounts.models import Role
 from shopwatch.accounts.viewer import Viewer
 from shopwatch.api.context import Info
-from shopwatch.api.errors import PermissionDenied
+from shopwatch.api.errors import NotFound, PermissionDenied
+from shopwatch.api.ids import decode_id
 
 LOG_IN_FIRST = "Log in first."
+NO_SUCH_BID = "There is no such BID."
 
 
 class IsAuthenticated(BasePermission):
@@ -72,3 +74,14 @@ def refusal(viewer: Viewer | None, *rules: Rule) -> PermissionDenied | None:
         if not rule.allows(viewer):
             return PermissionDenied(message=rule.message)
     return None
+
+
+def managed_bid(viewer: Viewer | None, bid_id: str) -> int | PermissionDenied | NotFound:
+    """The BID's key if the viewer manages it; otherwise the refusal, as data. A BID out of the
+    viewer's sight is NotFound, exactly as if it did not exist."""
+    if viewer is None:
+        return PermissionDenied(message=LOG_IN_FIRST)
+    pk = decode_id("Bid", bid_id)
+    if pk is None or not viewer.can_see_bid(pk):
+        return NotFound(message=NO_SUCH_BID)
+    return refusal(viewer, ManagesBid(pk)) or pk

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from tortoise.transactions import in_transaction
 
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id, encode_id
-from shopwatch.api.permissions import LOG_IN_FIRST, IsAdmin, IsAuthenticated, ManagesBid, refusal
+from shopwatch.api.permissions import IsAdmin, IsAuthenticated, managed_bid, refusal
+from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput, NotFoundError
 from shopwatch.places import models, services
 
@@ -53,11 +55,20 @@ class Bid:
     id: strawberry.ID
     name: str
     slug: str
+    offender_retention_months: int = strawberry.field(
+        description="An offender with no incident for this long and no exclusion running is forgotten."
+    )
     pk: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, bid: models.Bid) -> Bid:
-        return cls(id=encode_id("Bid", bid.id), name=bid.name, slug=bid.slug, pk=bid.id)
+        return cls(
+            id=encode_id("Bid", bid.id),
+            name=bid.name,
+            slug=bid.slug,
+            offender_retention_months=bid.offender_retention_months,
+            pk=bid.id,
+        )
 
     @strawberry.field
     async def shops(self, info: Info) -> list[Shop]:
@@ -134,7 +145,22 @@ CreateTeamResult = Annotated[
     CreateTeamSuccess | ValidationError | PermissionDenied, strawberry.union("CreateTeamResult")
 ]
 
-NO_SUCH_BID = "There is no such BID."
+
+@strawberry.input
+class UpdateRetentionInput:
+    bid_id: strawberry.ID
+    offender_retention_months: int
+
+
+@strawberry.type
+class UpdateRetentionSuccess:
+    bid: Bid
+
+
+UpdateRetentionResult = Annotated[
+    UpdateRetentionSuccess | ValidationError | PermissionDenied | NotFound,
+    strawberry.union("UpdateRetentionResult"),
+]
 
 
 @strawberry.type
@@ -151,14 +177,9 @@ class PlacesMutation:
 
     @strawberry.mutation(description="Administrators, or the BID's managers.")
     async def create_shop(self, info: Info, input: CreateShopInput) -> CreateShopResult:
-        viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        bid_id = decode_id("Bid", input.bid_id)
-        if bid_id is None or not viewer.can_see_bid(bid_id):
-            return NotFound(message=NO_SUCH_BID)
-        if denied := refusal(viewer, ManagesBid(bid_id)):
-            return denied
+        bid_id = managed_bid(info.context.viewer, input.bid_id)
+        if not isinstance(bid_id, int):
+            return bid_id
         try:
             bid = await services.get_bid(bid_id)
             shop = await services.create_shop(
@@ -169,6 +190,31 @@ class PlacesMutation:
         except InvalidInput as error:
             return ValidationError.from_error(error)
         return CreateShopSuccess(shop=Shop.from_model(shop))
+
+    @strawberry.mutation(
+        description="How long the gallery keeps someone not seen since. Administrators, or "
+        "the BID's managers."
+    )
+    async def update_retention(self, info: Info, input: UpdateRetentionInput) -> UpdateRetentionResult:
+        bid_id = managed_bid(info.context.viewer, input.bid_id)
+        if not isinstance(bid_id, int):
+            return bid_id
+        try:
+            async with in_transaction():
+                bid = await services.set_offender_retention(
+                    await services.get_bid(bid_id), input.offender_retention_months
+                )
+                await record(
+                    info.context.actor,
+                    "retention.update",
+                    f"Bid:{bid.id}",
+                    months=bid.offender_retention_months,
+                )
+        except NotFoundError as error:
+            return NotFound.from_error(error)
+        except InvalidInput as error:
+            return ValidationError.from_error(error)
+        return UpdateRetentionSuccess(bid=Bid.from_model(bid))
 
     @strawberry.mutation(name="createNeighbourhoodTeam", description="Administrators only.")
     async def create_team(self, info: Info, input: CreateTeamInput) -> CreateTeamResult:

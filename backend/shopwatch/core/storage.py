@@ -184,3 +184,13 @@ async def is_referenced(sha256: str) -> bool:
         if await table.exists(sha256=sha256):
             return True
     return False
+
+
+async def delete_unreferenced(store: PhotoStore, sha256s: Iterator[str] | list[str]) -> int:
+    """Delete the files of each photo no row refers to any more (after its rows were deleted)."""
+    deleted = 0
+    for sha256 in sha256s:
+        if not await is_referenced(sha256):
+            await store.delete(paths_for(sha256))
+            deleted += 1
+    return deleted

@@ -53,6 +53,8 @@ class Incident(Model):
     vehicle_registration = fields.CharField(max_length=12, null=True, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # When retention removed the free text and photos; the incident still counts.
+    redacted_at = fields.DatetimeField(null=True)
 
     bid_id: int
     shop_id: int

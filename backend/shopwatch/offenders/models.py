@@ -34,6 +34,8 @@ class Offender(Model):
         "shopwatch.User", related_name="offenders_created", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # When retention removed the name, description and photos; the links still count.
+    redacted_at = fields.DatetimeField(null=True)
 
     bid_id: int
 

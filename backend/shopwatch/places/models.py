@@ -10,6 +10,8 @@ class Bid(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=200)
     slug = fields.CharField(max_length=64, unique=True)
+    # An offender with no incident for this long, and no exclusion running, is forgotten.
+    offender_retention_months = fields.IntField(default=12, db_default=12)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     shops: fields.ReverseRelation[Shop]

@@ -39,6 +39,21 @@ async def teams_by_bid(bid_ids: Sequence[int]) -> list[list[NeighbourhoodTeam]]:
     return [grouped[bid_id] for bid_id in bid_ids]
 
 
+# Long enough to catch a returning offender, short enough that nobody is kept on file for years.
+MIN_RETENTION_MONTHS, MAX_RETENTION_MONTHS = 1, 72
+
+
+async def set_offender_retention(bid: Bid, months: int) -> Bid:
+    if not MIN_RETENTION_MONTHS <= months <= MAX_RETENTION_MONTHS:
+        raise InvalidInput(
+            "offenderRetentionMonths",
+            f"Choose between {MIN_RETENTION_MONTHS} and {MAX_RETENTION_MONTHS} months.",
+        )
+    bid.offender_retention_months = months
+    await bid.save(update_fields=["offender_retention_months"])
+    return bid
+
+
 async def get_bid(bid_id: int) -> Bid:
     bid = await Bid.get_or_none(id=bid_id)
     if bid is None:

@@ -15,12 +15,11 @@ from shopwatch.api.alerts.types import Alert, AlertRuleSetting
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id
-from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, refusal
+from shopwatch.api.permissions import LOG_IN_FIRST, NO_SUCH_BID, managed_bid
 from shopwatch.core.errors import InvalidInput
 from shopwatch.places.models import Bid
 
 NO_SUCH_ALERT = "There is no such alert."
-NO_SUCH_BID = "There is no such BID."
 
 
 @strawberry.type
@@ -81,13 +80,12 @@ class AlertsMutation:
     )
     async def update_alert_rules(self, info: Info, input: UpdateAlertRulesInput) -> UpdateAlertRulesResult:
         viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        bid_id = decode_id("Bid", input.bid_id)
-        if bid_id is None or not viewer.can_see_bid(bid_id) or not await Bid.exists(id=bid_id):
+        bid_id = managed_bid(viewer, input.bid_id)
+        if not isinstance(bid_id, int):
+            return bid_id
+        if not await Bid.exists(id=bid_id):
             return NotFound(message=NO_SUCH_BID)
-        if denied := refusal(viewer, ManagesBid(bid_id)):
-            return denied
+        assert viewer is not None
         seen: set[AlertRule] = set()
         for index, wanted in enumerate(input.rules):
             if wanted.rule in seen:

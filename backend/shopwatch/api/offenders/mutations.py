@@ -27,7 +27,7 @@ from shopwatch.api.ids import decode_id
 from shopwatch.api.incidents.mutations import NO_SUCH_INCIDENT
 from shopwatch.api.incidents.types import Incident
 from shopwatch.api.offenders.types import Exclusion, Offender, OffenderPhoto
-from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, Rule, refusal
+from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, Rule, managed_bid, refusal
 from shopwatch.api.uploads import as_file, read_photo, store_for, upload_name
 from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput
@@ -37,7 +37,6 @@ from shopwatch.incidents.services import visible_incidents
 from shopwatch.offenders import exclusions, gallery, models, services
 from shopwatch.offenders.photos import attach_offender_photo
 
-NO_SUCH_BID = "There is no such BID."
 NO_SUCH_OFFENDER = "There is no such offender."
 
 
@@ -185,13 +184,10 @@ class OffendersMutation:
     async def create_offender(self, info: Info, input: CreateOffenderInput) -> CreateOffenderResult:
         viewer = info.context.viewer
         try:
-            if viewer is None:
-                return PermissionDenied(message=LOG_IN_FIRST)
-            bid_id = decode_id("Bid", input.bid_id)
-            if bid_id is None or not viewer.can_see_bid(bid_id):
-                return NotFound(message=NO_SUCH_BID)
-            if denied := refusal(viewer, ManagesBid(bid_id)):
-                return denied
+            bid_id = managed_bid(viewer, input.bid_id)
+            if not isinstance(bid_id, int):
+                return bid_id
+            assert viewer is not None
             try:
                 offender = await gallery.create_offender(
                     bid_id, input.display_name, input.description, viewer.user

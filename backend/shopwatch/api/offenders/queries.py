@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
+from shopwatch.api.offenders.data_export import OffenderDataExport, export_offender_data
 from shopwatch.api.offenders.types import Offender
 from shopwatch.api.pagination import Connection, Edge, PageInfo, page_size
 from shopwatch.api.permissions import IsAuthenticated
@@ -78,3 +79,12 @@ class OffendersQuery:
             return None
         await record(info.context.actor, "offender.view", f"Offender:{row.id}")
         return Offender.from_model(row)
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Everything held on one person (record, merged records, photos with originals, "
+        "exclusions, incidents, alerts, who looked): for a subject-access request. The BID's managers "
+        "and administrators; null if not found. Recorded in the audit trail.",
+    )
+    async def export_offender_data(self, info: Info, offender_id: strawberry.ID) -> OffenderDataExport | None:
+        return await export_offender_data(info, offender_id)
