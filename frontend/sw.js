@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "f3df04feb38d";
+const VERSION = "b676ed5a766f";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 from PIL import Image, ImageDraw
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tests.browser.server import Server
 
@@ -75,9 +75,24 @@ def bid_id(server: Server, token: str) -> str:
     return str(server.graphql("{ bids { id } }", token=token)["bids"][0]["id"])
 
 
+def wait_until(page: Page, expression: str, arg: Any = None, timeout: float = 15) -> None:
+    """Until `expression` (a JS function of `arg`) is true in the page. Polls with `evaluate`,
+    which the page's CSP does not govern, where Playwright's own `wait_for_function` polls with an
+    in-page `eval` that our CSP (rightly) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.1)
+
+
 def wait_for_service_worker(page: Page) -> None:
     """Until the service worker has cached the shell and controls this page."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+
+
+def wait_for_image(page: Page, image: Locator) -> None:
+    """Until the image has loaded and decoded to real pixels."""
+    wait_until(page, "img => img.complete && img.naturalWidth > 0", image.element_handle())
 
 
 def mailed_link(server: Server, to: str, route: str) -> str:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import bid_id, create_offender, jpeg
+from tests.browser.helpers import bid_id, create_offender, jpeg, wait_for_image
 from tests.browser.server import MANAGER, STAFF, Server
 
 
@@ -39,7 +39,7 @@ def test_the_gallery_shows_offenders_with_exclusion_badges_and_they_can_be_picke
     expect(red.locator(".badge-excluded")).to_have_text(f"Excluded until {until}")
     expect(blue.locator(".badge-excluded")).to_have_count(0)
     photo = red.get_by_role("img", name="Photo of Red cap, tall")
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    wait_for_image(page, photo)
 
     page.goto("/#/report")
     page.get_by_label("What happened", exact=True).fill("Red cap back in the shop despite the exclusion")

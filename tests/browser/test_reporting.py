@@ -8,7 +8,7 @@ import time
 from playwright.sync_api import BrowserContext, Dialog, Page, Route, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import jpeg, wait_for_service_worker
+from tests.browser.helpers import jpeg, wait_for_image, wait_for_service_worker
 from tests.browser.server import MANAGER, STAFF, Server
 
 
@@ -39,9 +39,16 @@ def test_a_report_with_a_photo_is_sent_and_listed(page: Page, server: Server) ->
     description = "Took two bottles of gin, left towards the market"
     log_in(page, STAFF)
     fill_report(page, description, photo=photo)
+    # Record what the upload's progress line says while it goes (the form is gone once it is sent).
+    page.evaluate(
+        """() => { const line = document.querySelector("form.report p[id^=upload]"); window.seen = [];
+        new MutationObserver(() => window.seen.push(line.textContent))
+          .observe(line, { childList: true }); }"""
+    )
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_role("heading", name="Report sent")).to_be_visible()
     assert server.count_incidents(description) == 1
+    assert page.evaluate("window.seen")[-1] == "Sending photos: 100%"
 
     page.get_by_role("link", name="Report another").wait_for()
     page.goto("/#/reports")
@@ -53,7 +60,7 @@ def test_a_report_with_a_photo_is_sent_and_listed(page: Page, server: Server) ->
     expect(page.get_by_text("£24.99")).to_be_visible()
     image = page.get_by_role("img", name="Photo 1 of the incident")
     expect(image).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    wait_for_image(page, image)
 
     # The original file went up untouched: it is the evidence.
     assert _photo_hashes(server, "bottles of gin") == [hashlib.sha256(photo).hexdigest()]

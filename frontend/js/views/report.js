@@ -168,7 +168,8 @@ export async function render(app) {
   const photos = photoPicker();
   const offenders = await offenderPicker(shops[0].bidId);
   const status = h("div", { class: "form-status" });
-  const progress = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "Upload progress" });
+  const progressLabel = h("p", { class: "hint", id: uid("upload"), "aria-live": "polite", hidden: true });
+  const progress = h("progress", { max: 1, value: 0, hidden: true, "aria-labelledby": progressLabel.id });
   const submit = h("button", { type: "submit", class: "primary" }, "Send report");
 
   const form = h(
@@ -185,6 +186,7 @@ export async function render(app) {
     photos,
     offenders,
     status,
+    progressLabel,
     progress,
     submit,
   );
@@ -217,10 +219,12 @@ export async function render(app) {
       input,
       photos: photos.files().map((file) => ({ blob: file, name: file.name })),
     });
-    progress.hidden = entry.photos.length === 0;
+    progress.hidden = progressLabel.hidden = entry.photos.length === 0;
+    progressLabel.textContent = "Sending photos: 0%";
     try {
       const result = await sendNow(entry.clientId, (share) => {
         progress.value = share;
+        progressLabel.textContent = `Sending photos: ${Math.round(share * 100)}%`;
       });
       mount(app.main, confirmation(result, entry));
     } catch (error) {
@@ -233,7 +237,7 @@ export async function render(app) {
       await discard(entry.clientId);
       status.replaceChildren(notice(error.message, "error"));
       submit.disabled = false;
-      progress.hidden = true;
+      progress.hidden = progressLabel.hidden = true;
     }
   });
   return h("div", {}, h("h1", {}, "Report an incident"), form);
