@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "b676ed5a766f";
+const VERSION = "8532969a35dc";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

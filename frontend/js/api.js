@@ -111,13 +111,6 @@ export function rolesOf(me) {
   return new Set((me?.memberships || []).map((m) => m.role));
 }
 
-/** The BIDs a user belongs to (once each), with their shops. */
-export function bidsOf(me) {
-  const seen = new Map();
-  for (const m of me?.memberships || []) if (m.bid && !seen.has(m.bid.id)) seen.set(m.bid.id, m.bid);
-  return [...seen.values()];
-}
-
 /** The shops a user may report for: their own shop as staff, every shop of a BID they manage. */
 export function reportableShops(me) {
   const shops = new Map();
