@@ -104,6 +104,17 @@ def test_smtp_and_smtps_urls_are_accepted(tmp_path: Path, smtp_url: str) -> None
     assert load_settings({**PRODUCTION, "SMTP_URL": smtp_url}, tmp_path).smtp_url == smtp_url
 
 
+def test_the_first_email_retry_waits_30_seconds_unless_told_otherwise(tmp_path: Path) -> None:
+    assert load_settings({}, tmp_path).mail_first_retry_seconds == 30.0
+    assert load_settings({"MAIL_FIRST_RETRY_SECONDS": "0.5"}, tmp_path).mail_first_retry_seconds == 0.5
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "soon", "nan", "86400"])
+def test_a_bad_first_email_retry_is_refused(tmp_path: Path, seconds: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="MAIL_FIRST_RETRY_SECONDS"):
+        load_settings({"MAIL_FIRST_RETRY_SECONDS": seconds}, tmp_path)
+
+
 # --- development --------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
@@ -15,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from shopwatch.api.csrf import CsrfGuard
 from shopwatch.api.exports import incident_export_endpoint
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
+from shopwatch.api.outage import DatabaseOutageGuard
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
 from shopwatch.frontend import frontend_app
@@ -60,7 +62,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     ]
     if FRONTEND.is_dir():
         routes.append(Mount("/", frontend_app(FRONTEND), name="frontend"))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(DatabaseOutageGuard)])
     app.state.settings = settings
     return app
 

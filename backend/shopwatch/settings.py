@@ -27,6 +27,9 @@ class Settings:
     secret_key: str
     public_url: str
     mail_from: str
+    # The first wait before an email that failed for a passing reason goes again; it doubles after
+    # each failure, up to an hour.
+    mail_first_retry_seconds: float = 30.0
 
     @property
     def is_production(self) -> bool:
@@ -80,6 +83,7 @@ def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None
     smtp_url = environ.get("SMTP_URL") or None
     if smtp_url is not None:
         _check_smtp_url(smtp_url)
+    first_retry = _positive_seconds(environ, "MAIL_FIRST_RETRY_SECONDS", 30.0)
 
     return Settings(
         env=env,
@@ -90,7 +94,21 @@ def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None
         secret_key=secret_key,
         public_url=public_url,
         mail_from=environ.get("MAIL_FROM") or f"Shopwatch <noreply@{urlsplit(public_url).hostname}>",
+        mail_first_retry_seconds=first_retry,
     )
+
+
+def _positive_seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name) or ""
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:  # also false for NaN
+        raise ImproperlyConfigured(f"{name} must be a number of seconds between 0 and 3600, not {text!r}")
+    return seconds
 
 
 def _check_smtp_url(url: str) -> None:

@@ -1,5 +1,6 @@
-"""Background work of `shopwatch worker` (or of `shopwatch serve` when it runs alone):
-sending the outbox continuously, tidying stale records every hour and applying retention daily."""
+"""Background work of `shopwatch worker` (or of `shopwatch serve` when it runs alone): sending the
+outbox continuously; every hour tidying stale records and photo files that no row refers to; and
+every day applying the retention rules."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from shopwatch.accounts.housekeeping import delete_stale_records
 from shopwatch.core.clock import now
 from shopwatch.core.mail import worker as mail_worker
 from shopwatch.core.mail.backends import MailBackend, backend_for
+from shopwatch.core.photo_sweep import sweep_orphan_photos
 from shopwatch.core.storage import PhotoStore
 from shopwatch.offenders.retention import purge
 from shopwatch.settings import Settings
@@ -25,19 +28,24 @@ RETENTION_SECONDS = 24 * 3600.0
 async def _every(
     stop: asyncio.Event, every_seconds: float, name: str, work: Callable[[], Awaitable[int]]
 ) -> None:
+    """Run `work` now and then every `every_seconds` until stopped; a failure waits for next time."""
     while not stop.is_set():
         try:
             done = await work()
             if done:
-                log.info("%s: %d records", name, done)
+                log.info("%s: %d records or files", name, done)
         except Exception:  # the database may be restarting; try again next time
             log.exception("%s failed", name)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=every_seconds)
 
 
-async def _retention(settings: Settings) -> int:
-    purged = await purge(PhotoStore(settings.media_root), now())
+async def _housekeeping(store: PhotoStore) -> int:
+    return await delete_stale_records() + await sweep_orphan_photos(store)
+
+
+async def _retention(store: PhotoStore) -> int:
+    purged = await purge(store, now())
     return purged.offenders + purged.incidents
 
 
@@ -48,8 +56,14 @@ async def run_background(
     housekeeping_seconds: float = HOUSEKEEPING_SECONDS,
 ) -> None:
     backend = backend or backend_for(settings.smtp_url, settings.mail_dir)
+    store = PhotoStore(settings.media_root)
     await asyncio.gather(
-        mail_worker.run(backend, settings.mail_from, stop),
-        _every(stop, housekeeping_seconds, "housekeeping", delete_stale_records),
-        _every(stop, RETENTION_SECONDS, "retention", lambda: _retention(settings)),
+        mail_worker.run(
+            backend,
+            settings.mail_from,
+            stop,
+            first_retry=timedelta(seconds=settings.mail_first_retry_seconds),
+        ),
+        _every(stop, housekeeping_seconds, "housekeeping", lambda: _housekeeping(store)),
+        _every(stop, RETENTION_SECONDS, "retention", lambda: _retention(store)),
     )

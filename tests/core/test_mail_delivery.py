@@ -191,6 +191,13 @@ def test_retry_delay_doubles_from_30_seconds_and_stops_at_an_hour() -> None:
             assert timedelta(minutes=59) <= retry_delay(attempts) <= timedelta(hours=1)
 
 
+def test_retry_delay_can_start_sooner() -> None:
+    first = timedelta(milliseconds=200)
+    for attempts in range(1, 5):
+        base = first * 2 ** (attempts - 1)
+        assert base <= retry_delay(attempts, first) <= base * 1.1
+
+
 @pytest.mark.parametrize(
     ("command", "reply", "code"),
     [

@@ -132,7 +132,8 @@ class RecordingHandler:
 
 
 class _Controller(Controller):
-    """Listens on a port the OS picks (port 0), then tells the rest of aiosmtpd which one it got."""
+    """Listens on the given port or one the OS picks (port 0), then tells the rest of aiosmtpd
+    which one it got."""
 
     def _trigger_server(self) -> None:
         assert isinstance(self.server, asyncio.Server)
@@ -141,7 +142,7 @@ class _Controller(Controller):
 
 
 class SmtpServer:
-    def __init__(self, tls: Tls, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(self, tls: Tls, credentials: tuple[str, str] | None = None, port: int = 0) -> None:
         self.tls = tls
         self.credentials = credentials
         self.handler = RecordingHandler()
@@ -153,15 +154,16 @@ class SmtpServer:
         self._controller = _Controller(
             self.handler,
             hostname=HOST,
-            port=0,
+            port=port,
             ssl_context=server_tls_context() if tls == "implicit" else None,
             server_hostname="mail.test",
             **options,
         )
 
     @classmethod
-    def starttls(cls, credentials: tuple[str, str] | None = None) -> SmtpServer:
-        return cls("starttls", credentials)
+    def starttls(cls, credentials: tuple[str, str] | None = None, port: int = 0) -> SmtpServer:
+        """`port`: a chosen one, for a server that comes back where clients expect it."""
+        return cls("starttls", credentials, port)
 
     @classmethod
     def implicit_tls(cls) -> SmtpServer:

@@ -27,6 +27,7 @@ from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
+from shopwatch.api.outage import DatabaseOutage
 from shopwatch.api.places import PlacesMutation, PlacesQuery
 from shopwatch.api.summaries.queries import SummariesQuery
 
@@ -69,6 +70,9 @@ def build_schema(*, production: bool) -> strawberry.Schema:
                 error_message="Something went wrong on our side.",
             ),
         ]
+    # Last, so it runs first once the operation is done and sees the errors before MaskErrors
+    # replaces them.
+    extensions.append(DatabaseOutage)
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)  # type: ignore[arg-type]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -61,3 +62,33 @@ async def database_answers() -> bool:
     except Exception:  # any failure to reach the database means "not healthy"
         return False
     return True
+
+
+# What a database that is down, restarting or cutting connections raises: connections refused or
+# reset, PostgreSQL's connection failures (SQLSTATE 08) and its shutdown notices (57P01-57P03), and
+# asyncpg's complaint about a connection left mid-operation when the server went away.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,  # includes tortoise's DBConnectionError
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InternalClientError,
+)
+
+
+def _is_closed_connection(error: BaseException) -> bool:
+    """asyncpg's InterfaceError also means misuse (a bug); only "connection is closed" is an outage."""
+    return isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error)
+
+
+def is_unavailable_error(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised from, says the database cannot be reached now
+    (as opposed to a query that is wrong, which is a bug and not the database's absence)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, _UNAVAILABLE) or _is_closed_connection(error):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

@@ -111,6 +111,8 @@ class PhotoStore:
                 size = _stored_size(path)
                 if size == len(data):
                     # The name is the content's hash and writes are atomic, so this is the same file.
+                    # Touched so the orphan sweep's grace period counts from this upload.
+                    os.utime(path)
                     continue
                 _write_atomically(path, data)
                 if size is None:
@@ -176,6 +178,10 @@ _PHOTO_TABLES: list[type[Model]] = []
 def register_photo_table(table: type[Model]) -> None:
     if table not in _PHOTO_TABLES:
         _PHOTO_TABLES.append(table)
+
+
+def photo_tables() -> list[type[Model]]:
+    return list(_PHOTO_TABLES)
 
 
 async def is_referenced(sha256: str) -> bool:

@@ -36,10 +36,11 @@ LONGEST_RETRY = timedelta(hours=1)
 BATCH_SIZE = 20
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff from 30 s to at most an hour, spread a little so retries do not bunch."""
+def retry_delay(attempts: int, first_retry: timedelta = FIRST_RETRY) -> timedelta:
+    """Exponential backoff from `first_retry` (30 s) to at most an hour, spread a little so retries
+    do not bunch."""
     # The exponent is bounded so a row retried many times cannot overflow timedelta.
-    delay = FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 16)
+    delay = first_retry * 2 ** min(max(attempts - 1, 0), 16)
     spread = delay * (1 + 0.1 * random.random())  # noqa: S311 - spreading, not secrecy
     return min(spread, LONGEST_RETRY)
 
@@ -71,7 +72,9 @@ async def claim_due(batch_size: int = BATCH_SIZE) -> list[OutboxEmail]:
     return claimed
 
 
-async def deliver(email: OutboxEmail, backend: MailBackend, sender: str) -> DeliveryState:
+async def deliver(
+    email: OutboxEmail, backend: MailBackend, sender: str, first_retry: timedelta = FIRST_RETRY
+) -> DeliveryState:
     try:
         await backend.send(build_message(email, sender))
     except PermanentDeliveryError as error:
@@ -84,7 +87,7 @@ async def deliver(email: OutboxEmail, backend: MailBackend, sender: str) -> Deli
             return DeliveryState.FAILED
         await OutboxEmail.filter(id=email.id).update(
             state=DeliveryState.PENDING,
-            next_attempt_at=now() + retry_delay(email.attempts),
+            next_attempt_at=now() + retry_delay(email.attempts, first_retry),
             claimed_until=None,
             last_error=str(error),
         )
@@ -98,18 +101,29 @@ async def _finish(email: OutboxEmail, state: DeliveryState, **changes: object) -
     await OutboxEmail.filter(id=email.id).update(state=state, claimed_until=None, **changes)
 
 
-async def deliver_due(backend: MailBackend, sender: str, batch_size: int = BATCH_SIZE) -> int:
+async def deliver_due(
+    backend: MailBackend,
+    sender: str,
+    batch_size: int = BATCH_SIZE,
+    first_retry: timedelta = FIRST_RETRY,
+) -> int:
     """Claim one batch of due emails and deliver them; the number claimed."""
     claimed = await claim_due(batch_size)
-    await asyncio.gather(*(deliver(email, backend, sender) for email in claimed))
+    await asyncio.gather(*(deliver(email, backend, sender, first_retry) for email in claimed))
     return len(claimed)
 
 
-async def run(backend: MailBackend, sender: str, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
+async def run(
+    backend: MailBackend,
+    sender: str,
+    stop: asyncio.Event,
+    poll_seconds: float = 1.0,
+    first_retry: timedelta = FIRST_RETRY,
+) -> None:
     """Deliver until `stop` is set; a full batch means more may be waiting, so go again at once."""
     while not stop.is_set():
         try:
-            claimed = await deliver_due(backend, sender)
+            claimed = await deliver_due(backend, sender, first_retry=first_retry)
         except Exception:  # the database may be restarting; keep the worker alive
             log.exception("outbox worker pass failed")
             claimed = 0
