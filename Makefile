@@ -43,7 +43,7 @@ audit-deps: install
 schema: install
 	$(BIN)/shopwatch export-schema > schema.graphql
 
-# Every benchmark (bench/README.md), on SQLite and, when 127.0.0.1:5432 answers, PostgreSQL: ~16 minutes.
+# Every benchmark (bench/README.md), on SQLite and, when 127.0.0.1:5432 answers, PostgreSQL: ~20 minutes.
 # `make bench QUICK=1`: fewer requests, 100k instead of 1M incidents, 10 s phases: ~5 minutes.
 # Each benchmark runs even if one before it was over budget; the target fails if any was.
 bench: install

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sqlite3
 import statistics
@@ -78,6 +79,10 @@ DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/shopwatch_bench_summa
 P50_BUDGET_MS = 150.0  # PostgreSQL
 RATIO_BUDGET = 1.5
 STATEMENT_RUNS = 5
+# After five runs of a prepared statement PostgreSQL may switch to a generic plan, which guesses a
+# BID's period at a handful of rows and picks nested loops (several times slower for the offender
+# links); the app plans its summary statements for their values too (`planned_for_their_values`).
+CUSTOM_PLANS = {"plan_cache_mode": "force_custom_plan"}
 SUMMARY_QUERY = """
 query Summary($bidId: ID!, $from: Date!, $to: Date!) {
   areaSummary(bidId: $bidId, from: $from, to: $to) {
@@ -128,12 +133,14 @@ class _RecordingDatabase:
 def app_statements(url: str, bid_pk: int, period: Period) -> list[tuple[str, list[Any]]]:
     """The SQL and parameters `area.area_figures` asks, as the app words them for this database."""
     recorder = _RecordingDatabase("postgres" if is_postgres(url) else "sqlite")
-    real = summaries_sql.database
+    real_database, real_planning = summaries_sql.database, area.planned_for_their_values
     summaries_sql.database = lambda: recorder  # type: ignore[assignment,return-value]
+    # Its transaction needs tortoise; the bench plans the statements for their values itself.
+    area.planned_for_their_values = contextlib.nullcontext  # type: ignore[assignment]
     try:
         asyncio.run(area.area_figures(bid_pk, period))
     finally:
-        summaries_sql.database = real
+        summaries_sql.database, area.planned_for_their_values = real_database, real_planning
     if len(recorder.statements) != len(APP_STATEMENTS):
         raise BenchError(
             f"area_figures asked {len(recorder.statements)} statements, not {len(APP_STATEMENTS)}"
@@ -142,7 +149,7 @@ def app_statements(url: str, bid_pk: int, period: Period) -> list[tuple[str, lis
 
 
 async def _postgres_statements(url: str, statements: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
-    connection = await asyncpg.connect(asyncpg_dsn(url))
+    connection = await asyncpg.connect(asyncpg_dsn(url), server_settings=CUSTOM_PLANS)
     try:
         found = []
         for name, (sql, params) in zip(APP_STATEMENTS, statements, strict=True):
@@ -206,11 +213,8 @@ class HandSide:
 
     async def open(self) -> None:
         if is_postgres(self.database.url):
-            # After five runs of a prepared statement PostgreSQL may switch to a generic plan, which
-            # guesses a BID's range at a handful of rows and picks nested loops (10x slower for the
-            # offenders statement); planning for the actual values each time costs well under 1 ms.
             self.postgres = await asyncpg.connect(
-                asyncpg_dsn(self.database.url), server_settings={"plan_cache_mode": "force_custom_plan"}
+                asyncpg_dsn(self.database.url), server_settings=CUSTOM_PLANS
             )
         else:
             self.sqlite = sqlite3.connect(self.database.sqlite_path)

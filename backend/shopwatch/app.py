@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
+from shopwatch.api.body_limit import BodyLimit
 from shopwatch.api.csrf import CsrfGuard
 from shopwatch.api.exports import incident_export_endpoint
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
@@ -62,7 +63,12 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     ]
     if FRONTEND.is_dir():
         routes.append(Mount("/", frontend_app(FRONTEND), name="frontend"))
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(DatabaseOutageGuard)])
+    # Outermost first: an oversized body is refused before anything reads it.
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(BodyLimit), Middleware(DatabaseOutageGuard)],
+    )
     app.state.settings = settings
     return app
 

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
+from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
 
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
@@ -29,7 +30,9 @@ from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.outage import DatabaseOutage
 from shopwatch.api.places import PlacesMutation, PlacesQuery
+from shopwatch.api.suggestions import HideSuggestions
 from shopwatch.api.summaries.queries import SummariesQuery
+from shopwatch.api.uploads import UPLOAD_SCALAR
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -64,6 +67,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     if production:
         extensions += [
             DisableIntrospection,
+            HideSuggestions,
             partial(
                 MaskErrors,
                 should_mask_error=_is_internal,
@@ -73,7 +77,12 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     # Last, so it runs first once the operation is done and sees the errors before MaskErrors
     # replaces them.
     extensions.append(DatabaseOutage)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)  # type: ignore[arg-type]
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,  # type: ignore[arg-type]
+        scalar_overrides={Upload: UPLOAD_SCALAR},
+    )
 
 
 def build_sdl() -> str:

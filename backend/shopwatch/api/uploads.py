@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from typing import cast
 
+from graphql import GraphQLError
 from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
+from strawberry.types.scalar import scalar
 
 from shopwatch.api.context import Info
 from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents.photos import MAX_PHOTO_BYTES, PhotoRejected
+
+
+def _uploaded_file(value: object) -> UploadFile:
+    # strawberry's own Upload takes any value, so a string in a JSON body reached the resolvers
+    # as if it were a file.
+    if not isinstance(value, UploadFile):
+        raise GraphQLError("Send the file as a part of a multipart request, with a filename.")
+    return value
+
+
+# In place of strawberry's Upload (the same name and description, so the SDL is unchanged).
+UPLOAD_SCALAR = scalar(
+    name="Upload", description="Represents a file upload.", serialize=str, parse_value=_uploaded_file
+)
 
 
 def as_file(upload: Upload) -> UploadFile:

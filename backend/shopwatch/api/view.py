@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -39,6 +43,31 @@ class GraphQLView(GraphQL[Context, None]):
             **kwargs,  # type: ignore[arg-type]
         )
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As strawberry's, but a request refused before execution (not JSON, batched, no query...)
+        is answered in GraphQL's own error shape, so every client reads `errors[].message`."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as refusal:
+            response = JSONResponse(
+                {"errors": [{"message": refusal.reason}]}, status_code=refusal.status_code
+            )
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> object:
+        # strawberry lets invalid UTF-8 (UnicodeDecodeError), nesting past the recursion limit and
+        # bodies that are not an object or a list through as server errors.
+        try:
+            parsed = json.loads(data)
+        except (ValueError, RecursionError):
+            raise HTTPException(400, "The request body is not valid JSON in UTF-8.") from None
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object with a `query`.")
+        return parsed
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)

@@ -20,6 +20,8 @@ def decode_id(kind: str, value: str) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     prefix, _, pk = raw.partition(":")
-    if prefix != kind or not pk.isdigit() or len(pk) > 18:
+    # ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and "٣" (another
+    # spelling of an ID that already has one).
+    if prefix != kind or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         return None
     return int(pk)

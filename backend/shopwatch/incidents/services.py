@@ -73,12 +73,17 @@ def validate_report(
         raise InvalidInput("description", "Say what happened.")
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput("description", f"Keep the description to {MAX_DESCRIPTION:,} characters.")
+    # PostgreSQL cannot store NUL in text; refused here on every database alike.
+    if "\x00" in description:
+        raise InvalidInput("description", "Remove the NUL character.")
     if value_stolen_pence is not None and not 0 <= value_stolen_pence <= MAX_VALUE_PENCE:
         raise InvalidInput("valueStolenPence", "The value must be between £0 and £100,000.")
     if police_reference is not None:
         police_reference = police_reference.strip() or None
         if police_reference and len(police_reference) > MAX_POLICE_REFERENCE:
             raise InvalidInput("policeReference", f"Use at most {MAX_POLICE_REFERENCE} characters.")
+        if police_reference and "\x00" in police_reference:
+            raise InvalidInput("policeReference", "Remove the NUL character.")
     if vehicle_registration is not None:
         vehicle_registration = normalise_registration(vehicle_registration) or None
         if vehicle_registration and (

@@ -53,6 +53,9 @@ class ExclusionNotice:
 
 def validate_exclusion(starts_on: date, ends_on: date | None, reason: str) -> ExclusionNotice:
     """`ends_on` defaults to 12 months after `starts_on`; both days are included."""
+    if starts_on.year > date.max.year - MAX_MONTHS // 12 - 1:
+        # The longest exclusion from here would end past the last date there is.
+        raise InvalidInput("startsOn", "This start date is too far in the future. Check the year.")
     if ends_on is None:
         ends_on = add_months(starts_on, TYPICAL_MONTHS)
     if ends_on <= starts_on:

@@ -11,7 +11,7 @@ from datetime import date
 
 from shopwatch.incidents.models import IncidentKind
 from shopwatch.summaries.periods import HOTSPOT_BASELINE_WEEKS, Period
-from shopwatch.summaries.sql import Statement, as_date, dialect, fetch
+from shopwatch.summaries.sql import Statement, as_date, dialect, fetch, planned_for_their_values
 
 TOP_OFFENDERS = 10
 # An offender with this many incidents in the period makes their incidents "repeat-offender" ones.
@@ -91,7 +91,13 @@ class AreaFigures:
 
 
 async def area_figures(bid_id: int, period: Period) -> AreaFigures:
-    """Every figure of the area summary: seven aggregate statements. Not inside a transaction."""
+    """Every figure of the area summary: seven aggregate statements. Inside a transaction on
+    PostgreSQL only, to plan them for their values (`planned_for_their_values`)."""
+    async with planned_for_their_values():
+        return await _figures(bid_id, period)
+
+
+async def _figures(bid_id: int, period: Period) -> AreaFigures:
     current, previous = await _by_kind(bid_id, period)
     return AreaFigures(
         bid_id=bid_id,

@@ -71,11 +71,11 @@ async def _batch(bid_id: int, period: Period, after: tuple[Any, int] | None) -> 
         f"AND incident.occurred_at < {sql.param(period.end)}"
     )
     if after is not None:
-        moment, pk = sql.param(after[0]), sql.param(after[1])
-        where += (
-            f" AND (incident.occurred_at > {moment} OR (incident.occurred_at = {moment} "
-            f"AND incident.id > {pk}))"
-        )
+        # A row comparison is a range of the (bid_id, occurred_at, id, ...) index starting at the
+        # cursor. PostgreSQL cannot start a range from `occurred_at > x OR (occurred_at = x AND
+        # id > y)`: it filtered the period from its first row in every batch, so an export's time
+        # grew with the square of its rows.
+        where += f" AND (incident.occurred_at, incident.id) > ({sql.param(after[0])}, {sql.param(after[1])})"
     return await fetch(
         sql,
         "SELECT incident.id, incident.occurred_at, incident.reported_at, shop.name, shop.postcode, "
