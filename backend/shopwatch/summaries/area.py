@@ -1,17 +1,23 @@
 """A BID's figures for a period, each one aggregated by the database.
 
-Every statement reads the incident table through its (bid_id, occurred_at, ...) index; the
-incident rows themselves never come to Python, only their counts and sums.
+The statements (`area_sql`) read the incident table through its (bid_id, occurred_at, ...) index;
+the incident rows themselves never come to Python, only their counts and sums, which are put in
+order here, with the zeros for kinds, shops, weeks and hours that had nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
 
 from shopwatch.incidents.models import IncidentKind
+from shopwatch.places.models import Shop
+from shopwatch.summaries.area_sql import KIND, SHOP, WEEK, incident_statement, offender_statement
 from shopwatch.summaries.periods import HOTSPOT_BASELINE_WEEKS, Period
-from shopwatch.summaries.sql import Statement, as_date, dialect, fetch, planned_for_their_values
+from shopwatch.summaries.sql import Statement, dialect, fetch, planned_for_their_values
+
+EPOCH = date(1970, 1, 1)
 
 TOP_OFFENDERS = 10
 # An offender with this many incidents in the period makes their incidents "repeat-offender" ones.
@@ -77,6 +83,8 @@ class AreaFigures:
     repeat_offender_incidents: int
     top_offenders: list[OffenderFigure]
     hotspots: list[Hotspot]
+    # The BID's shops by id, as read for the figures, so what shows them need not read them again.
+    shops: dict[int, Shop] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def change(self) -> float | None:
@@ -91,14 +99,56 @@ class AreaFigures:
 
 
 async def area_figures(bid_id: int, period: Period) -> AreaFigures:
-    """Every figure of the area summary: seven aggregate statements. Inside a transaction on
-    PostgreSQL only, to plan them for their values (`planned_for_their_values`)."""
+    """Every figure of the area summary: two aggregate statements and the BID's shops. Inside a
+    transaction on PostgreSQL only, to plan them for their values (`planned_for_their_values`)."""
     async with planned_for_their_values():
-        return await _figures(bid_id, period)
+        incident_sql, offender_sql = Statement(dialect()), Statement(dialect())
+        incident_rows = await fetch(incident_sql, incident_statement(incident_sql, bid_id, period))
+        offender_rows = await fetch(
+            offender_sql,
+            offender_statement(offender_sql, bid_id, period, REPEAT_OFFENDER_INCIDENTS, TOP_OFFENDERS),
+        )
+    shops = {shop.id: shop for shop in await Shop.filter(bid_id=bid_id)}
+    return _assemble(bid_id, period, incident_rows, offender_rows, shops)
 
 
-async def _figures(bid_id: int, period: Period) -> AreaFigures:
-    current, previous = await _by_kind(bid_id, period)
+def _assemble(
+    bid_id: int, period: Period, incident_rows: list[Any], offender_rows: list[Any], shops: dict[int, Shop]
+) -> AreaFigures:
+    kinds: dict[tuple[str, int], tuple[int, int]] = {}
+    by_shop: dict[int, tuple[int, int, int, int]] = {}
+    weeks: dict[date, int] = {}
+    hours: dict[tuple[int, int], int] = {}
+    for tag, kind, in_period, shop_id, a, b, count, value, recent, baseline in incident_rows:
+        if tag == KIND:
+            kinds[(kind, int(in_period))] = (int(count), int(value))
+        elif tag == SHOP:
+            by_shop[int(shop_id)] = (int(count), int(value), int(recent), int(baseline))
+        elif tag == WEEK:
+            weeks[EPOCH + timedelta(days=int(a))] = int(count)
+        else:
+            hours[(int(a), int(b))] = int(count)
+
+    def by_kind(in_period: int) -> list[KindFigure]:
+        return [KindFigure(kind, *kinds.get((kind.value, in_period), (0, 0))) for kind in IncidentKind]
+
+    current, previous = by_kind(1), by_kind(0)
+    counts = {pk: by_shop.get(pk, (0, 0, 0, 0)) for pk in shops}
+    busiest = sorted(counts, key=lambda pk: (-counts[pk][0], shops[pk].name, pk))
+    hotspots = sorted(
+        (
+            Hotspot(pk, recent, baseline / HOTSPOT_BASELINE_WEEKS)
+            for pk, (_, _, recent, baseline) in counts.items()
+            if recent >= HOTSPOT_MIN_INCIDENTS
+            and recent * HOTSPOT_BASELINE_WEEKS >= HOTSPOT_FACTOR * baseline
+        ),
+        key=lambda spot: (-spot.last_seven_days, spot.shop_id),
+    )
+    # UNION ALL promises no order: the repeat count is the row without an offender.
+    top = sorted(
+        (OffenderFigure(int(pk), int(n)) for pk, n in offender_rows if pk is not None),
+        key=lambda figure: (-figure.count, figure.offender_id),
+    )
     return AreaFigures(
         bid_id=bid_id,
         period=period,
@@ -107,133 +157,15 @@ async def _figures(bid_id: int, period: Period) -> AreaFigures:
         previous_total=sum(figure.count for figure in previous),
         previous_value_stolen_pence=sum(figure.value_stolen_pence for figure in previous),
         by_kind=current,
-        by_shop=await _by_shop(bid_id, period),
-        by_week=await _by_week(bid_id, period),
-        by_hour_of_week=await _by_hour_of_week(bid_id, period),
-        repeat_offender_incidents=await _repeat_offender_incidents(bid_id, period),
-        top_offenders=await _top_offenders(bid_id, period),
-        hotspots=await _hotspots(bid_id, period),
+        by_shop=[ShopFigure(pk, counts[pk][0], counts[pk][1]) for pk in busiest],
+        by_week=[WeekFigure(monday, weeks.get(monday, 0)) for monday in period.weeks()],
+        by_hour_of_week=[
+            HourOfWeekFigure(day, hour, hours.get((day, hour), 0))
+            for day in range(1, 8)
+            for hour in range(24)
+        ],
+        repeat_offender_incidents=next(int(n) for pk, n in offender_rows if pk is None),
+        top_offenders=top,
+        hotspots=hotspots,
+        shops=shops,
     )
-
-
-def _in_bid(sql: Statement, bid_id: int, period: Period, table: str = "incident") -> str:
-    return (
-        f"{table}.bid_id = {sql.param(bid_id)} AND {table}.occurred_at >= {sql.param(period.start)} "
-        f"AND {table}.occurred_at < {sql.param(period.end)}"
-    )
-
-
-async def _by_kind(bid_id: int, period: Period) -> tuple[list[KindFigure], list[KindFigure]]:
-    """Counts and losses by kind in the period and in the one before, from one index range."""
-    sql = Statement(dialect())
-    span = Period(period.previous().first, period.last)
-    rows = await fetch(
-        sql,
-        f"SELECT kind, CASE WHEN occurred_at >= {sql.param(period.start)} THEN 1 ELSE 0 END, "
-        f"COUNT(*), COALESCE(SUM(value_stolen_pence), 0) FROM incident "
-        f"WHERE {_in_bid(sql, bid_id, span)} GROUP BY 1, 2",
-    )
-    found = {(row[0], int(row[1])): (int(row[2]), int(row[3])) for row in rows}
-
-    def figures(in_period: int) -> list[KindFigure]:
-        return [KindFigure(kind, *found.get((kind.value, in_period), (0, 0))) for kind in IncidentKind]
-
-    return figures(1), figures(0)
-
-
-async def _by_shop(bid_id: int, period: Period) -> list[ShopFigure]:
-    """Every shop of the BID, those with nothing reported included; busiest first."""
-    sql = Statement(dialect())
-    # Counted from the BID's index range (which holds shop and value), then joined to the shops:
-    # joining first would read each shop's rows from the table through the shop index.
-    counts = (
-        "SELECT incident.shop_id, COUNT(*) AS n, COALESCE(SUM(incident.value_stolen_pence), 0) AS pence "
-        f"FROM incident WHERE {_in_bid(sql, bid_id, period)} GROUP BY incident.shop_id"
-    )
-    rows = await fetch(
-        sql,
-        "SELECT shop.id, COALESCE(counts.n, 0), COALESCE(counts.pence, 0) "
-        f"FROM shop LEFT JOIN ({counts}) AS counts ON counts.shop_id = shop.id "
-        f"WHERE shop.bid_id = {sql.param(bid_id)} ORDER BY 2 DESC, shop.name, shop.id",
-    )
-    return [ShopFigure(int(row[0]), int(row[1]), int(row[2])) for row in rows]
-
-
-async def _by_week(bid_id: int, period: Period) -> list[WeekFigure]:
-    """Every Monday-start local week the period touches, counting only the period's days."""
-    sql = Statement(dialect())
-    local = sql.local("occurred_at", period.start, period.end)
-    rows = await fetch(
-        sql,
-        f"SELECT {local.week_start}, COUNT(*) FROM incident WHERE {_in_bid(sql, bid_id, period)} GROUP BY 1",
-    )
-    found = {as_date(row[0]): int(row[1]) for row in rows}
-    return [WeekFigure(monday, found.get(monday, 0)) for monday in period.weeks()]
-
-
-async def _by_hour_of_week(bid_id: int, period: Period) -> list[HourOfWeekFigure]:
-    """All 168 hours of the local week, Monday 00:00 first."""
-    sql = Statement(dialect())
-    local = sql.local("occurred_at", period.start, period.end)
-    rows = await fetch(
-        sql,
-        f"SELECT {local.iso_weekday}, {local.hour}, COUNT(*) FROM incident "
-        f"WHERE {_in_bid(sql, bid_id, period)} GROUP BY 1, 2",
-    )
-    found = {(int(row[0]), int(row[1])): int(row[2]) for row in rows}
-    return [
-        HourOfWeekFigure(day, hour, found.get((day, hour), 0)) for day in range(1, 8) for hour in range(24)
-    ]
-
-
-def _period_links(sql: Statement, bid_id: int, period: Period) -> str:
-    """The offender links of the period's incidents, as a FROM clause."""
-    return (
-        "offender_link JOIN incident ON incident.id = offender_link.incident_id "
-        f"WHERE {_in_bid(sql, bid_id, period)}"
-    )
-
-
-async def _repeat_offender_incidents(bid_id: int, period: Period) -> int:
-    """Incidents linked to an offender who has 3 or more incidents in the period."""
-    sql = Statement(dialect())
-    # The period's links read once, each with its offender's count in the period beside it. With
-    # `offender_id IN (subquery)` instead, SQLite could probe the link index once per incident
-    # and repeat offender (0.5 s for a BID with 10k incidents a year).
-    rows = await fetch(
-        sql,
-        "SELECT COUNT(DISTINCT incident_id) FROM (SELECT offender_link.incident_id, "
-        "COUNT(*) OVER (PARTITION BY offender_link.offender_id) AS incidents "
-        f"FROM {_period_links(sql, bid_id, period)}) AS links "
-        f"WHERE incidents >= {sql.param(REPEAT_OFFENDER_INCIDENTS)}",
-    )
-    return int(rows[0][0])
-
-
-async def _top_offenders(bid_id: int, period: Period) -> list[OffenderFigure]:
-    """The offenders in most of the period's incidents; ties to the longest-known record."""
-    sql = Statement(dialect())
-    rows = await fetch(
-        sql,
-        f"SELECT offender_link.offender_id, COUNT(*) FROM {_period_links(sql, bid_id, period)} "
-        f"GROUP BY offender_link.offender_id ORDER BY 2 DESC, 1 LIMIT {sql.param(TOP_OFFENDERS)}",
-    )
-    return [OffenderFigure(int(row[0]), int(row[1])) for row in rows]
-
-
-async def _hotspots(bid_id: int, period: Period) -> list[Hotspot]:
-    """Shops with 5+ incidents in the period's last 7 days and twice their usual weekly count."""
-    sql = Statement(dialect())
-    recent, baseline = period.hotspot_window(), period.hotspot_baseline()
-    since = sql.param(recent.start)
-    recent_count = f"SUM(CASE WHEN occurred_at >= {since} THEN 1 ELSE 0 END)"
-    baseline_count = f"SUM(CASE WHEN occurred_at < {since} THEN 1 ELSE 0 END)"
-    rows = await fetch(
-        sql,
-        f"SELECT shop_id, {recent_count}, {baseline_count} FROM incident "
-        f"WHERE {_in_bid(sql, bid_id, Period(baseline.first, recent.last))} GROUP BY shop_id "
-        f"HAVING {recent_count} >= {sql.param(HOTSPOT_MIN_INCIDENTS)} "
-        f"AND {recent_count} * {sql.param(HOTSPOT_BASELINE_WEEKS)} "
-        f">= {sql.param(HOTSPOT_FACTOR)} * {baseline_count} ORDER BY 2 DESC, 1",
-    )
-    return [Hotspot(int(row[0]), int(row[1]), int(row[2]) / HOTSPOT_BASELINE_WEEKS) for row in rows]

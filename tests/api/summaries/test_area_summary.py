@@ -106,8 +106,8 @@ async def test_a_summary_costs_the_same_queries_however_many_incidents(
     with counting_queries() as many:
         await gql.execute(SUMMARY, variables, token=token)
     assert len(many) == len(few)
-    # Session and memberships, seven aggregates, and one query per kind of thing shown.
-    assert len(many) <= 2 + 1 + 7 + 3
+    # Session and memberships; two aggregates and the shops; the BID and the offenders shown.
+    assert len(many) <= 2 + 3 + 2
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,134 @@
+"""The two statements behind an area summary, for each database.
+
+Every figure about incidents comes from one statement: a UNION ALL of aggregates, each reading the
+BID's index range (bid_id, occurred_at, id, shop_id, kind, value_stolen_pence) and never the table.
+Rows are tagged by the figure they belong to. A second statement reads the period's offender links
+once for the repeat-offender count and the top offenders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shopwatch.summaries.periods import LOCAL_ZONE_NAME, Period, utc_offsets
+from shopwatch.summaries.sql import Statement
+
+# Tags of the incident statement's rows, and the columns they fill:
+# tag, kind, in_period, shop_id, a (week start / weekday), b (hour), count, value, recent, baseline
+KIND, SHOP, WEEK, HOUR = "kind", "shop", "week", "hour"
+# PostgreSQL types an untyped NULL in the first branches of a UNION as text.
+_NO_NUMBER = "CAST(NULL AS integer)"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The instants the statements compare with, all derived from the period."""
+
+    start: str
+    end: str
+    previous_start: str
+    recent_start: str
+    baseline_start: str
+
+
+def _bounds(sql: Statement, period: Period) -> Bounds:
+    return Bounds(
+        start=sql.param(period.start),
+        end=sql.param(period.end),
+        previous_start=sql.param(period.previous().start),
+        recent_start=sql.param(period.hotspot_window().start),
+        baseline_start=sql.param(period.hotspot_baseline().start),
+    )
+
+
+def incident_statement(sql: Statement, bid_id: int, period: Period) -> str:
+    bid, at = sql.param(bid_id), _bounds(sql, period)
+    in_period = f"occurred_at >= {at.start}"
+    earliest = "LEAST" if sql.postgres else "min"
+    kinds = (
+        f"SELECT '{KIND}', kind, CASE WHEN {in_period} THEN 1 ELSE 0 END, NULL, {_NO_NUMBER}, {_NO_NUMBER}, "
+        "COUNT(*), COALESCE(SUM(value_stolen_pence), 0), NULL, NULL FROM incident "
+        f"WHERE bid_id = {bid} AND occurred_at >= {at.previous_start} AND occurred_at < {at.end} "
+        "GROUP BY 2, 3"
+    )
+    # Each shop's period figures with its hotspot counts: the last 7 days and the 8 weeks before.
+    shops = (
+        f"SELECT '{SHOP}', NULL, NULL, shop_id, {_NO_NUMBER}, {_NO_NUMBER}, "
+        f"SUM(CASE WHEN {in_period} THEN 1 ELSE 0 END), "
+        f"COALESCE(SUM(CASE WHEN {in_period} THEN value_stolen_pence END), 0), "
+        f"SUM(CASE WHEN occurred_at >= {at.recent_start} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN occurred_at >= {at.baseline_start} AND occurred_at < {at.recent_start} "
+        "THEN 1 ELSE 0 END) FROM incident "
+        f"WHERE bid_id = {bid} AND occurred_at >= {earliest}({at.start}, {at.baseline_start}) "
+        f"AND occurred_at < {at.end} GROUP BY shop_id"
+    )
+    period_rows = f"bid_id = {bid} AND {in_period} AND occurred_at < {at.end}"
+    local = _postgres_weeks_and_hours if sql.postgres else _sqlite_weeks_and_hours
+    return f"{local(sql, period, period_rows)}\n{kinds}\nUNION ALL\n{shops}\nUNION ALL\n{_LOCAL_PARTS}"
+
+
+# Both databases give the week and hour parts from a `local_times` common table expression.
+_LOCAL_PARTS = "SELECT * FROM local_parts"
+
+
+def _postgres_weeks_and_hours(sql: Statement, period: Period, period_rows: str) -> str:
+    """Local time worked out once per row (OFFSET 0 keeps the inner query apart), then weeks and
+    hours of the week as grouping sets of one read."""
+    zone = sql.param(LOCAL_ZONE_NAME)
+    return (
+        "WITH local_parts AS (SELECT CASE WHEN GROUPING(week) = 0 THEN "
+        f"'{WEEK}' ELSE '{HOUR}' END AS tag, NULL AS kind, NULL::integer AS in_period, "
+        "NULL::bigint AS shop_id, "
+        "CASE WHEN GROUPING(week) = 0 THEN week - DATE '1970-01-01' ELSE day END AS a, hour AS b, "
+        "COUNT(*) AS n, NULL::bigint AS value, NULL::bigint AS recent, NULL::bigint AS baseline FROM ("
+        "SELECT CAST(date_trunc('week', local_time) AS date) AS week, "
+        "CAST(extract(isodow FROM local_time) AS integer) AS day, "
+        "CAST(extract(hour FROM local_time) AS integer) AS hour FROM ("
+        f"SELECT occurred_at AT TIME ZONE {zone} AS local_time FROM incident WHERE {period_rows} "
+        "OFFSET 0) AS times) AS local_times GROUP BY GROUPING SETS ((week), (day, hour)))"
+    )
+
+
+def _sqlite_weeks_and_hours(sql: Statement, period: Period, period_rows: str) -> str:
+    """Local seconds since 1970 (a Thursday), one date function per row: day numbers then give
+    the Monday and the weekday, and seconds the hour, by integer arithmetic."""
+    shift = _sqlite_offset_seconds(sql, period)
+    return (
+        "WITH local_times AS (SELECT CAST(strftime('%s', occurred_at) AS integer) + "
+        f"{shift} AS moment FROM incident WHERE {period_rows}), "
+        "local_parts AS ("
+        f"SELECT '{WEEK}', NULL, NULL, NULL, moment / 86400 - (moment / 86400 + 3) % 7, NULL, "
+        "COUNT(*), NULL, NULL, NULL FROM local_times GROUP BY 5 "
+        "UNION ALL "
+        f"SELECT '{HOUR}', NULL, NULL, NULL, (moment / 86400 + 3) % 7 + 1, moment / 3600 % 24, "
+        "COUNT(*), NULL, NULL, NULL FROM local_times GROUP BY 5, 6)"
+    )
+
+
+def _sqlite_offset_seconds(sql: Statement, period: Period) -> str:
+    """The local zone's offset in seconds at `occurred_at`: a CASE over the period's clock changes."""
+    offsets = utc_offsets(period.start, period.end)
+    seconds = [str(int(offset.total_seconds())) for _, offset in offsets]
+    if len(offsets) == 1:
+        return seconds[0]
+    cases = " ".join(
+        f"WHEN occurred_at < {sql.param(offsets[index + 1][0])} THEN {seconds[index]}"
+        for index in range(len(offsets) - 1)
+    )
+    return f"(CASE {cases} ELSE {seconds[-1]} END)"
+
+
+def offender_statement(sql: Statement, bid_id: int, period: Period, repeat: int, top: int) -> str:
+    """One row without an offender (the incidents linked to a repeat offender), then the top ones."""
+    return (
+        "WITH links AS (SELECT offender_link.offender_id, offender_link.incident_id FROM incident "
+        "JOIN offender_link ON offender_link.incident_id = incident.id "
+        f"WHERE incident.bid_id = {sql.param(bid_id)} AND incident.occurred_at >= {sql.param(period.start)} "
+        f"AND incident.occurred_at < {sql.param(period.end)}), "
+        "per_offender AS (SELECT offender_id, COUNT(*) AS n FROM links GROUP BY offender_id) "
+        "SELECT NULL, COUNT(DISTINCT links.incident_id) FROM links "
+        "JOIN per_offender ON per_offender.offender_id = links.offender_id "
+        f"WHERE per_offender.n >= {sql.param(repeat)} "
+        "UNION ALL SELECT * FROM (SELECT offender_id, n FROM per_offender "
+        f"ORDER BY n DESC, offender_id LIMIT {sql.param(top)}) AS top"
+    )
