@@ -136,7 +136,7 @@ def test_a_report_whose_request_fails_is_kept_and_sent_on_the_next_start(page: P
     page.wait_for_timeout(1000)  # Time for a Background Sync attempt, which must fail too.
     assert server.count_incidents(description) == 0
 
-    page.context.unroute("**/graphql")
+    page.context.unroute_all(behavior="wait")  # Lets a handler that is running finish first.
     page.reload()  # Reopening the app sends what is waiting.
     expect(page.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
     expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
@@ -179,7 +179,7 @@ def test_a_report_whose_answer_is_lost_is_sent_again_and_stored_once(page: Page,
     expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
     assert server.count_incidents(description) == 1
 
-    page.context.unroute("**/graphql")
+    page.context.unroute_all(behavior="wait")  # Lets a handler that is running finish first.
     page.goto("/#/")
     page.reload()  # The phone sends it again; the server recognises its clientId.
     expect(page.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
