@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint audit-deps schema bench clean
+.PHONY: install browser run test test-postgres lint audit-deps schema bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,16 +14,21 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# The browser tests drive Debian's Chromium; a fresh machine gets it here (never a downloaded build).
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
 run: install
 	$(BIN)/shopwatch migrate
 	$(BIN)/shopwatch demo
 	$(BIN)/shopwatch serve
 
-test: install
+test: install browser
 	$(BIN)/pytest -q
 
 # The same suite against PostgreSQL; the database named here is wiped.
-test-postgres: install
+test-postgres: install browser
 	SHOPWATCH_TEST_DATABASE_URL=$${SHOPWATCH_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shopwatch_test} $(BIN)/pytest -q
 
 lint: install

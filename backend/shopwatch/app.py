@@ -12,7 +12,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from shopwatch.api.body_limit import BodyLimit
 from shopwatch.api.csrf import CsrfGuard
@@ -21,6 +20,7 @@ from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.outage import DatabaseOutageGuard
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
+from shopwatch.frontend import frontend_app
 from shopwatch.settings import Settings, load_settings
 from shopwatch.worker import run_background
 
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         ),
     ]
     if FRONTEND.is_dir():
-        routes.append(Mount("/", StaticFiles(directory=FRONTEND, html=True), name="frontend"))
+        routes.append(Mount("/", frontend_app(FRONTEND), name="frontend"))
     # Outermost first: an oversized body is refused before anything reads it.
     app = Starlette(
         routes=routes,

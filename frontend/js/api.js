@@ -1,0 +1,123 @@
+// Talking to /graphql. JSON requests ride on the session cookie (same-origin JSON passes the CSRF
+// guard); multipart uploads must also carry X-Shopwatch-CSRF, which no other site can set.
+
+/** The request never reached the server or the server failed: worth trying again later. */
+export class NetworkError extends Error {}
+
+/** The server answered with GraphQL errors: trying again will not help. */
+export class ApiError extends Error {}
+
+function readBody(status, text) {
+  if (status >= 500 || status === 0) throw new NetworkError(`Server unavailable (${status})`);
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new NetworkError(`Unreadable answer (${status})`);
+  }
+  if (body.errors && body.errors.length) throw new ApiError(body.errors.map((e) => e.message).join("; "));
+  if (status >= 400) throw new ApiError(`Refused (${status})`);
+  return body.data;
+}
+
+export async function gql(query, variables = {}) {
+  let response;
+  try {
+    response = await fetch("/graphql", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  return readBody(response.status, await response.text());
+}
+
+/**
+ * A GraphQL multipart request (files at variable paths such as "variables.input.photos.0").
+ * XMLHttpRequest where there is one, for upload progress; fetch inside the service worker.
+ */
+export function upload(query, variables, files, onProgress = () => {}) {
+  const form = new FormData();
+  form.append("operations", JSON.stringify({ query, variables }));
+  form.append("map", JSON.stringify(Object.fromEntries(files.map((f, i) => [String(i), [f.path]]))));
+  files.forEach((f, i) => form.append(String(i), f.blob, f.name || `photo-${i}`));
+
+  if (typeof XMLHttpRequest === "undefined") {
+    return fetch("/graphql", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-Shopwatch-CSRF": "1" },
+      body: form,
+    }).then(
+      async (response) => readBody(response.status, await response.text()),
+      (error) => {
+        throw new NetworkError(error.message);
+      },
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/graphql");
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("X-Shopwatch-CSRF", "1");
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    xhr.addEventListener("load", () => {
+      try {
+        resolve(readBody(xhr.status, xhr.responseText));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    xhr.addEventListener("error", () => reject(new NetworkError("No connection")));
+    xhr.addEventListener("timeout", () => reject(new NetworkError("Timed out")));
+    xhr.timeout = 120000;
+    xhr.send(form);
+  });
+}
+
+const ME_KEY = "shopwatch.me";
+
+const ME_QUERY = `{ me { id email name memberships { role bid { id name slug shops { id name } } shop { id name } } } }`;
+
+/** The logged-in user, remembered on the phone so the app opens (and reports) without signal. */
+export async function loadMe() {
+  try {
+    const { me } = await gql(ME_QUERY);
+    if (me) localStorage.setItem(ME_KEY, JSON.stringify(me));
+    else localStorage.removeItem(ME_KEY);
+    return me;
+  } catch (error) {
+    if (error instanceof NetworkError) return rememberedMe();
+    throw error;
+  }
+}
+
+export function rememberedMe() {
+  const stored = localStorage.getItem(ME_KEY);
+  return stored ? JSON.parse(stored) : null;
+}
+
+export function forgetMe() {
+  localStorage.removeItem(ME_KEY);
+}
+
+/** The roles a user holds, as a Set of role names. */
+export function rolesOf(me) {
+  return new Set((me?.memberships || []).map((m) => m.role));
+}
+
+/** The shops a user may report for: their own shop as staff, every shop of a BID they manage. */
+export function reportableShops(me) {
+  const shops = new Map();
+  for (const m of me?.memberships || []) {
+    if (m.role === "SHOP_STAFF" && m.shop) shops.set(m.shop.id, { ...m.shop, bidId: m.bid.id });
+    if ((m.role === "BID_MANAGER" || m.role === "ADMIN") && m.bid)
+      for (const shop of m.bid.shops) shops.set(shop.id, { ...shop, bidId: m.bid.id });
+  }
+  return [...shops.values()];
+}

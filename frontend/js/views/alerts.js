@@ -1,0 +1,157 @@
+// Alerts for police and managers: the list, one alert (rule, why, incidents) and acknowledging it.
+
+import { gql } from "../api.js";
+import { formatDateTime, h, kindName, notice } from "../dom.js";
+
+const RULE_NAMES = {
+  REPEAT_OFFENDER: "Repeat offender",
+  MULTI_SHOP_OFFENDER: "Offender at several shops",
+  VIOLENCE_BY_KNOWN_OFFENDER: "Violence by a known offender",
+  EXCLUSION_BREACH: "Exclusion breach",
+  REPEAT_VEHICLE: "Vehicle seen again",
+  SHOP_HOTSPOT: "Shop hotspot",
+};
+
+export function ruleName(rule) {
+  return RULE_NAMES[rule] || rule;
+}
+
+const LIST = `query Alerts($after: String) {
+  alerts(first: 50, after: $after) {
+    edges { node { id rule createdAt summary acknowledgedAt bid { name } offender { displayName } shop { name } vehicleRegistration } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+function subject(alert) {
+  return alert.offender?.displayName || alert.shop?.name || alert.vehicleRegistration || "";
+}
+
+function ackBadge(alert) {
+  return alert.acknowledgedAt
+    ? h("span", { class: "badge badge-acknowledged" }, "Acknowledged")
+    : h("span", { class: "badge badge-new" }, "New");
+}
+
+export async function renderList() {
+  const { alerts } = await gql(LIST);
+  const nodes = alerts.edges.map((e) => e.node);
+  return h(
+    "div",
+    {},
+    h("h1", {}, "Alerts"),
+    nodes.length
+      ? h(
+          "ul",
+          { class: "cards", id: "alerts" },
+          nodes.map((alert) =>
+            h(
+              "li",
+              {},
+              h(
+                "a",
+                { href: `#/alerts/${alert.id}`, class: "card card-link" },
+                h(
+                  "span",
+                  { class: "card-body" },
+                  h("span", { class: "card-title" }, `${ruleName(alert.rule)}${subject(alert) ? `: ${subject(alert)}` : ""}`),
+                  h("span", { class: "card-meta" }, `${formatDateTime(alert.createdAt)} · ${alert.bid.name}`),
+                  h("span", { class: "card-text" }, alert.summary),
+                  ackBadge(alert),
+                ),
+              ),
+            ),
+          ),
+        )
+      : notice("No alerts."),
+  );
+}
+
+const DETAIL = `query Alert($id: ID!) {
+  alert(id: $id) {
+    id rule createdAt summary openUntil acknowledgedAt acknowledgedBy { name } vehicleRegistration
+    bid { name } offender { id displayName status } shop { name } emailedTo
+    incidents { id kind occurredAt description shop { name } }
+  }
+}`;
+
+const ACKNOWLEDGE = `mutation Ack($id: ID!) {
+  acknowledgeAlert(alertId: $id) {
+    __typename
+    ... on AcknowledgeAlertSuccess { alert { id acknowledgedAt acknowledgedBy { name } } }
+    ... on PermissionDenied { message }
+    ... on NotFound { message }
+  }
+}`;
+
+function acknowledgement(alert) {
+  if (alert.acknowledgedAt) {
+    return h(
+      "p",
+      { class: "notice", role: "status" },
+      `Acknowledged ${formatDateTime(alert.acknowledgedAt)}${alert.acknowledgedBy ? ` by ${alert.acknowledgedBy.name}` : ""}.`,
+    );
+  }
+  const status = h("div");
+  const button = h("button", { type: "button", class: "primary" }, "Acknowledge");
+  const box = h("div", {}, status, button);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const { acknowledgeAlert } = await gql(ACKNOWLEDGE, { id: alert.id });
+      if (acknowledgeAlert.__typename !== "AcknowledgeAlertSuccess") throw new Error(acknowledgeAlert.message);
+      box.replaceWith(acknowledgement(acknowledgeAlert.alert));
+    } catch (error) {
+      status.replaceChildren(notice(error.message, "error"));
+      button.disabled = false;
+    }
+  });
+  return box;
+}
+
+export async function renderDetail(app, { id }) {
+  const { alert } = await gql(DETAIL, { id });
+  if (!alert) return h("div", {}, h("h1", {}, "Alert not found"), notice("It does not exist or is not yours to see."));
+  return h(
+    "article",
+    {},
+    h("h1", {}, ruleName(alert.rule)),
+    ackBadge(alert),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Why"),
+      h("dd", { class: "alert-summary" }, alert.summary),
+      subject(alert) ? [h("dt", {}, "About"), h("dd", {}, subject(alert))] : null,
+      h("dt", {}, "Raised"),
+      h("dd", {}, formatDateTime(alert.createdAt)),
+      h("dt", {}, "BID"),
+      h("dd", {}, alert.bid.name),
+      h("dt", {}, "Emailed to"),
+      h("dd", {}, alert.emailedTo.join(", ") || "Nobody"),
+    ),
+    acknowledgement(alert),
+    h("h2", {}, `Incidents (${alert.incidents.length})`),
+    h(
+      "ul",
+      { class: "cards" },
+      alert.incidents.map((incident) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: `#/incidents/${incident.id}`, class: "card card-link" },
+            h(
+              "span",
+              { class: "card-body" },
+              h("span", { class: "card-title" }, `${kindName(incident.kind)} · ${formatDateTime(incident.occurredAt)}`),
+              h("span", { class: "card-meta" }, incident.shop.name),
+              h("span", { class: "card-text" }, incident.description),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}

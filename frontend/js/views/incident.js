@@ -1,0 +1,58 @@
+// One incident with its photos (the display copy, and the original for those allowed evidence).
+
+import { gql } from "../api.js";
+import { formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
+import { statusBadge } from "./reports.js";
+
+const INCIDENT = `query Incident($id: ID!) {
+  incident(id: $id) {
+    id kind status occurredAt reportedAt description valueStolenPence policeReference vehicleRegistration injury
+    shop { name } reporter { name }
+    offenders { id displayName status }
+    photos { id url thumbnailUrl originalUrl width height sha256 }
+  }
+}`;
+
+function row(term, value) {
+  if (value === null || value === undefined || value === "") return null;
+  return [h("dt", {}, term), h("dd", {}, value)];
+}
+
+export async function render(app, { id }) {
+  const { incident } = await gql(INCIDENT, { id });
+  if (!incident) return h("div", {}, h("h1", {}, "Report not found"), notice("It does not exist or is not yours to see."));
+  return h(
+    "article",
+    {},
+    h("h1", {}, `${kindName(incident.kind)} at ${incident.shop.name}`),
+    statusBadge(incident.status),
+    h("p", { class: "description" }, incident.description),
+    h(
+      "dl",
+      { class: "facts" },
+      row("When", formatDateTime(incident.occurredAt)),
+      row("Reported", formatDateTime(incident.reportedAt)),
+      row("Reported by", incident.reporter?.name),
+      row("Value stolen", formatPounds(incident.valueStolenPence)),
+      row("Police reference", incident.policeReference),
+      row("Vehicle", incident.vehicleRegistration),
+      row("Injury", incident.injury ? "Yes" : null),
+      row("Offenders", incident.offenders.map((o) => o.displayName).join(", ")),
+    ),
+    incident.photos.length ? h("h2", {}, `Photos (${incident.photos.length})`) : null,
+    h(
+      "ul",
+      { class: "photos" },
+      incident.photos.map((photo, index) =>
+        h(
+          "li",
+          {},
+          h("a", { href: photo.url, target: "_blank", rel: "noopener" }, h("img", { src: photo.thumbnailUrl, alt: `Photo ${index + 1} of the incident`, width: 160 })),
+          photo.originalUrl
+            ? h("a", { href: photo.originalUrl, class: "button-link", download: "" }, `Original ${index + 1} (evidence)`)
+            : null,
+        ),
+      ),
+    ),
+  );
+}

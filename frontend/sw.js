@@ -1,0 +1,68 @@
+// The service worker: keeps the app shell for offline use and sends waiting reports on Background Sync.
+// The shell is cache-first from a cache named by VERSION, which is a hash of the shell's files
+// (scripts/stamp_sw_version.py writes it; a test fails when it is stale), so any change to the shell
+// makes a new worker that fetches the new files and removes the old cache.
+
+import { SYNC_TAG, flushOutbox } from "./js/queue.js";
+
+const VERSION = "8532969a35dc";
+const CACHE = `shopwatch-shell-${VERSION}`;
+const SHELL = [
+  "/",
+  "/index.html",
+  "/favicon.ico",
+  "/manifest.webmanifest",
+  "/css/app.css",
+  "/icons/icon-192.png",
+  "/icons/icon-512.png",
+  "/icons/icon-maskable-512.png",
+  "/js/api.js",
+  "/js/app.js",
+  "/js/charts.js",
+  "/js/dom.js",
+  "/js/queue.js",
+  "/js/router.js",
+  "/js/views/account.js",
+  "/js/views/alerts.js",
+  "/js/views/dashboard.js",
+  "/js/views/gallery.js",
+  "/js/views/home.js",
+  "/js/views/incident.js",
+  "/js/views/outbox.js",
+  "/js/views/report.js",
+  "/js/views/reports.js",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "no-cache" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(names.filter((n) => n.startsWith("shopwatch-shell-") && n !== CACHE).map((n) => caches.delete(n))),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  // Only the shell's own files come from the cache. The API, photos and CSV exports always go to
+  // the network: they are private and change.
+  if (!SHELL.includes(url.pathname)) return;
+  event.respondWith(caches.match(url.pathname, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(flushOutbox());
+});

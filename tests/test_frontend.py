@@ -1,0 +1,95 @@
+"""The PWA's files as served: security headers, the size budget, and a service worker that caches
+exactly the shell and knows when it changed."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+
+from shopwatch.frontend import CONTENT_SECURITY_POLICY
+
+ROOT = Path(__file__).resolve().parents[1]
+FRONTEND = ROOT / "frontend"
+SHELL_BUDGET = 100 * 1024
+
+
+def _stamp_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "stamp_sw_version", ROOT / "scripts" / "stamp_sw_version.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shell_code() -> list[Path]:
+    return sorted(p for p in FRONTEND.rglob("*") if p.suffix in (".html", ".css", ".js"))
+
+
+def test_the_app_shell_is_at_most_100_kb_gzipped() -> None:
+    total = sum(len(gzip.compress(path.read_bytes(), compresslevel=9)) for path in _shell_code())
+    assert total <= SHELL_BUDGET, f"{total} bytes gzipped"
+
+
+def test_the_service_worker_precaches_every_shell_file() -> None:
+    on_disk = {"/" + str(p.relative_to(FRONTEND)) for p in FRONTEND.rglob("*") if p.is_file()} - {"/sw.js"}
+    assert set(_stamp_script().shell_paths()) == on_disk | {"/"}
+
+
+def test_the_service_worker_version_is_the_hash_of_the_current_shell() -> None:
+    stamp = _stamp_script()
+    written = stamp.VERSION_LINE.search((FRONTEND / "sw.js").read_text()).group(1)
+    assert written == stamp.shell_version(), "run `python scripts/stamp_sw_version.py`"
+
+
+class _InlineFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inline: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        if tag == "style" or (tag == "script" and "src" not in names) or "style" in names:
+            self.inline.append(tag)
+        self.inline += [name for name in names if name.startswith("on")]
+
+
+def test_index_html_has_no_inline_script_or_style() -> None:
+    finder = _InlineFinder()
+    finder.feed((FRONTEND / "index.html").read_text())
+    assert finder.inline == []
+
+
+def test_no_script_parses_strings_as_html() -> None:
+    parsing = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function")
+    offenders = [str(p) for p in _shell_code() if p.suffix == ".js" and parsing.search(p.read_text())]
+    assert offenders == []
+
+
+async def test_frontend_responses_carry_the_content_security_policy(http: httpx.AsyncClient) -> None:
+    for path in ("/", "/js/app.js", "/css/app.css", "/manifest.webmanifest"):
+        response = await http.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self';" in CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+
+
+async def test_the_service_worker_is_never_served_from_a_stale_cache(http: httpx.AsyncClient) -> None:
+    response = await http.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["content-type"].startswith("text/javascript")
+
+
+async def test_the_manifest_is_served_as_a_web_app_manifest(http: httpx.AsyncClient) -> None:
+    response = await http.get("/manifest.webmanifest")
+    assert response.headers["content-type"].startswith("application/manifest+json")
