@@ -18,6 +18,7 @@ from shopwatch.api.csrf import CsrfGuard
 from shopwatch.api.exports import incident_export_endpoint
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.outage import DatabaseOutageGuard
+from shopwatch.api.security_headers import SecurityHeaders, internal_error_handler
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
 from shopwatch.frontend import frontend_app
@@ -63,11 +64,17 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     ]
     if FRONTEND.is_dir():
         routes.append(Mount("/", frontend_app(FRONTEND), name="frontend"))
-    # Outermost first: an oversized body is refused before anything reads it.
+    # Outermost first: every answer gets the security headers; an oversized body is refused before
+    # anything reads it.
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit), Middleware(DatabaseOutageGuard)],
+        middleware=[
+            Middleware(SecurityHeaders, https=settings.secure_cookies, graphiql=not settings.is_production),
+            Middleware(BodyLimit),
+            Middleware(DatabaseOutageGuard),
+        ],
+        exception_handlers={500: internal_error_handler(https=settings.secure_cookies)},
     )
     app.state.settings = settings
     return app

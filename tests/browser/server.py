@@ -58,6 +58,14 @@ class Server:
         assert not body.get("errors"), body["errors"]
         return body["data"]
 
+    def wait_for_incidents(self, description: str, timeout: float = 15) -> int:
+        """The count once one is stored (or the timeout passes): the app's outbox list can be
+        hidden for a moment while it is read back after a reload, so it cannot say "sent"."""
+        deadline = time.monotonic() + timeout
+        while self.count_incidents(description) == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.count_incidents(description)
+
     def count_incidents(self, description: str) -> int:
         """Read straight from the server's database, not through the app under test."""
         with sqlite3.connect(self.database) as connection:

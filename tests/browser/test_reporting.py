@@ -106,6 +106,7 @@ def test_a_report_made_offline_waits_survives_a_reload_and_is_delivered_once(
     assert server.count_incidents(description) == 0
 
     page.context.set_offline(False)
+    assert server.wait_for_incidents(description) == 1
     expect(waiting).to_be_hidden(timeout=15_000)
     assert server.count_incidents(description) == 1
     # The photo kept in IndexedDB across the reload went up byte for byte.
@@ -139,6 +140,7 @@ def test_a_report_whose_request_fails_is_kept_and_sent_on_the_next_start(page: P
     page.context.unroute_all(behavior="wait")  # Lets a handler that is running finish first.
     page.reload()  # Reopening the app sends what is waiting.
     expect(page.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
+    assert server.wait_for_incidents(description) == 1
     expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
     assert server.count_incidents(description) == 1
 
@@ -183,6 +185,7 @@ def test_a_report_whose_answer_is_lost_is_sent_again_and_stored_once(page: Page,
     page.goto("/#/")
     page.reload()  # The phone sends it again; the server recognises its clientId.
     expect(page.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
+    assert server.wait_for_incidents(description) == 1
     expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
     assert server.count_incidents(description) == 1
 
@@ -208,5 +211,6 @@ def test_a_report_waits_for_its_own_reporter(context: BrowserContext, page: Page
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     log_in(page, STAFF)
+    assert server.wait_for_incidents(description) == 1
     expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
     assert server.count_incidents(description) == 1

@@ -190,11 +190,12 @@ def filter_incidents(query: QuerySet[Incident], wanted: IncidentFilter) -> Query
         query = query.filter(offender_links__offender_id=wanted.offender_id)
     if wanted.text:
         text = wanted.text.strip()[:200]
-        query = query.filter(
-            Q(description__icontains=text)
-            | Q(police_reference__icontains=text)
-            | Q(vehicle_registration=normalise_registration(text))
-        )
+        matches = Q(description__icontains=text) | Q(police_reference__icontains=text)
+        registration = normalise_registration(text)
+        # Only text that could be a registration is compared with one (the column holds 12).
+        if len(registration) <= MAX_REGISTRATION and _REGISTRATION.match(registration):
+            matches |= Q(vehicle_registration=registration)
+        query = query.filter(matches)
     return query
 
 

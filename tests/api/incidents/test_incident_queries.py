@@ -128,6 +128,15 @@ async def test_filter_by_offender_and_vehicle(gql: GraphQLClient, world: World) 
     assert await descriptions(gql, manager, filter={"text": "ab12 cde"}) == ["car"]
 
 
+async def test_searching_longer_text_than_a_registration_searches_descriptions(
+    gql: GraphQLClient, world: World
+) -> None:
+    await add_incident(world.home, 0, 1, "took a crate of energy drinks")
+    manager = world.token(Role.BID_MANAGER)
+    found = await descriptions(gql, manager, filter={"text": "crate of energy drinks"})
+    assert found == ["took a crate of energy drinks"]
+
+
 async def test_pages_follow_cursors_without_gaps_or_repeats(gql: GraphQLClient, world: World) -> None:
     for n in range(7):
         await add_incident(world.home, 0, 1 + (n // 2), f"report {n}")  # pairs share a time
