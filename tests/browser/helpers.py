@@ -95,13 +95,14 @@ def wait_for_image(page: Page, image: Locator) -> None:
     wait_until(page, "img => img.complete && img.naturalWidth > 0", image.element_handle())
 
 
-def mailed_link(server: Server, to: str, route: str) -> str:
-    """The app link to `route` (e.g. "#/alerts/") in an email to `to` that the server's worker wrote."""
+def mailed_link(server: Server, to: str, route: str, subject: str = "") -> str:
+    """The app link to `route` (e.g. "#/alerts/") in an email to `to`, whose subject contains
+    `subject`, that the server's worker wrote."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         for path in sorted(server.mail_dir.glob("*.eml")):
             message = email.message_from_bytes(path.read_bytes())
-            if to not in message["To"]:
+            if to not in message["To"] or subject not in str(message["Subject"]):
                 continue
             for part in message.walk():
                 if part.get_content_type() == "text/plain":
