@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from shopwatch.places.models import Bid
-from shopwatch.settings import DEVELOPMENT, PRODUCTION, Settings
-from tests.api.test_production_schema import client, mode_settings
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
 
@@ -33,24 +29,6 @@ INTERNAL = (
     "Something went wrong",
 )
 CREATE_BID = 'mutation { createBid(input: {name: "Batched BID", slug: "batched"}) { __typename } }'
-
-
-@pytest_asyncio.fixture(params=[DEVELOPMENT, PRODUCTION])
-async def any_mode(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    async with client(mode_settings(settings, request.param)) as gql:
-        yield gql
-
-
-@pytest_asyncio.fixture
-async def production(settings: Settings) -> AsyncIterator[GraphQLClient]:
-    async with client(mode_settings(settings, PRODUCTION)) as gql:
-        yield gql
-
-
-@pytest_asyncio.fixture
-async def development(settings: Settings) -> AsyncIterator[GraphQLClient]:
-    async with client(mode_settings(settings, DEVELOPMENT)) as gql:
-        yield gql
 
 
 def refusal(response: httpx.Response, status: int = 200) -> list[str]:

@@ -3,21 +3,16 @@ hold in every mode."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
-import pytest_asyncio
 
 from shopwatch.accounts.models import Role
 from shopwatch.api.schema import build_schema
-from shopwatch.app import create_app
 from shopwatch.places import services as places_services
 from shopwatch.places.models import Bid
 from shopwatch.settings import DEVELOPMENT, PRODUCTION, Settings
+from tests.api.conftest import client, mode_settings
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
 
@@ -36,35 +31,6 @@ MASKED = "Something went wrong on our side."
 
 def aliases(count: int) -> str:
     return "{ " + " ".join(f"a{n}: me {{ email }}" for n in range(count)) + " }"
-
-
-def mode_settings(settings: Settings, mode: str) -> Settings:
-    return dataclasses.replace(settings, env=mode, public_url="https://shopwatch.example.org")
-
-
-@pytest_asyncio.fixture(params=[DEVELOPMENT, PRODUCTION])
-async def any_mode(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    async with client(mode_settings(settings, request.param)) as gql:
-        yield gql
-
-
-@pytest_asyncio.fixture
-async def production(settings: Settings) -> AsyncIterator[GraphQLClient]:
-    async with client(mode_settings(settings, PRODUCTION)) as gql:
-        yield gql
-
-
-@pytest_asyncio.fixture
-async def development(settings: Settings) -> AsyncIterator[GraphQLClient]:
-    async with client(mode_settings(settings, DEVELOPMENT)) as gql:
-        yield gql
-
-
-@asynccontextmanager
-async def client(settings: Settings) -> AsyncIterator[GraphQLClient]:
-    transport = httpx.ASGITransport(app=create_app(settings))
-    async with httpx.AsyncClient(transport=transport, base_url="https://shopwatch.example.org") as http:
-        yield GraphQLClient(http)
 
 
 async def error_response(gql: GraphQLClient, query: str, token: str | None = None) -> dict[str, Any]:

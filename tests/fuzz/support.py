@@ -12,7 +12,7 @@ import httpx
 
 from shopwatch.app import create_app
 from shopwatch.settings import PRODUCTION, Settings
-from tests.api.test_production_schema import mode_settings
+from tests.api.conftest import mode_settings
 
 T = TypeVar("T")
 
