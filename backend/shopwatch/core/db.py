@@ -34,7 +34,17 @@ def connection_config(database_url: str) -> str | dict[str, Any]:
     config = expand_db_url(database_url)
     credentials = config["credentials"]
     credentials["server_settings"] = {**credentials.get("server_settings", {}), **POSTGRES_SERVER_SETTINGS}
+    credentials["reset"] = _keep_session_state
     return config
+
+
+async def _keep_session_state(connection: asyncpg.Connection) -> None:
+    """What a connection needs on its way back to the pool beyond asyncpg's own rollback of an open
+    transaction: nothing. asyncpg's default also sends `RESET ALL`, `UNLISTEN *`, `CLOSE ALL` and
+    `pg_advisory_unlock_all()`, one more round trip for every query outside a transaction (about
+    1 ms of an area summary's 6 queries), undoing what the app never does: it sets no session
+    settings beyond the pool's own, listens to nothing, keeps no cursors open and takes only
+    transaction advisory locks (`pg_advisory_xact_lock`)."""
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
