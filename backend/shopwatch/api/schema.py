@@ -24,6 +24,7 @@ from strawberry.tools import merge_types
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
 from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
+from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
 from shopwatch.api.offenders.mutations import OffendersMutation
@@ -82,6 +83,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,  # type: ignore[arg-type]
         scalar_overrides={Upload: UPLOAD_SCALAR},
+        execution_context_class=PlainFieldsExecutionContext,
     )
 
 
