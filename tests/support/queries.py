@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_STATEMENTS = ("SELECT", "INSERT", "UPDATE", "DELETE")
+_STATEMENTS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
 
 
 class _Counter(logging.Handler):

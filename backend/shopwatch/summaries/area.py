@@ -12,10 +12,19 @@ from datetime import date, timedelta
 from typing import Any
 
 from shopwatch.incidents.models import IncidentKind
+from shopwatch.offenders.models import Offender
 from shopwatch.places.models import Shop
-from shopwatch.summaries.area_sql import KIND, SHOP, WEEK, incident_statement, offender_statement
+from shopwatch.summaries.area_sql import (
+    KIND,
+    PERIOD_INCIDENTS,
+    REPEAT_INCIDENTS,
+    SHOP,
+    WEEK,
+    incident_statement,
+    offender_statement,
+)
 from shopwatch.summaries.periods import HOTSPOT_BASELINE_WEEKS, Period
-from shopwatch.summaries.sql import Statement, dialect, fetch
+from shopwatch.summaries.sql import Statement, dialect, fetch, fetch_models
 
 EPOCH = date(1970, 1, 1)
 
@@ -83,8 +92,10 @@ class AreaFigures:
     repeat_offender_incidents: int
     top_offenders: list[OffenderFigure]
     hotspots: list[Hotspot]
-    # The BID's shops by id, as read for the figures, so what shows them need not read them again.
+    # The BID's shops and the top offenders by id, as read for the figures, so what shows them need
+    # not read them again.
     shops: dict[int, Shop] = field(default_factory=dict, compare=False, repr=False)
+    offenders: dict[int, Offender] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def change(self) -> float | None:
@@ -102,16 +113,22 @@ async def area_figures(bid_id: int, period: Period) -> AreaFigures:
     """Every figure of the area summary: two aggregate statements and the BID's shops."""
     incident_sql, offender_sql = Statement(dialect()), Statement(dialect())
     incident_rows = await fetch(incident_sql, incident_statement(incident_sql, bid_id, period))
-    offender_rows = await fetch(
+    top_offenders = await fetch_models(
+        Offender,
         offender_sql,
         offender_statement(offender_sql, bid_id, period, REPEAT_OFFENDER_INCIDENTS, TOP_OFFENDERS),
+        [PERIOD_INCIDENTS, REPEAT_INCIDENTS],
     )
     shops = {shop.id: shop for shop in await Shop.filter(bid_id=bid_id)}
-    return _assemble(bid_id, period, incident_rows, offender_rows, shops)
+    return _assemble(bid_id, period, incident_rows, top_offenders, shops)
 
 
 def _assemble(
-    bid_id: int, period: Period, incident_rows: list[Any], offender_rows: list[Any], shops: dict[int, Shop]
+    bid_id: int,
+    period: Period,
+    incident_rows: list[Any],
+    top_offenders: list[Offender],
+    shops: dict[int, Shop],
 ) -> AreaFigures:
     kinds: dict[tuple[str, int], tuple[int, int]] = {}
     by_shop: dict[int, tuple[int, int, int, int]] = {}
@@ -142,11 +159,12 @@ def _assemble(
         ),
         key=lambda spot: (-spot.last_seven_days, spot.shop_id),
     )
-    # UNION ALL promises no order: the repeat count is the row without an offender.
     top = sorted(
-        (OffenderFigure(int(pk), int(n)) for pk, n in offender_rows if pk is not None),
+        (OffenderFigure(offender.id, int(getattr(offender, PERIOD_INCIDENTS))) for offender in top_offenders),
         key=lambda figure: (-figure.count, figure.offender_id),
     )
+    # Every row carries the repeat count; no row means no incident linked to anyone.
+    repeat = int(getattr(top_offenders[0], REPEAT_INCIDENTS)) if top_offenders else 0
     return AreaFigures(
         bid_id=bid_id,
         period=period,
@@ -162,8 +180,9 @@ def _assemble(
             for day in range(1, 8)
             for hour in range(24)
         ],
-        repeat_offender_incidents=next(int(n) for pk, n in offender_rows if pk is None),
+        repeat_offender_incidents=repeat,
         top_offenders=top,
         hotspots=hotspots,
         shops=shops,
+        offenders={offender.id: offender for offender in top_offenders},
     )

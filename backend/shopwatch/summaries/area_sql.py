@@ -3,15 +3,16 @@
 Every figure about incidents comes from one statement: a UNION ALL of aggregates, each reading the
 BID's index range (bid_id, occurred_at, id, shop_id, kind, value_stolen_pence) and never the table.
 Rows are tagged by the figure they belong to. A second statement reads the period's offender links
-once for the repeat-offender count and the top offenders.
+once and gives the top offenders' own rows with their counts and the repeat-offender count, so the
+answer needs no further read of offenders.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shopwatch.summaries.periods import LOCAL_ZONE_NAME, Period, utc_offsets
-from shopwatch.summaries.sql import Statement
+from shopwatch.summaries.periods import LOCAL_ZONE_NAME, Period
+from shopwatch.summaries.sql import Statement, sqlite_utc_offset
 
 # Tags of the incident statement's rows, and the columns they fill:
 # tag, kind, in_period, shop_id, a (week start / weekday), b (hour), count, value, recent, baseline
@@ -92,7 +93,7 @@ def _postgres_weeks_and_hours(sql: Statement, period: Period, period_rows: str) 
 def _sqlite_weeks_and_hours(sql: Statement, period: Period, period_rows: str) -> str:
     """Local seconds since 1970 (a Thursday), one date function per row: day numbers then give
     the Monday and the weekday, and seconds the hour, by integer arithmetic."""
-    shift = _sqlite_offset_seconds(sql, period)
+    shift = sqlite_utc_offset(sql, "occurred_at", period.start, period.end)
     return (
         "WITH local_times AS (SELECT CAST(strftime('%s', occurred_at) AS integer) + "
         f"{shift} AS moment FROM incident WHERE {period_rows}), "
@@ -105,30 +106,25 @@ def _sqlite_weeks_and_hours(sql: Statement, period: Period, period_rows: str) ->
     )
 
 
-def _sqlite_offset_seconds(sql: Statement, period: Period) -> str:
-    """The local zone's offset in seconds at `occurred_at`: a CASE over the period's clock changes."""
-    offsets = utc_offsets(period.start, period.end)
-    seconds = [str(int(offset.total_seconds())) for _, offset in offsets]
-    if len(offsets) == 1:
-        return seconds[0]
-    cases = " ".join(
-        f"WHEN occurred_at < {sql.param(offsets[index + 1][0])} THEN {seconds[index]}"
-        for index in range(len(offsets) - 1)
-    )
-    return f"(CASE {cases} ELSE {seconds[-1]} END)"
+# The columns the offender statement gives beside each offender's own.
+PERIOD_INCIDENTS, REPEAT_INCIDENTS = "period_incidents", "repeat_incidents"
 
 
 def offender_statement(sql: Statement, bid_id: int, period: Period, repeat: int, top: int) -> str:
-    """One row without an offender (the incidents linked to a repeat offender), then the top ones."""
+    """The top offenders' rows, each with its incidents in the period and, the same on every row,
+    the period's incidents linked to a repeat offender: none when no incident is linked."""
     return (
         "WITH links AS (SELECT offender_link.offender_id, offender_link.incident_id FROM incident "
         "JOIN offender_link ON offender_link.incident_id = incident.id "
         f"WHERE incident.bid_id = {sql.param(bid_id)} AND incident.occurred_at >= {sql.param(period.start)} "
         f"AND incident.occurred_at < {sql.param(period.end)}), "
-        "per_offender AS (SELECT offender_id, COUNT(*) AS n FROM links GROUP BY offender_id) "
-        "SELECT NULL, COUNT(DISTINCT links.incident_id) FROM links "
+        "per_offender AS (SELECT offender_id, COUNT(*) AS n FROM links GROUP BY offender_id), "
+        "repeat_links AS (SELECT COUNT(DISTINCT links.incident_id) AS n FROM links "
         "JOIN per_offender ON per_offender.offender_id = links.offender_id "
-        f"WHERE per_offender.n >= {sql.param(repeat)} "
-        "UNION ALL SELECT * FROM (SELECT offender_id, n FROM per_offender "
-        f"ORDER BY n DESC, offender_id LIMIT {sql.param(top)}) AS top"
+        f"WHERE per_offender.n >= {sql.param(repeat)}), "
+        "top AS (SELECT offender_id, n FROM per_offender "
+        f"ORDER BY n DESC, offender_id LIMIT {sql.param(top)}) "
+        f"SELECT offender.*, top.n AS {PERIOD_INCIDENTS}, "
+        f"(SELECT n FROM repeat_links) AS {REPEAT_INCIDENTS} "
+        "FROM top JOIN offender ON offender.id = top.offender_id"
     )

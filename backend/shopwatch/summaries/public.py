@@ -13,7 +13,7 @@ from datetime import date
 
 from shopwatch.incidents.models import IncidentKind
 from shopwatch.summaries.periods import Period
-from shopwatch.summaries.sql import Statement, as_date, dialect, fetch
+from shopwatch.summaries.sql import Statement, as_date, dialect, fetch, local_month_start
 
 SUPPRESS_BELOW = 5
 
@@ -46,10 +46,10 @@ def publish(counts: list[int], total_published: bool) -> list[PublishedCount]:
 
 async def public_figures(bid_id: int, period: Period) -> PublicFigures:
     sql = Statement(dialect())
-    local = sql.local("occurred_at", period.start, period.end)
+    month = local_month_start(sql, "occurred_at", period.start, period.end)
     rows = await fetch(
         sql,
-        f"SELECT kind, {local.month_start}, COUNT(*) FROM incident "
+        f"SELECT kind, {month}, COUNT(*) FROM incident "
         f"WHERE bid_id = {sql.param(bid_id)} AND occurred_at >= {sql.param(period.start)} "
         f"AND occurred_at < {sql.param(period.end)} GROUP BY 1, 2",
     )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 
 from shopwatch.summaries.periods import LOCAL_ZONE_NAME, utc_offsets
+
+M = TypeVar("M", bound=Model)
 
 
 def database() -> BaseDBAsyncClient:
@@ -38,62 +41,28 @@ class Statement:
     def ids(self, values: Sequence[int]) -> str:
         return ", ".join(self.param(value) for value in values)
 
-    def local(self, column: str, start: datetime, end: datetime) -> LocalTime:
-        """`column` (a UTC time between `start` and `end`) as the wall clock in the town centre."""
-        return LocalTime(self, column, start, end)
+
+def local_month_start(sql: Statement, column: str, start: datetime, end: datetime) -> str:
+    """The first day of the month on the town centre's calendar of `column`, a UTC time between
+    `start` and `end`."""
+    if sql.postgres:
+        return f"CAST(date_trunc('month', {column} AT TIME ZONE {sql.param(LOCAL_ZONE_NAME)}) AS date)"
+    shift = sqlite_utc_offset(sql, column, start, end)
+    return f"date({column}, {shift} || ' seconds', 'start of month')"
 
 
-class LocalTime:
-    """SQL expressions for the local day, week, month, weekday and hour of a UTC time column."""
-
-    def __init__(self, statement: Statement, column: str, start: datetime, end: datetime) -> None:
-        self.statement = statement
-        self.column = column
-        if statement.postgres:
-            self.value = f"({column} AT TIME ZONE {statement.param(LOCAL_ZONE_NAME)})"
-        else:
-            self.shift = self._sqlite_shift(start, end)
-
-    def _sqlite_shift(self, start: datetime, end: datetime) -> str:
-        """A datetime() modifier: the offset in seconds in force at the column's time."""
-        offsets = utc_offsets(start, end)
-        param = self.statement.param
-
-        def seconds(offset: Any) -> str:
-            return param(f"{int(offset.total_seconds()):+d} seconds")
-
-        if len(offsets) == 1:
-            return seconds(offsets[0][1])
-        cases = " ".join(
-            f"WHEN {self.column} < {param(offsets[index + 1][0])} THEN {seconds(offsets[index][1])}"
-            for index in range(len(offsets) - 1)
-        )
-        return f"CASE {cases} ELSE {seconds(offsets[-1][1])} END"
-
-    @property
-    def week_start(self) -> str:
-        if self.statement.postgres:
-            return f"CAST(date_trunc('week', {self.value}) AS date)"
-        return f"date({self.column}, {self.shift}, '-6 days', 'weekday 1')"
-
-    @property
-    def month_start(self) -> str:
-        if self.statement.postgres:
-            return f"CAST(date_trunc('month', {self.value}) AS date)"
-        return f"date({self.column}, {self.shift}, 'start of month')"
-
-    @property
-    def iso_weekday(self) -> str:
-        """1 for Monday to 7 for Sunday."""
-        if self.statement.postgres:
-            return f"CAST(extract(isodow FROM {self.value}) AS integer)"
-        return f"((CAST(strftime('%w', {self.column}, {self.shift}) AS integer) + 6) % 7 + 1)"
-
-    @property
-    def hour(self) -> str:
-        if self.statement.postgres:
-            return f"CAST(extract(hour FROM {self.value}) AS integer)"
-        return f"CAST(strftime('%H', {self.column}, {self.shift}) AS integer)"
+def sqlite_utc_offset(sql: Statement, column: str, start: datetime, end: datetime) -> str:
+    """The town centre's UTC offset in whole seconds at `column`, a UTC time between `start` and
+    `end`, for SQLite, which knows no time zones: a CASE over the clock changes in between."""
+    offsets = utc_offsets(start, end)
+    seconds = [str(int(offset.total_seconds())) for _, offset in offsets]
+    if len(offsets) == 1:
+        return seconds[0]
+    cases = " ".join(
+        f"WHEN {column} < {sql.param(offsets[index + 1][0])} THEN {seconds[index]}"
+        for index in range(len(offsets) - 1)
+    )
+    return f"(CASE {cases} ELSE {seconds[-1]} END)"
 
 
 def as_date(value: Any) -> date:
@@ -104,6 +73,14 @@ def as_date(value: Any) -> date:
 async def fetch(statement: Statement, sql: str) -> list[Any]:
     _, rows = await database().execute_query(sql, statement.params)
     return list(rows)
+
+
+async def fetch_models(model: type[M], statement: Statement, sql: str, extra_columns: list[str]) -> list[M]:
+    """Rows of `model` selected by our own SQL (`model.*` and `extra_columns`), made into models as
+    tortoise makes a query's, each with the extra columns as attributes."""
+    db = database()
+    executor = db.executor_class(model=model, db=db)
+    return await executor.execute_select(sql, statement.params, custom_fields=extra_columns)
 
 
 def dialect() -> str:

@@ -49,13 +49,6 @@ def _bid_pk(value: strawberry.ID) -> int:
     return pk
 
 
-def _shown(info: Info, figures: area.AreaFigures) -> AreaSummary:
-    """The summary, with the shops its figures read handed to the loader so they are not read again."""
-    for shop in figures.shops.values():
-        info.context.loaders.shop.prime(shop.id, shop)
-    return AreaSummary.from_figures(figures)
-
-
 From = Annotated[date, strawberry.argument(name="from", description="The first UK date, included.")]
 To = Annotated[date, strawberry.argument(description="The last UK date, included.")]
 
@@ -66,20 +59,18 @@ class SummariesQuery:
         permission_classes=[SeesAreaSummaries],
         description="A BID's figures for a period (at most about 3 years).",
     )
-    async def area_summary(self, info: Info, bid_id: strawberry.ID, from_: From, to: To) -> AreaSummary:
-        return _shown(info, await area.area_figures(_bid_pk(bid_id), _period(from_, to)))
+    async def area_summary(self, bid_id: strawberry.ID, from_: From, to: To) -> AreaSummary:
+        return AreaSummary.from_figures(await area.area_figures(_bid_pk(bid_id), _period(from_, to)))
 
     @strawberry.field(
         permission_classes=[SeesAreaSummaries],
         description=f"Several BIDs side by side, in the order asked (at most {MAX_BIDS_COMPARED}).",
     )
-    async def area_summaries(
-        self, info: Info, bid_ids: list[strawberry.ID], from_: From, to: To
-    ) -> list[AreaSummary]:
+    async def area_summaries(self, bid_ids: list[strawberry.ID], from_: From, to: To) -> list[AreaSummary]:
         if len(bid_ids) > MAX_BIDS_COMPARED:
             raise GraphQLError(f"Compare at most {MAX_BIDS_COMPARED} BIDs at a time.")
         period = _period(from_, to)
-        return [_shown(info, await area.area_figures(_bid_pk(b), period)) for b in bid_ids]
+        return [AreaSummary.from_figures(await area.area_figures(_bid_pk(b), period)) for b in bid_ids]
 
     @strawberry.field(description="Figures anyone may publish; no login. Null for an unknown BID.")
     async def public_summary(self, bid_slug: str, from_: From, to: To) -> PublicSummary | None:

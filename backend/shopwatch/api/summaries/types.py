@@ -13,12 +13,6 @@ from shopwatch.incidents.models import IncidentKind
 from shopwatch.summaries import area, public
 
 
-async def _shop(info: Info, pk: int) -> Shop:
-    shop = await info.context.loaders.shop.load(pk)
-    assert shop is not None  # the figures name only shops that exist
-    return Shop.from_model(shop)
-
-
 @strawberry.type
 class KindCount:
     kind: IncidentKind
@@ -28,13 +22,9 @@ class KindCount:
 
 @strawberry.type
 class ShopCount:
+    shop: Shop
     count: int
     value_stolen_pence: int
-    shop_pk: strawberry.Private[int]
-
-    @strawberry.field
-    async def shop(self, info: Info) -> Shop:
-        return await _shop(info, self.shop_pk)
 
 
 @strawberry.type(description="A Monday-start week, in UK time.")
@@ -52,14 +42,8 @@ class HourOfWeekCount:
 
 @strawberry.type
 class OffenderCount:
+    offender: Offender
     count: int
-    offender_pk: strawberry.Private[int]
-
-    @strawberry.field
-    async def offender(self, info: Info) -> Offender:
-        offender = await info.context.loaders.offender.load(self.offender_pk)
-        assert offender is not None  # links are removed with the offender
-        return Offender.from_model(offender)
 
 
 @strawberry.type(
@@ -67,13 +51,9 @@ class OffenderCount:
     "weekly average over the 8 weeks before."
 )
 class Hotspot:
+    shop: Shop
     last_seven_days: int
     weekly_average: float
-    shop_pk: strawberry.Private[int]
-
-    @strawberry.field
-    async def shop(self, info: Info) -> Shop:
-        return await _shop(info, self.shop_pk)
 
 
 @strawberry.type(description="A BID's figures for a period of UK dates, `from` and `to` included.")
@@ -110,6 +90,8 @@ class AreaSummary:
 
     @classmethod
     def from_figures(cls, figures: area.AreaFigures) -> AreaSummary:
+        """The summary, showing the shops and offenders as its figures read them."""
+        shops = {pk: Shop.from_model(shop) for pk, shop in figures.shops.items()}
         return cls(
             bid_pk=figures.bid_id,
             from_=figures.period.first,
@@ -124,7 +106,7 @@ class AreaSummary:
                 for f in figures.by_kind
             ],
             by_shop=[
-                ShopCount(shop_pk=f.shop_id, count=f.count, value_stolen_pence=f.value_stolen_pence)
+                ShopCount(shop=shops[f.shop_id], count=f.count, value_stolen_pence=f.value_stolen_pence)
                 for f in figures.by_shop
             ],
             by_week=[WeekCount(week_start=f.week_start, count=f.count) for f in figures.by_week],
@@ -135,10 +117,13 @@ class AreaSummary:
             repeat_offender_share=figures.repeat_offender_share,
             repeat_offender_incidents=figures.repeat_offender_incidents,
             top_offenders=[
-                OffenderCount(offender_pk=f.offender_id, count=f.count) for f in figures.top_offenders
+                OffenderCount(offender=Offender.from_model(figures.offenders[f.offender_id]), count=f.count)
+                for f in figures.top_offenders
             ],
             hotspots=[
-                Hotspot(shop_pk=f.shop_id, last_seven_days=f.last_seven_days, weekly_average=f.weekly_average)
+                Hotspot(
+                    shop=shops[f.shop_id], last_seven_days=f.last_seven_days, weekly_average=f.weekly_average
+                )
                 for f in figures.hotspots
             ],
         )
