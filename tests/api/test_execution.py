@@ -71,6 +71,10 @@ class Query:
     def too_big(self) -> list[Broken | None]:
         return [Broken(count=1), Broken(count=2**40)]
 
+    @strawberry.field
+    def failed(self) -> list[Broken | None]:
+        return [Broken(count=ValueError("No count."))]  # type: ignore[arg-type]
+
 
 class CountingFields(PlainFieldsExecutionContext):
     """Counts the fields graphql-core executes one by one."""
@@ -97,6 +101,7 @@ DOCUMENTS = [
     "{ cells { ... on Cell { day } hour } }",
     "{ broken { count } }",
     "{ tooBig { count } }",
+    "{ failed { count } }",
 ]
 
 

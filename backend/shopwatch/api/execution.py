@@ -105,6 +105,8 @@ def _plain_values(plan: list[_PlainField], source: Any) -> dict[str, Any]:
                 raise _NotPlain
             values[field.response_name] = None
             continue
+        if isinstance(value, Exception):  # graphql-core reports a returned error as one
+            raise _NotPlain
         try:
             coerced = field.coerce(value)
         except Exception as error:
