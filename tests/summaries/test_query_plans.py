@@ -19,7 +19,7 @@ from shopwatch.summaries.periods import Period
 from shopwatch.summaries.public import public_figures
 from tests.summaries.data import add_incidents, make_area
 from tests.summaries.test_area import utc
-from tests.support.queries import recording_selects
+from tests.support.queries import recording_reads
 
 LARGE_TABLES = ("incident", "offender_link", "photo")
 
@@ -44,12 +44,14 @@ async def test_no_summary_or_export_statement_scans_a_large_table(database: str)
     area = await make_area("plans", 2, offenders=1)
     await add_incidents(area, [(0, IncidentKind.THEFT, utc(2026, 6, 3, 12), 100, [0])])
     period = Period(date(2026, 6, 1), date(2026, 6, 30))
-    with recording_selects() as statements:
+    with recording_reads() as statements:
         await area_figures(area.bid.id, period)
         await public_figures(area.bid.id, period)
         async for _ in incident_csv(area.bid.id, period):
             pass
     assert len(statements) >= 2 + 1 + 3  # the summary's two, the public one, three for the CSV
+    # The summary's two statements are the ones that begin with WITH; they are explained too.
+    assert sum(sql.lstrip().upper().startswith("WITH") for sql, _ in statements) == 2
     for sql, values in statements:
         plan = await _plan(database, sql, values)
         assert _scans(plan, database) == [], (sql, plan)

@@ -1,57 +1,38 @@
-"""Counting the SQL statements a piece of work sends, from tortoise's own query log."""
+"""The SQL statements a piece of work sends, from tortoise's own query log."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
-_STATEMENTS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+Statement = tuple[str, list[object]]
 
-
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = str(record.msg if not record.args else record.args[0]).lstrip()
-        if text.upper().startswith(_STATEMENTS):
-            self.statements.append(text)
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    """The statements sent while the block runs; the list fills as they go."""
-    logger = logging.getLogger("tortoise.db_client")
-    counter = _Counter()
-    previous = logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield counter.statements
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(previous)
+READS = ("SELECT", "WITH")
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 class _Recorder(logging.Handler):
-    def __init__(self) -> None:
+    def __init__(self, kinds: tuple[str, ...]) -> None:
         super().__init__(logging.DEBUG)
-        self.statements: list[tuple[str, list[object]]] = []
+        self.kinds = kinds
+        self.statements: list[Statement] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.args, tuple) and len(record.args) == 2:
-            text, values = record.args
-            if str(text).lstrip().upper().startswith("SELECT"):
-                self.statements.append((str(text), list(values or [])))
+        # Queries are logged as ("%s: %s", sql, values), scripts as the bare SQL.
+        args = record.args if isinstance(record.args, tuple) else ()
+        text = str(args[0] if args else record.msg)
+        values = list(args[1] or []) if len(args) == 2 else []  # type: ignore[call-overload]
+        if text.lstrip().upper().startswith(self.kinds):
+            self.statements.append((text, values))
 
 
 @contextmanager
-def recording_selects() -> Iterator[list[tuple[str, list[object]]]]:
-    """The SELECT statements sent while the block runs, each with its parameters, to EXPLAIN them."""
+def recording_statements(kinds: tuple[str, ...] = READS + WRITES) -> Iterator[list[Statement]]:
+    """The statements of `kinds` sent while the block runs, each with its parameters; the list
+    fills as they go."""
     logger = logging.getLogger("tortoise.db_client")
-    recorder = _Recorder()
+    recorder = _Recorder(kinds)
     previous = logger.level
     logger.addHandler(recorder)
     logger.setLevel(logging.DEBUG)
@@ -60,3 +41,13 @@ def recording_selects() -> Iterator[list[tuple[str, list[object]]]]:
     finally:
         logger.removeHandler(recorder)
         logger.setLevel(previous)
+
+
+def counting_queries() -> AbstractContextManager[list[Statement]]:
+    """Every statement sent while the block runs (reads and writes)."""
+    return recording_statements()
+
+
+def recording_reads() -> AbstractContextManager[list[Statement]]:
+    """The reads (SELECT, and WITH ... SELECT) sent while the block runs, to EXPLAIN them."""
+    return recording_statements(READS)
