@@ -42,6 +42,8 @@ class _NotPlain(Exception):
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # With middleware, a schema extension wraps every resolver: no shortcut.
+        self._shortcut = self.middleware_manager is None or not self.middleware_manager.middlewares
         # (type, id of a grouped field set) -> (the set, kept alive so its id is not reused; its plan)
         self._plans: dict[tuple[str, int], tuple[GroupedFieldSet, list[_PlainField] | None]] = {}
 
@@ -67,8 +69,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if cached is not None:
             return cached[1]
         plan: list[_PlainField] | None = None
-        if self.middleware_manager is None or not self.middleware_manager.middlewares:
-            # (With middleware, a schema extension wraps every resolver: no shortcut.)
+        if self._shortcut:
             found = [_plain_field(parent_type, name, details) for name, details in fields.items()]
             plan = None if None in found else [field for field in found if field is not None]
         self._plans[key] = (fields, plan)

@@ -42,7 +42,7 @@ async def _keep_session_state(connection: asyncpg.Connection) -> None:
     """What a connection needs on its way back to the pool beyond asyncpg's own rollback of an open
     transaction: nothing. asyncpg's default also sends `RESET ALL`, `UNLISTEN *`, `CLOSE ALL` and
     `pg_advisory_unlock_all()`, one more round trip for every query outside a transaction (about
-    1 ms of an area summary's 6 queries), undoing what the app never does: it sets no session
+    1 ms of an area summary's 5 queries), undoing what the app never does: it sets no session
     settings beyond the pool's own, listens to nothing, keeps no cursors open and takes only
     transaction advisory locks (`pg_advisory_xact_lock`)."""
 
