@@ -9,12 +9,28 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import httpx
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 
 from shopwatch.app import create_app
 from shopwatch.settings import PRODUCTION, Settings
 from tests.api.conftest import mode_settings
 
 T = TypeVar("T")
+
+
+def against_the_app(examples: int) -> hypothesis_settings:
+    """Settings for examples sent to the app: no deadline (each waits on real requests), nothing
+    replayed from a saved example database (the seed fixes what is sent), and no health checks,
+    which take a slow live server for a slow strategy."""
+    return hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+
 
 # What a response must never show: exception names, source paths, database drivers, or the masked
 # stand-in for an internal error (a bug was hit even though nothing leaked).

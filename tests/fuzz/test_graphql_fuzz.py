@@ -16,8 +16,7 @@ from typing import Any
 
 import httpx
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, seed
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given, seed
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.graphql import nodes
@@ -26,7 +25,13 @@ from shopwatch.accounts.models import Role
 from shopwatch.api.schema import build_sdl
 from shopwatch.settings import Settings
 from tests.fuzz.seeding import seed_known_ids
-from tests.fuzz.support import Blocking, assert_answered_cleanly, production_client, run_in_thread
+from tests.fuzz.support import (
+    Blocking,
+    against_the_app,
+    assert_answered_cleanly,
+    production_client,
+    run_in_thread,
+)
 from tests.support.world import World
 
 EXAMPLES = int(os.environ.get("SHOPWATCH_FUZZ_EXAMPLES", "3000"))
@@ -68,13 +73,7 @@ async def test_generated_requests_never_fail_on_the_server(settings: Settings, w
             return blocking(http.post("/graphql", json={"query": query}, headers=headers))
 
         @seed(20261201)
-        @hypothesis_settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate, Phase.shrink],
-            suppress_health_check=list(HealthCheck),
-        )
+        @against_the_app(EXAMPLES)
         @given(case=cases)
         def server_answers_cleanly(case: Any) -> None:
             for role_name in ROLES:

@@ -14,8 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given, seed
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -23,7 +22,13 @@ from shopwatch.accounts.models import Role
 from shopwatch.api.ids import encode_id
 from shopwatch.incidents.models import Incident, IncidentKind
 from shopwatch.settings import Settings
-from tests.fuzz.support import Blocking, assert_answered_cleanly, production_client, run_in_thread
+from tests.fuzz.support import (
+    Blocking,
+    against_the_app,
+    assert_answered_cleanly,
+    production_client,
+    run_in_thread,
+)
 from tests.support.world import World
 
 EXAMPLES = int(os.environ.get("SHOPWATCH_FUZZ_UPLOAD_EXAMPLES", "200"))
@@ -124,13 +129,7 @@ async def test_generated_files_are_stored_or_refused_cleanly(
     async with production_client(settings) as http:
 
         @seed(len(mutation))
-        @hypothesis_settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate, Phase.shrink],
-            suppress_health_check=list(HealthCheck),
-        )
+        @against_the_app(EXAMPLES)
         @given(files=st.lists(FILES, min_size=1, max_size=3))
         def stored_or_refused(files: list[tuple[str, bytes, str]]) -> None:
             role, arguments = request(files)
