@@ -330,6 +330,18 @@ async def recreate_postgres(url: str, *, create: bool = True) -> None:
         await admin.close()
 
 
+def add_database_url_option(
+    parser: argparse.ArgumentParser, default_postgres_url: str, made: str = ""
+) -> None:
+    """`--database-url`, repeatable; `made` says what else is made beside a PostgreSQL database."""
+    parser.add_argument(
+        "--database-url",
+        action="append",
+        help="sqlite:///path or postgres://... (repeatable; a PostgreSQL database is dropped and made "
+        f"again{made}). Default: a fresh SQLite file, and {default_postgres_url} if it answers.",
+    )
+
+
 def database_urls(given: list[str] | None, default_postgres_url: str, *, postgres: bool = True) -> list[str]:
     """The URLs asked for, or a fresh SQLite file ("") and PostgreSQL when it answers."""
     if given:

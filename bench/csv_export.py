@@ -46,6 +46,7 @@ from common import (
     RESULTS_DIR,
     BenchError,
     Connection,
+    add_database_url_option,
     count_rows,
     database_kind,
     database_urls,
@@ -249,12 +250,7 @@ def markdown(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        action="append",
-        help="sqlite:///path or postgres://... (repeatable; a PostgreSQL database is dropped and made "
-        f"again). Default: a fresh SQLite file, and {DEFAULT_POSTGRES_URL} if it answers.",
-    )
+    add_database_url_option(parser, DEFAULT_POSTGRES_URL)
     parser.add_argument("--rows", type=int, default=100_000, help="the BID's incidents in the past year")
     parser.add_argument("--incidents", type=int, default=1_000_000, help="incidents stored in all")
     parser.add_argument("--bids", type=int, default=300, help="BIDs in all (10-50 shops each)")

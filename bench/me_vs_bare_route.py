@@ -36,6 +36,7 @@ from common import (
     BenchError,
     Connection,
     Sample,
+    add_database_url_option,
     database_kind,
     database_urls,
     free_port,
@@ -223,12 +224,7 @@ def markdown(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        action="append",
-        help="sqlite:///path or postgres://... (repeatable; a PostgreSQL database is recreated). "
-        "Default: a fresh SQLite file, and PostgreSQL at " + DEFAULT_POSTGRES_URL + " if it answers.",
-    )
+    add_database_url_option(parser, DEFAULT_POSTGRES_URL)
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per endpoint")
     parser.add_argument("--warmup", type=int, default=500, help="warm-up requests per endpoint")
     parser.add_argument("--rounds", type=int, default=10, help="alternating rounds")

@@ -50,6 +50,7 @@ from common import (
     BenchError,
     Database,
     Sample,
+    add_database_url_option,
     asyncpg_dsn,
     count_rows,
     database_kind,
@@ -362,13 +363,7 @@ def markdown(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        action="append",
-        help="sqlite:///path or postgres://... (repeatable; a PostgreSQL database is dropped and made "
-        f"again, with a copy named <name>_small). Default: a fresh SQLite file, and {DEFAULT_POSTGRES_URL}"
-        " if it answers.",
-    )
+    add_database_url_option(parser, DEFAULT_POSTGRES_URL, made=", with a copy named <name>_small")
     parser.add_argument("--small", type=int, default=10_000, help="incidents stored for the small size")
     parser.add_argument("--large", type=int, default=1_000_000, help="incidents stored for the large size")
     parser.add_argument("--bids", type=int, default=300, help="BIDs in all (10-50 shops each)")
