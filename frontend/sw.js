@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "14c4a0b74b9c";
+const VERSION = "1181720749b3";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

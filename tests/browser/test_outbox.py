@@ -5,6 +5,7 @@ so, and the retry delivers the report once."""
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -70,8 +71,10 @@ def test_a_refused_report_is_kept_with_its_reason_then_corrected_and_delivered_o
     log_in(page, STAFF)
     fill_report(page, description, photo=photo, value="150000")
     page.get_by_role("button", name="Send report").click()
-    expect(page.locator(".form-status .refusal-reason")).to_have_text(f"Not sent: {VALUE_REFUSED}")
-    expect(page.get_by_label("Value stolen (£)")).to_be_focused()
+    expect(page.locator(".form-status .refusal-reason")).to_have_text(f"Not sent. {VALUE_REFUSED}")
+    value = page.get_by_label("Value stolen (£)")
+    expect(value).to_be_focused()
+    expect(value).to_have_accessible_description(re.compile(re.escape(VALUE_REFUSED)))
     assert server.count_incidents(description) == 0
 
     # Kept on the phone across closing the app, marked, with the reason in words; not sent again.
@@ -173,7 +176,7 @@ def test_a_refusal_that_may_pass_later_is_kept_and_tried_again(page: Page, serve
     fill_report(page, description)
     page.get_by_role("button", name="Send report").click()
     reason = denied["reportIncident"]["message"]
-    expect(page.locator(".form-status .refusal-reason")).to_have_text(f"Not sent: {reason}")
+    expect(page.locator(".form-status .refusal-reason")).to_have_text(f"Not sent. {reason}")
 
     # Route handlers run only inside Playwright calls, not while the test polls the database.
     page.context.unroute_all(behavior="wait")

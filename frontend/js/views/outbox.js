@@ -9,6 +9,13 @@ function sendWaiting() {
   flushOutbox().catch(() => {});
 }
 
+/** Deletes a report from the phone once the worker confirms; whether it was deleted. */
+export async function deleteByHand(clientId) {
+  if (!confirm("Delete this report from the phone? The server does not have it.")) return false;
+  await discard(clientId);
+  return true;
+}
+
 function refusedActions(entry) {
   return h(
     "div",
@@ -18,17 +25,7 @@ function refusedActions(entry) {
     entry.refusal?.mayPassLater === false
       ? null
       : h("button", { type: "button", onclick: () => retry(entry.clientId).then(sendWaiting) }, "Try again"),
-    h(
-      "button",
-      {
-        type: "button",
-        class: "danger",
-        onclick: () => {
-          if (confirm("Delete this report from the phone? The server does not have it.")) discard(entry.clientId);
-        },
-      },
-      "Delete",
-    ),
+    h("button", { type: "button", class: "danger", onclick: () => deleteByHand(entry.clientId) }, "Delete"),
   );
 }
 

@@ -15,6 +15,7 @@ import {
   revise,
   sendNow,
 } from "../queue.js";
+import { deleteByHand } from "./outbox.js";
 
 const MAX_PHOTOS = 6;
 // GraphQL's Int: a larger number is refused before the server reads the report.
@@ -194,7 +195,7 @@ function refusedNotice(reason) {
   return h(
     "div",
     { class: "notice notice-error", role: "alert" },
-    h("p", { class: "refusal-reason" }, `Not sent: ${reason}`),
+    h("p", { class: "refusal-reason" }, `Not sent. ${reason}`),
     h("p", {}, "The report is kept on this phone until you correct it and send it again, or delete it."),
   );
 }
@@ -203,6 +204,10 @@ function refusedNotice(reason) {
 export async function render(app, params = {}) {
   const stored = params.clientId ? await findInOutbox(params.clientId) : null;
   if (params.clientId && !stored) return gone();
+  if (stored && stored.userId !== app.me.id) {
+    // On a shared phone a report goes only under its own reporter's name.
+    return h("div", {}, h("h1", {}, "Correct a report"), notice("Another account made this report on this phone: it can be corrected when they log in."));
+  }
   const shops = reportableShops(app.me);
   if (!shops.length) return h("div", {}, h("h1", {}, "Report an incident"), notice("Your account has no shop to report for."));
   const before = stored?.input || {};
@@ -246,13 +251,43 @@ export async function render(app, params = {}) {
   };
   const controlFor = (name) => controls[name] || (photoName(name) ? photos.input : null);
 
+  /** Marks the control the server named, with the reason right under it; none marked when null. */
+  function markRefused(name, reason) {
+    for (const old of form.querySelectorAll(".field-error")) old.remove();
+    for (const old of form.querySelectorAll("[aria-invalid]")) {
+      old.removeAttribute("aria-invalid");
+      old.setAttribute("aria-describedby", old.getAttribute("aria-describedby").replace(/ ?field-error-\S+/, ""));
+    }
+    const control = controlFor(name);
+    if (!control) return null;
+    const error = h("p", { class: "field-error", id: uid("field-error") }, reason);
+    const place = control.closest(".field, fieldset, .check") || control;
+    place.append(error);
+    control.setAttribute("aria-invalid", "true");
+    control.setAttribute("aria-describedby", `${control.getAttribute("aria-describedby") || ""} ${error.id}`.trim());
+    return control;
+  }
+
+  const remove = h(
+    "button",
+    {
+      type: "button",
+      class: "danger",
+      hidden: !stored,
+      onclick: async () => {
+        if (await deleteByHand(clientId)) location.hash = "#/";
+      },
+    },
+    "Delete this report",
+  );
+
   const form = h(
     "form",
     { class: "stack report", noValidate: false },
     stored?.refusal ? refusedNotice(stored.refusal.reason) : null,
     shops.length > 1 ? field("Shop", shop) : null,
     kinds,
-    field("When", when, "Now, unless you change it."),
+    field("When", when, stored ? "As saved; change it if it is wrong." : "Now, unless you change it."),
     field("What happened", description, "Describe the person, what they did and took."),
     field("Value stolen (£)", value, "Optional, e.g. 24.99"),
     field("Police reference", policeReference, "Optional"),
@@ -264,6 +299,7 @@ export async function render(app, params = {}) {
     progressLabel,
     progress,
     submit,
+    remove,
   );
   // Corrections go to the stored report: the same clientId, so it is stored once however often it is sent.
   let clientId = stored?.clientId ?? null;
@@ -289,6 +325,7 @@ export async function render(app, params = {}) {
     };
     submit.disabled = true;
     status.replaceChildren();
+    markRefused(null);
     form.querySelector(".notice-error[role=alert]")?.remove();
     // The original files are what is stored and sent: they are the evidence.
     const files = photos.files().map((file) => ({ blob: file, name: file.name }));
@@ -325,10 +362,15 @@ export async function render(app, params = {}) {
         status.replaceChildren(notice(error.message, "error"));
         return;
       }
-      // Refused: the report stays in the outbox, marked, and the form stays to be corrected.
+      // Refused: the report stays in the outbox, marked, and the form stays to be corrected. The
+      // address names it now, so reopening the app returns here and "Report" starts a new one.
+      history.replaceState(null, "", `#/report/${clientId}`);
       status.replaceChildren(refusedNotice(error.message));
-      controlFor(error.field)?.focus();
+      remove.hidden = false;
+      (markRefused(error.field, error.message) || status).scrollIntoView({ block: "center" });
+      controlFor(error.field)?.focus({ preventScroll: true });
     }
   });
+  if (stored?.refusal) markRefused(stored.refusal.field, stored.refusal.reason);
   return h("div", {}, h("h1", {}, stored ? "Correct the report" : "Report an incident"), form);
 }
