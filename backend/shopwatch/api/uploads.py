@@ -10,8 +10,6 @@ from strawberry.file_uploads import Upload
 from strawberry.types.scalar import scalar
 
 from shopwatch.actions.photos import PhotoFile
-from shopwatch.api.context import Info
-from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents.photos import MAX_PHOTO_BYTES, PhotoRejected
 
 
@@ -54,7 +52,3 @@ def photo_file(upload: Upload, index: int) -> PhotoFile:
         return await read_photo(upload)
 
     return PhotoFile(name=upload_name(upload, index), read=read)
-
-
-def store_for(info: Info) -> PhotoStore:
-    return PhotoStore(info.context.settings.media_root)
