@@ -1,2 +1,3 @@
-"""One function per user action that spans domains: each opens its transaction, calls the domain
-services and writes its audit entry, so no caller can skip a step."""
+"""User actions that span domains, one function each: the transaction, the domain services, the alert
+rules, the audit entry and the outbox rows together, so no caller (the API, the command line, a
+script) can leave one out. Plain results and domain errors; nothing of GraphQL."""
