@@ -49,7 +49,7 @@ schema: install
 bench: install
 	@status=0; \
 	$(BIN)/python bench/me_vs_bare_route.py $(if $(QUICK),--quick) || status=1; \
-	$(BIN)/python bench/photo_pipeline.py $(if $(QUICK),--runs 3) || status=1; \
+	$(BIN)/python bench/photo_pipeline.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/report_incident.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/uploads_vs_me.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/area_summary.py $(if $(QUICK),--quick) || status=1; \

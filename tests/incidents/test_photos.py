@@ -14,6 +14,7 @@ from PIL import Image, ImageFile, ImageOps
 from shopwatch.incidents import photos
 from shopwatch.incidents.photo_formats import check_pixel_count, webp_canvas_size
 from shopwatch.incidents.photos import (
+    DISPLAY_MINIMUM,
     DISPLAY_SIZE,
     MAX_PHOTO_BYTES,
     MAX_PHOTOS_PER_INCIDENT,
@@ -23,6 +24,7 @@ from shopwatch.incidents.photos import (
     RejectReason,
     draft_size,
     hamming_distance,
+    jpeg_eighths,
     process_photo,
     process_photo_sync,
 )
@@ -125,7 +127,7 @@ def test_every_exif_orientation_matches_pillows_exif_transpose(orientation: int)
 
     display = opened(photo.display_jpeg)
     assert display.size == (photo.width, photo.height)
-    assert max(display.size) == DISPLAY_SIZE
+    assert max(display.size) == 1500  # decoded at 5/8, about the display size: not resized
     assert (photo.original_width, photo.original_height) == expected.size
     assert (display.width > display.height) == (expected.width > expected.height)
     for where in (TOP_LEFT, TOP_RIGHT, BOTTOM_LEFT, BOTTOM_RIGHT):
@@ -143,7 +145,9 @@ def test_original_is_kept_byte_for_byte_and_named_by_its_sha256() -> None:
 
 
 def test_display_copy_is_at_most_1600_and_thumbnail_at_most_320() -> None:
-    photo = process_photo_sync(images.jpeg(images.scene(2, (3000, 2000))))
+    # No eighth of 3600 falls within 1440-1600 (3/8 is 1350), so it decodes at 4/8 and is resized.
+    photo = process_photo_sync(images.jpeg(images.scene(2, (3600, 2400))))
+    assert (photo.decoded_width, photo.decoded_height) == (1800, 1200)
     assert (photo.width, photo.height) == (1600, 1067)
     assert opened(photo.display_jpeg).size == (1600, 1067)
     assert (photo.thumbnail_width, photo.thumbnail_height) == (THUMBNAIL_SIZE, 213)
@@ -190,17 +194,41 @@ def test_a_square_draft_request_leaves_a_4_3_photo_at_full_size_but_ours_halves_
     assert ours.size == (2016, 1512)
 
 
-@pytest.mark.parametrize(("size", "decoded"), [((4032, 3024), (2016, 1512)), ((3024, 4032), (1512, 2016))])
-def test_12_megapixel_jpeg_decodes_at_a_quarter_of_the_pixels(
+@pytest.mark.parametrize(
+    ("side", "eighths"),
+    [
+        (4032, 3), (4000, 3), (3024, 4), (3264, 4), (3600, 4), (4624, 3), (8064, 2), (12800, 1),
+        (2400, 5), (1800, 7), (1700, 7), (1620, 8), (1600, 8), (800, 8),
+    ],
+)  # fmt: skip
+def test_jpeg_decodes_at_the_eighth_nearest_the_display_size_from_below_or_else_above(
+    side: int, eighths: int
+) -> None:
+    assert jpeg_eighths(side, side * 3 // 4) == jpeg_eighths(side * 3 // 4, side) == eighths
+    decoded = -(-side * eighths // 8)
+    assert decoded >= min(side, DISPLAY_MINIMUM)
+    assert decoded <= DISPLAY_SIZE or -(-side * (eighths - 1) // 8) < DISPLAY_MINIMUM
+
+
+@pytest.mark.parametrize(("size", "decoded"), [((4032, 3024), (1512, 1134)), ((3024, 4032), (1134, 1512))])
+def test_12_megapixel_jpeg_decodes_at_its_display_size(
     size: tuple[int, int], decoded: tuple[int, int]
 ) -> None:
     exif = Image.Exif()
     exif[0x0112] = 6
     photo = process_photo_sync(images.jpeg(images.quadrants(size), exif=exif.tobytes()))
     assert (photo.decoded_width, photo.decoded_height) == decoded
-    assert photo.decoded_width * photo.decoded_height <= 2016 * 1512
     assert (photo.original_width, photo.original_height) == (size[1], size[0])
-    assert max(photo.width, photo.height) == DISPLAY_SIZE
+    assert (photo.width, photo.height) == (decoded[1], decoded[0])  # upright, not resized
+    display = opened(photo.display_jpeg)
+    assert close_to(colour_at(display, TOP_RIGHT), RED)
+    assert close_to(colour_at(display, BOTTOM_LEFT), YELLOW)
+
+
+def test_12_megapixel_greyscale_jpeg_decodes_at_a_quarter_of_the_pixels() -> None:
+    photo = process_photo_sync(images.jpeg(images.quadrants((4032, 3024)).convert("L")))
+    assert (photo.decoded_width, photo.decoded_height) == (2016, 1512)  # Pillow's draft()
+    assert (photo.width, photo.height) == (DISPLAY_SIZE, 1200)
 
 
 # --- accepted formats -------------------------------------------------------------------------------

@@ -12,9 +12,13 @@ What a processed photo is:
   white, encoded as baseline JPEG with no EXIF, GPS, XMP, ICC profile or comment;
 - a perceptual hash of the upright picture, for suggesting matches.
 
-A JPEG is decoded with `draft()` at the smallest 1/2, 1/4 or 1/8 scale that is still at least the
-display size, so a 12 MP phone photo decodes at 3 MP. The size asked of `draft()` keeps the photo's
-aspect ratio: the decoder only reduces when both sides allow it.
+A colour JPEG is decoded by libjpeg-turbo (through simplejpeg) already reduced, at one of its eighths
+(1/8 to 8/8): when an eighth gives a longest side between `DISPLAY_MINIMUM` and `DISPLAY_SIZE`, that
+decode is the display copy and nothing is resized (a 12 MP phone photo decodes at 3/8, 1512 x 1134);
+otherwise it decodes at the smallest eighth still at least `DISPLAY_SIZE` and is resized to it. Other
+JPEGs (greyscale, CMYK) are decoded by Pillow with `draft()` at the smallest 1/2, 1/4 or 1/8 that is
+still at least the display size; the size asked of `draft()` keeps the photo's aspect ratio, as the
+decoder only reduces when both sides allow it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import os
 import weakref
 from dataclasses import dataclass, field
 
+import simplejpeg
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from shopwatch.incidents.photo_formats import (
@@ -40,6 +45,7 @@ from shopwatch.incidents.photo_formats import (
 from shopwatch.incidents.photo_hash import difference_hash, hamming_distance
 
 __all__ = [
+    "DISPLAY_MINIMUM",
     "DISPLAY_SIZE",
     "MAX_PHOTOS_PER_INCIDENT",
     "MAX_PHOTO_BYTES",
@@ -52,23 +58,25 @@ __all__ = [
     "draft_size",
     "fit_within",
     "hamming_distance",
+    "jpeg_eighths",
     "process_photo",
     "process_photo_sync",
 ]
 
 MAX_PHOTOS_PER_INCIDENT = 6  # enforced by the caller, which knows how many an incident has
 DISPLAY_SIZE = 1600
+# A display copy the JPEG decoder made directly may be this much smaller: "about 1600 px", unresized.
+DISPLAY_MINIMUM = DISPLAY_SIZE * 9 // 10
 THUMBNAIL_SIZE = 320
 JPEG_QUALITY = 82
 PHOTO_CONCURRENCY = os.cpu_count() or 2
 
-# Resampling, chosen by measurement on 12 MP photos against a Lanczos resize of the full-size decode:
-# the display copy (from the 1/2-scale draft, a 1.26x reduction) with bilinear is within 44-50 dB PSNR
-# of it, as good as bicubic or Lanczos here at 60% of bicubic's time. Large reductions (a 40 MP PNG)
-# first shrink by a whole factor with a box filter while staying at least twice the target size, as
-# Image.thumbnail() does. The thumbnail is mostly an exact box reduction of the display copy (1600 to
-# 320 is 5x), finished with Lanczos for the remainder: 1.6 ms instead of 7-14 ms, at 45 dB.
-_DISPLAY_FILTER = Image.Resampling.BILINEAR
+# Resampling, chosen by measurement against a Lanczos resize of the full-size decode (bench/README.md).
+# Hamming costs what bilinear does and keeps edges and lettering sharper. Large reductions (a 40 MP
+# PNG) first shrink by a whole factor with a box filter while staying at least twice the target size,
+# as Image.thumbnail() does. The thumbnail is mostly an exact box reduction of the display copy,
+# finished with Lanczos for the remainder.
+_DISPLAY_FILTER = Image.Resampling.HAMMING
 _DISPLAY_REDUCING_GAP = 2.0
 _THUMBNAIL_FILTER = Image.Resampling.LANCZOS
 _THUMBNAIL_REDUCING_GAP = 1.0
@@ -99,7 +107,7 @@ class ProcessedPhoto:
     original_width: int  # of the original, upright
     original_height: int
     perceptual_hash: str  # 64-bit dHash as 16 hex digits; compare with hamming_distance()
-    decoded_width: int  # the size the original was decoded at (before orientation), thanks to draft()
+    decoded_width: int  # the size the original was decoded at (before orientation): reduced for a JPEG
     decoded_height: int
 
     @property
@@ -127,6 +135,39 @@ def draft_size(width: int, height: int, longest: int) -> tuple[int, int] | None:
     if side <= longest:
         return None
     return -(-width * longest // side), -(-height * longest // side)
+
+
+def _eighth_of(side: int, eighths: int) -> int:
+    """A side as libjpeg-turbo decodes it at `eighths`/8 (rounded up)."""
+    return -(-side * eighths // 8)
+
+
+def jpeg_eighths(width: int, height: int) -> int:
+    """The scale, in eighths, at which libjpeg-turbo should decode a JPEG for its display copy.
+
+    The largest reduction whose longest side is still at least `DISPLAY_MINIMUM`, when that side is at
+    most `DISPLAY_SIZE`: the decode is then the display copy. Otherwise the smallest reduction still at
+    least `DISPLAY_SIZE`, resized afterwards; 8 (no reduction) for a photo already that small.
+    """
+    side = max(width, height)
+    eighths = min(e for e in range(1, 9) if _eighth_of(side, e) >= min(side, DISPLAY_SIZE))
+    if _eighth_of(side, eighths) > DISPLAY_SIZE and _eighth_of(side, eighths - 1) >= DISPLAY_MINIMUM:
+        eighths -= 1
+    return eighths
+
+
+def _decode_colour_jpeg(data: bytes, width: int, height: int) -> Image.Image:
+    """A colour JPEG decoded by libjpeg-turbo at `jpeg_eighths`, as an RGB image. A damaged or
+    truncated file raises ValueError (strict decoding: libjpeg's warnings are errors)."""
+    eighths = jpeg_eighths(width, height)
+    size = (_eighth_of(width, eighths), _eighth_of(height, eighths))
+    pixels = simplejpeg.decode_jpeg(
+        data, colorspace="RGB", min_width=size[0], min_height=size[1], strict=True
+    )
+    image = Image.fromarray(pixels)
+    if image.size != size:
+        raise ValueError(f"decoded at {image.size}, expected {size}")
+    return image
 
 
 def _reject_damaged(error: BaseException) -> PhotoRejected:
@@ -221,28 +262,35 @@ def process_photo_sync(data: bytes) -> ProcessedPhoto:
     header_size = image.size
     crop_box = None
     try:
-        if opened.format == "JPEG":
-            request = draft_size(*header_size, DISPLAY_SIZE)
-            drafted = image.draft("RGB", request) if request else None
-            if drafted is not None:
-                crop_box = drafted[1]  # the whole original's area within the reduced image
-        image.load()  # all of the (reduced) image: a truncated file fails here
+        if opened.format == "JPEG" and image.mode == "RGB":
+            pixels = _decode_colour_jpeg(data, *header_size)
+        else:
+            if opened.format == "JPEG":
+                request = draft_size(*header_size, DISPLAY_SIZE)
+                drafted = image.draft("RGB", request) if request else None
+                if drafted is not None:
+                    crop_box = drafted[1]  # the whole original's area within the reduced image
+            image.load()  # all of the (reduced) image: a truncated file fails here
+            pixels = image
     except DECODE_ERRORS as error:
         raise _reject_damaged(error) from error
-    decoded_width, decoded_height = image.size
-    # Full size before orientation: the header's when JPEG-reduced; else as decoded (libheif may crop).
-    full_width, full_height = header_size if crop_box is not None else image.size
-    display_size = fit_within(full_width, full_height, DISPLAY_SIZE)
-    orientation = _orientation(image)
+    decoded_width, decoded_height = pixels.size
+    # Full size before orientation: a JPEG's header's; else as decoded (libheif may crop).
+    full_width, full_height = header_size if opened.format == "JPEG" else pixels.size
+    orientation = _orientation(image)  # a JPEG's EXIF and profile are read with its header
     icc_profile = image.info.get("icc_profile")
 
-    pixels = _workable_mode(image)
+    pixels = _workable_mode(pixels)
+    if max(pixels.size) <= DISPLAY_SIZE and crop_box is None:
+        display_size = pixels.size  # small enough already, or decoded at about the display size
+    else:
+        display_size = fit_within(full_width, full_height, DISPLAY_SIZE)
     if pixels.size != display_size or crop_box is not None:
         pixels = pixels.resize(
             display_size, _DISPLAY_FILTER, box=crop_box, reducing_gap=_DISPLAY_REDUCING_GAP
         )
     if pixels is not image:
-        image.close()  # frees the decoded image now rather than when this function returns
+        image.close()  # frees the decoded image (or the unread file) now rather than on return
 
     transpose = _TRANSPOSE_FOR_ORIENTATION.get(orientation)
     if transpose is not None:
