@@ -18,10 +18,6 @@ def test_postgres_connections_plan_for_their_values_and_skip_the_reset_query() -
     assert credentials["reset"] is db._keep_session_state
 
 
-def test_sqlite_is_configured_by_its_url_alone() -> None:
-    assert db.connection_config("sqlite:///tmp/x.sqlite3") == "sqlite:///tmp/x.sqlite3"
-
-
 def _postgres_only(database: str) -> None:
     if not db.is_postgres(database):
         pytest.skip("SQLite has no connection pool")

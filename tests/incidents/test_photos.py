@@ -512,7 +512,7 @@ async def test_twenty_uploads_at_once_are_bounded_and_do_not_block_the_loop(
     running = 0
     most = 0
 
-    def slow_pipeline(data: bytes) -> str:
+    def slow_pipeline(data: bytes, sha256: str | None = None) -> str:
         nonlocal running, most
         assert threading.get_ident() != loop_thread
         with lock:

@@ -28,10 +28,15 @@ MODEL_MODULES = [
 POSTGRES_SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
 
 
-def connection_config(database_url: str) -> str | dict[str, Any]:
-    if not is_postgres(database_url):
-        return database_url
+# tortoise's SQLite client with reads outside a transaction on their own connection (core/sqlite.py).
+SQLITE_ENGINE = "shopwatch.core.sqlite"
+
+
+def connection_config(database_url: str) -> dict[str, Any]:
     config = expand_db_url(database_url)
+    if not is_postgres(database_url):
+        config["engine"] = SQLITE_ENGINE
+        return config
     credentials = config["credentials"]
     credentials["server_settings"] = {**credentials.get("server_settings", {}), **POSTGRES_SERVER_SETTINGS}
     credentials["reset"] = _keep_session_state

@@ -3,7 +3,7 @@ then the row; the files are removed again if the row fails and no other row refe
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 from typing import Any, TypeVar
 
 from tortoise.models import Model
@@ -12,7 +12,12 @@ from tortoise.transactions import in_transaction
 from shopwatch.core.storage import PhotoStore, is_referenced
 from shopwatch.incidents.models import Incident, Photo
 from shopwatch.incidents.photo_formats import RejectReason
-from shopwatch.incidents.photos import MAX_PHOTOS_PER_INCIDENT, PhotoRejected, process_photo
+from shopwatch.incidents.photos import (
+    MAX_PHOTOS_PER_INCIDENT,
+    PhotoRejected,
+    content_sha256,
+    process_photo,
+)
 
 TOO_MANY_PHOTOS = f"An incident can have at most {MAX_PHOTOS_PER_INCIDENT} photos."
 
@@ -31,12 +36,14 @@ async def keep_photo(
     """Process and keep one photo; `PhotoRejected` says why not. The same photo twice is kept once,
     even when the owner is full (a retried upload)."""
     mine: dict[str, Any] = {owner_field: owner.pk}
-    already = await photo_table.get_or_none(**mine, sha256=hashlib.sha256(data).hexdigest())
+    # Hashed once, in a thread: megabytes hashed on the event loop would hold up every other request.
+    sha256 = await asyncio.to_thread(content_sha256, data)
+    already = await photo_table.get_or_none(**mine, sha256=sha256)
     if already is not None:
         return already
     if await photo_table.filter(**mine).count() >= limit:
         raise PhotoRejected(too_many, reason=RejectReason.TOO_MANY_PHOTOS)
-    processed = await process_photo(data)
+    processed = await process_photo(data, sha256)
     paths = await store.save(processed)
     try:
         async with in_transaction():

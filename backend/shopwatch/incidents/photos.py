@@ -55,6 +55,7 @@ __all__ = [
     "PhotoRejected",
     "ProcessedPhoto",
     "RejectReason",
+    "content_sha256",
     "draft_size",
     "fit_within",
     "hamming_distance",
@@ -113,6 +114,11 @@ class ProcessedPhoto:
     @property
     def byte_size(self) -> int:
         return len(self.original)
+
+
+def content_sha256(data: bytes) -> str:
+    """The SHA-256 of a photo's bytes, lowercase hex: what names its files and finds it again."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def fit_within(width: int, height: int, longest: int) -> tuple[int, int]:
@@ -248,15 +254,16 @@ def _encode_jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def process_photo_sync(data: bytes) -> ProcessedPhoto:
+def process_photo_sync(data: bytes, sha256: str | None = None) -> ProcessedPhoto:
     """Check and process one uploaded photo; blocking and CPU-heavy, so call `process_photo` instead
-    from async code. Raises PhotoRejected for anything that is not an acceptable photo."""
+    from async code. Raises PhotoRejected for anything that is not an acceptable photo. `sha256` is
+    `content_sha256(data)` when the caller has worked it out already."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # Pillow would then silently fill a cut-off photo with grey; evidence must be complete.
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
     data = bytes(data)
     _check_size(data)
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256 or content_sha256(data)
     opened = open_photo(data)  # checks the pixel count from the header, before decoding
     image = opened.image
     header_size = image.size
@@ -334,8 +341,8 @@ def _semaphore() -> asyncio.Semaphore:
     return semaphore
 
 
-async def process_photo(data: bytes) -> ProcessedPhoto:
+async def process_photo(data: bytes, sha256: str | None = None) -> ProcessedPhoto:
     """`process_photo_sync` in a worker thread, with at most PHOTO_CONCURRENCY photos decoding at once
     in this event loop, so many simultaneous uploads neither block the loop nor exhaust memory."""
     async with _semaphore():
-        return await asyncio.to_thread(process_photo_sync, data)
+        return await asyncio.to_thread(process_photo_sync, data, sha256)
