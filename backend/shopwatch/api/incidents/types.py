@@ -104,9 +104,15 @@ class Incident:
         photos = await info.context.loaders.photos_by_incident.load(self.model.id)
         return [Photo.from_model(photo, originals) for photo in photos]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The linked offenders the viewer may see in the gallery (for shop staff, not ARCHIVED "
+        "records)."
+    )
     async def offenders(self, info: Info) -> list[Offender]:
-        offenders = await info.context.loaders.offenders_by_incident.load(self.model.id)
+        viewer = info.context.viewer
+        if viewer is None:
+            return []
+        offenders = await info.context.loaders.offenders_by_incident(viewer).load(self.model.id)
         return [Offender.from_model(offender) for offender in offenders]
 
     @strawberry.field(

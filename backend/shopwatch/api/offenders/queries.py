@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError
@@ -19,22 +18,23 @@ from shopwatch.core.audit.trail import record
 from shopwatch.offenders import gallery
 
 _NOTHING = -1  # a BID id that matches nothing, for an ID that is not a BID's
+NOT_A_CURSOR = "`after` is not a cursor from this list."
 
 
-def encode_cursor(seen_at: datetime | None, pk: int) -> str:
-    """Like the incident cursors, but the time may be missing: never-seen offenders come last."""
-    moment = seen_at.isoformat() if seen_at is not None else ""
-    return base64.urlsafe_b64encode(f"{moment}|{pk}".encode()).decode()
+def encode_cursor(pk: int) -> str:
+    """The page's last record by id alone: where it stands is looked up on the next page, so a cursor
+    never tells shop staff when someone was last seen at another shop."""
+    return base64.urlsafe_b64encode(f"Offender|{pk}".encode()).decode()
 
 
-def decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
-    if cursor is None:
-        return None
+def decode_cursor(cursor: str) -> int:
     try:
-        moment, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return (datetime.fromisoformat(moment) if moment else None), int(pk)
+        kind, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        if kind == "Offender" and pk.isascii() and pk.isdigit() and len(pk) <= 18:
+            return int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError("`after` is not a cursor from this list.") from None
+        pass
+    raise GraphQLError(NOT_A_CURSOR)
 
 
 @strawberry.type
@@ -53,11 +53,13 @@ class OffendersQuery:
         query = gallery.visible_offenders(info.context.viewer).filter(
             bid_id=decode_id("Bid", bid_id) or _NOTHING
         )
-        rows = await gallery.page_after(query, decode_cursor(after), size)
-        edges = [
-            Edge(node=Offender.from_model(row), cursor=encode_cursor(row.last_seen_at, row.id))
-            for row in rows[:size]
-        ]
+        anchor = None
+        if after is not None:
+            anchor = await gallery.place_of(query, decode_cursor(after))
+            if anchor is None:
+                raise GraphQLError(NOT_A_CURSOR)
+        rows = await gallery.page_after(query, anchor, size)
+        edges = [Edge(node=Offender.from_model(row), cursor=encode_cursor(row.id)) for row in rows[:size]]
         return Connection(
             edges=edges,
             page_info=PageInfo(

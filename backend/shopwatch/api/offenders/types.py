@@ -14,7 +14,7 @@ from shopwatch.api.places import Bid
 from shopwatch.incidents.services import page_after, visible_incidents
 from shopwatch.offenders import models
 from shopwatch.offenders.exclusions import current_or_latest, effective_status, in_force, today
-from shopwatch.offenders.gallery import sees_whole_gallery
+from shopwatch.offenders.gallery import Sightings, sees_whole_gallery
 from shopwatch.offenders.matching import Suggestion
 
 if TYPE_CHECKING:
@@ -81,9 +81,6 @@ class Offender:
     id: strawberry.ID
     display_name: str
     description: str
-    last_seen_at: datetime | None = strawberry.field(
-        description="When the latest incident linked to them happened."
-    )
     created_at: datetime
     model: strawberry.Private[models.Offender]
 
@@ -93,7 +90,6 @@ class Offender:
             id=encode_id("Offender", offender.id),
             display_name=offender.display_name,
             description=offender.description,
-            last_seen_at=offender.last_seen_at,
             created_at=offender.created_at,
             model=offender,
         )
@@ -112,12 +108,25 @@ class Offender:
         assert bid is not None  # the foreign key guarantees it
         return Bid.from_model(bid)
 
-    @strawberry.field(description="How many of their incidents the viewer may see.")
-    async def incident_count(self, info: Info) -> int:
+    async def _sightings(self, info: Info) -> Sightings:
         viewer = info.context.viewer
         if viewer is None:
-            return 0
-        return await info.context.loaders.visible_incident_counts(viewer).load(self.model.id)
+            return Sightings(0, None)
+        return await info.context.loaders.visible_sightings(viewer).load(self.model.id)
+
+    @strawberry.field(description="How many of their incidents the viewer may see.")
+    async def incident_count(self, info: Info) -> int:
+        return (await self._sightings(info)).count
+
+    @strawberry.field(
+        description="When the latest of their incidents that the viewer may see happened: for shop "
+        "staff, the latest at their own shop; null if none."
+    )
+    async def last_seen_at(self, info: Info) -> datetime | None:
+        viewer = info.context.viewer
+        if viewer is not None and sees_whole_gallery(viewer, self.model.bid_id):
+            return self.model.last_seen_at  # every incident of the BID is theirs to see
+        return (await self._sightings(info)).last_seen_at
 
     @strawberry.field(
         description="Their incidents that the viewer may see, newest first. One query per offender: "
