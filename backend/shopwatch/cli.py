@@ -125,14 +125,16 @@ def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def purge(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.actions.retention import purge as run_purge
     from shopwatch.core.clock import now
     from shopwatch.core.storage import PhotoStore
-    from shopwatch.offenders.retention import purge as run_purge
 
     async def work() -> int:
         purged = await run_purge(PhotoStore(settings.media_root), now())
         print(
-            f"Retention: {purged.offenders} offender records and {purged.incidents} incidents redacted.",
+            f"Retention: {purged.offenders} offender records and {purged.incidents} incidents redacted; "
+            f"{purged.alert_emails} alert emails cleared of forgotten names; "
+            f"{purged.email_bodies} email bodies dropped.",
             flush=True,
         )
         return 0
