@@ -24,6 +24,7 @@ from strawberry.tools import merge_types
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
 from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
+from shopwatch.api.cost import QueryCostLimit
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
@@ -64,6 +65,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         ValidationCache,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(AddValidationRules, list(LIMIT_RULES)),
+        QueryCostLimit,
     ]
     if production:
         extensions += [
