@@ -44,6 +44,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from shopwatch.api.library_internals import graphql_schema
 from shopwatch.api.pagination import DEFAULT_PAGE, MAX_PAGE
 
 QUERY_BUDGET = 10_000
@@ -224,7 +225,7 @@ class QueryCostLimit(SchemaExtension):
         document = context.graphql_document
         if document is not None and context.result is None:
             variables = context.variables if isinstance(context.variables, dict) else None
-            cost = query_cost(context.schema._schema, document, context.operation_name, variables)
+            cost = query_cost(graphql_schema(context.schema), document, context.operation_name, variables)
             if cost > QUERY_BUDGET:
                 error = GraphQLError(budget_message(cost), extensions={"cost": cost, "budget": QUERY_BUDGET})
                 context.result = ExecutionResult(data=None, errors=[error])

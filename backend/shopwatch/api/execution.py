@@ -31,11 +31,14 @@ from graphql import (
     OperationType,
     Undefined,
 )
-from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
+
+from shopwatch.api.library_internals import (
+    FieldDetailsList,
+    GroupedFieldSet,
+    StrawberryExecutionContext,
+    plain_attribute,
+)
 
 QUERY_TIME_LIMIT = 1.0
 YIELD_AFTER = 0.005
@@ -60,7 +63,7 @@ class _NotPlain(Exception):
     """A value the shortcut leaves to graphql-core (a null where one is not allowed, say)."""
 
 
-class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class PlainFieldsExecutionContext(StrawberryExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # With middleware, a schema extension wraps every resolver: no shortcut.
@@ -140,16 +143,14 @@ def _plain_field(
         return None
     if any(detail.node.arguments or detail.defer_usage is not None for detail in details):
         return None
-    definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
-        return None
-    if definition.default_resolver is not getattr or not getattr(field_def.resolve, "_is_default", False):
+    attribute = plain_attribute(field_def)
+    if attribute is None:
         return None
     non_null = isinstance(field_def.type, GraphQLNonNull)
     leaf = field_def.type.of_type if non_null else field_def.type
     if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
         return None
-    return _PlainField(response_name, definition.python_name, leaf.coerce_output_value, non_null)
+    return _PlainField(response_name, attribute, leaf.coerce_output_value, non_null)
 
 
 def _plain_values(plan: list[_PlainField], source: Any) -> dict[str, Any]:
