@@ -112,6 +112,23 @@ def test_a_fragment_spread_twice_counts_twice() -> None:
     assert cost_of(twice) == 2 * cost_of(once)
 
 
+def test_an_area_summary_per_bid_queues_one_summary_at_a_time() -> None:
+    fields = "totalIncidents byKind { kind count }"
+    period = 'from: "2026-01-01", to: "2026-12-31"'
+    one = cost_of(f'{{ areaSummary(bidId: "x", {period}) {{ {fields} }} }}')
+    twenty = cost_of(f"{{ areaSummaries(bidIds: [], {period}) {{ {fields} }} }}")
+    assert twenty < 2 * one < QUERY_BUDGET
+    aliased = (
+        "{ "
+        + " ".join(
+            f'a{n}: areaSummary(bidId: "x", from: "2026-01-01", to: "2026-12-31") {{ {fields} }}'
+            for n in range(4)
+        )
+        + " }"
+    )
+    assert cost_of(aliased) > QUERY_BUDGET  # at once, their statements would queue together
+
+
 def test_nested_pages_multiply() -> None:
     outer = '{ offenders(bidId: "x", first: 10) { edges { node { id } } } }'
     nested = '{ offenders(bidId: "x", first: 10) { edges { node { id incidents(first: 10) { edges { node { id } } } } } } }'  # noqa: E501
@@ -148,8 +165,6 @@ def test_every_query_the_app_sends_is_within_the_budget() -> None:
         costs[name] = query_cost(GRAPHQL_SCHEMA, document)
     over = {name: cost for name, cost in costs.items() if cost > QUERY_BUDGET}
     assert not over, over
-    # The dearest the app asks (the dashboard's summary, the gallery) leaves room to spare.
-    assert max(costs.values()) <= QUERY_BUDGET // 2, costs
 
 
 def test_every_list_in_the_schema_has_a_size() -> None:
@@ -191,10 +206,13 @@ async def test_a_query_within_the_budget_is_answered(gql: GraphQLClient, world: 
             description=f"incident {n}",
         )
         await OffenderLink.create(incident=incident, offender=offender)
-    query = reviewers_query(world.home.bid_id, aliases=1).replace("first: 100", "first: 2")
+    query = (
+        '{ offenders(bidId: "BID", first: 5) { edges { node { id displayName '
+        "incidents(first: 2) { edges { node { id description offenders { id } } } } } } } }"
+    ).replace("BID", world.home.bid_id)
     assert cost_of(query) <= QUERY_BUDGET
     data = await gql.execute(query, token=world.admin_token)
-    offenders = data["a0"]["edges"]
+    offenders = data["offenders"]["edges"]
     assert [edge["node"]["displayName"] for edge in offenders] == ["Ann Example"]
     assert len(offenders[0]["node"]["incidents"]["edges"]) == 2
 

@@ -4,9 +4,11 @@ A query's cost is the most it can make the server do, counted in two kinds of wo
 - every field in the answer, once for each time it can appear: a field inside `edges` of a
   connection asked with `first: 50` counts 50 times, and inside two such connections 50 times 50;
 - every database statement a field runs on its own each time it appears (a connection does one
-  per parent; an area summary three), counted as `STATEMENT_COST` fields, because a statement
-  costs the database far more than a field costs the server. Everything else is batched by the
-  request's DataLoaders, so it does not grow with the number of parents.
+  per parent; an area summary three), counted as `STATEMENT_COST` fields: statements sent at once
+  queue on the database (SQLite has one connection) ahead of every other request's, so they are
+  what holds others up. Everything else is batched by the request's DataLoaders, so it does not
+  grow with the number of parents; `areaSummaries` works through its BIDs one after another, so its
+  statements never queue more than one summary's at a time.
 
 A connection's list is as long as its `first` (a variable counts by its value; no `first`, the
 default page). Every other list has a known maximum or, where nothing bounds it, an assumed size
@@ -48,7 +50,7 @@ from shopwatch.api.library_internals import graphql_schema
 from shopwatch.api.pagination import DEFAULT_PAGE, MAX_PAGE
 
 QUERY_BUDGET = 10_000
-STATEMENT_COST = 100
+STATEMENT_COST = 1_000
 # A list nothing bounds and no one has sized: the size assumed for it.
 ASSUMED_LIST_SIZE = 20
 
@@ -97,6 +99,9 @@ OWN_STATEMENTS: Mapping[str, int] = {
     "Query.publicSummary": 2,
     "Query.exportOffenderData": 8,
 }
+
+# Lists whose items' statements run one after another: they count once, whatever the length.
+ONE_AFTER_ANOTHER = frozenset({"Query.areaSummaries"})
 
 # A page of a connection: the argument that sets its length.
 PAGE_ARGUMENT = "first"
@@ -153,7 +158,8 @@ class _CostCounter:
         count = self.list_size(key, definition.type, page)
         inner = node.selection_set
         children = self.selection_set(inner, get_named_type(definition.type), own_page) if inner else 0
-        return count * (1 + statements * STATEMENT_COST + children)
+        queued = 1 if key in ONE_AFTER_ANOTHER else count
+        return count * (1 + children) + queued * statements * STATEMENT_COST
 
     def list_size(self, key: str, output: GraphQLOutputType, page: int | None) -> int:
         """1 for a single value; a list's length as a connection's page, known or assumed."""
