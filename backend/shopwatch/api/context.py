@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from shopwatch.accounts.viewer import Viewer
+from shopwatch.actions.acting import Acting
 from shopwatch.api.loaders import Loaders
 from shopwatch.core.audit.trail import Actor
 from shopwatch.settings import Settings
@@ -34,6 +35,12 @@ class Context:
         """The viewer as the audit trail records them; only for a logged-in viewer."""
         assert self.viewer is not None
         return actor_of(self.viewer, self.request)
+
+    @property
+    def acting(self) -> Acting:
+        """The viewer as actions take them; only for a logged-in viewer."""
+        assert self.viewer is not None
+        return Acting(viewer=self.viewer, actor=self.actor, settings=self.settings)
 
     @property
     def user_agent(self) -> str:
