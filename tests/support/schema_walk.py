@@ -2,14 +2,15 @@
 it leads to, to a bounded depth, each type at most once along a path (so cycles end), with a small
 `first` on every connection.
 
-A document over the server's token limit is split into several, each keeping the leaves on the way
-down and one branch, so together they still select every field the whole one would.
+Every document stays within the server's depth and token limits. When the whole selection is over
+the token limit, it is split: each branch on its own, down to single fields, packed together again
+as far as the limit allows, so the documents together still select every field the whole one would.
+The cost budget is not considered: a walk runs with it lifted (see tests/api/test_scope_walk.py).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from graphql import (
@@ -49,54 +50,68 @@ def token_count(document: str) -> int:
 @dataclass(frozen=True)
 class Walk:
     schema: GraphQLSchema
-    page: int = 2  # `first` on every connection
+    page: int = 2  # `first` on every nested connection
     max_depth: int = MAX_DEPTH - 1  # nesting of objects; their leaves are one deeper
     max_tokens: int = MAX_TOKENS
 
-    def documents(self, root: str, arguments: Mapping[str, object]) -> list[str]:
-        """Documents selecting everything under Query.`root`, called with `arguments` (JSON values)."""
-        field = self.schema.query_type.fields[root] if self.schema.query_type else None
-        assert field is not None, root
-        call = root + _arguments(arguments)
-        target = get_named_type(field.type)
+    def documents(self, root: str, variables: Mapping[str, object]) -> list[str]:
+        """Documents selecting everything under Query.`root`, its arguments given as `variables`
+        (the same names), to be run with those variables or others of the same types."""
+        assert self.schema.query_type is not None
+        root_field = self.schema.query_type.fields[root]
+        definitions = ", ".join(f"${name}: {root_field.args[name].type}" for name in variables)
+        call = root + ("(" + ", ".join(f"{name}: ${name}" for name in variables) + ")" if variables else "")
+        header = f"query Walk({definitions})" if variables else "query Walk"
+        target = get_named_type(root_field.type)
         if is_leaf_type(target):
-            return [f"query {{ {call} }}"]
+            return [f"{header} {{ {call} }}"]
 
         def wrap(selection: str) -> str:
-            return f"query {{ {call} {{ {selection} }} }}"
+            return f"{header} {{ {call} {{ {selection} }} }}"
 
-        return [wrap(piece) for piece in self._fitting(target, 1, frozenset({target.name}), wrap)]
+        pieces = self._fitting(target, 1, frozenset({target.name}), wrap)
+        return [wrap(piece) for piece in pieces]
 
-    def _fitting(self, type_: GraphQLNamedType, depth: int, seen: frozenset[str], wrap: Wrap) -> list[str]:
+    def _fits(self, document: str) -> bool:
+        return token_count(document) <= self.max_tokens
+
+    def _fitting(
+        self,
+        type_: GraphQLNamedType,
+        depth: int,
+        seen: frozenset[str],
+        wrap: Wrap,
+    ) -> list[str]:
+        """Selections of `type_` that fit the limits once wrapped, together selecting all of it."""
         whole = self._selection(type_, depth, seen)
-        if token_count(wrap(whole)) <= self.max_tokens or not isinstance(type_, GraphQLObjectType):
+        if self._fits(wrap(whole)):
             return [whole]
-        leaves = " ".join(self._leaves(type_))
-        pieces = []
-        for name, field in type_.fields.items():
-            target = get_named_type(field.type)
-            if is_leaf_type(target) or not self._goes_on(target, depth, seen):
-                continue
-            call = name + self._field_arguments(type_, name, field)
+        assert isinstance(type_, GraphQLObjectType), f"{type_} alone is over the limits"
+        items = self._leaves(type_)
+        assert all(self._fits(wrap(leaf)) for leaf in items), f"{type_} is nested too deep for the limit"
+        for name, definition in type_.fields.items():
+            target = get_named_type(definition.type)
+            call = name + self._field_arguments(type_, name, definition)
+            if not is_leaf_type(target) and self._goes_on(target, depth, seen):
 
-            def branch(selection: str, call: str = call) -> str:
-                return f"{leaves} {call} {{ {selection} }}"
+                def branch(selection: str, call: str = call) -> str:
+                    return f"{call} {{ {selection} }}"
 
-            def wrapped(selection: str, branch: Wrap = branch) -> str:
-                return wrap(branch(selection))
+                def wrapped(selection: str, branch: Wrap = branch) -> str:
+                    return wrap(branch(selection))
 
-            for piece in self._fitting(target, depth + 1, seen | {target.name}, wrapped):
-                pieces.append(branch(piece))
-        return pieces or [leaves]
+                next_seen = seen | {target.name}
+                items += [branch(piece) for piece in self._fitting(target, depth + 1, next_seen, wrapped)]
+        return _packed(items, wrap, self._fits)
 
     def _goes_on(self, target: GraphQLNamedType, depth: int, seen: frozenset[str]) -> bool:
         return depth < self.max_depth and target.name not in seen
 
     def _leaves(self, type_: GraphQLObjectType) -> list[str]:
         return ["__typename"] + [
-            name + self._field_arguments(type_, name, field)
-            for name, field in type_.fields.items()
-            if is_leaf_type(get_named_type(field.type))
+            name + self._field_arguments(type_, name, definition)
+            for name, definition in type_.fields.items()
+            if is_leaf_type(get_named_type(definition.type))
         ]
 
     def _selection(self, type_: GraphQLNamedType, depth: int, seen: frozenset[str]) -> str:
@@ -108,33 +123,36 @@ class Walk:
             )
         assert isinstance(type_, GraphQLObjectType), type_
         parts = self._leaves(type_)
-        for name, field in type_.fields.items():
-            target = get_named_type(field.type)
+        for name, definition in type_.fields.items():
+            target = get_named_type(definition.type)
             if not is_leaf_type(target) and self._goes_on(target, depth, seen):
                 inner = self._selection(target, depth + 1, seen | {target.name})
-                parts.append(f"{name}{self._field_arguments(type_, name, field)} {{ {inner} }}")
+                parts.append(f"{name}{self._field_arguments(type_, name, definition)} {{ {inner} }}")
         return " ".join(parts)
 
-    def _field_arguments(self, type_: GraphQLObjectType, name: str, field: GraphQLField) -> str:
+    def _field_arguments(self, type_: GraphQLObjectType, name: str, definition: GraphQLField) -> str:
         """A small page on connections; a nested field with another required argument is a new case
         that this walk must be taught, so it fails loudly."""
-        values: dict[str, object] = {}
-        for argument_name, argument in field.args.items():
+        values = []
+        for argument_name, argument in definition.args.items():
             if argument_name == "first":
-                values["first"] = self.page
+                values.append(f"first: {self.page}")
             elif isinstance(argument.type, GraphQLNonNull) and argument.default_value is None:
                 raise AssertionError(f"{type_.name}.{name} needs `{argument_name}`: teach the walk a value")
-        return _arguments(values)
+        return f"({', '.join(values)})" if values else ""
 
 
-def _arguments(values: Mapping[str, object]) -> str:
-    if not values:
-        return ""
-    return "(" + ", ".join(f"{name}: {_literal(value)}" for name, value in values.items()) + ")"
-
-
-def _literal(value: object) -> str:
-    """A GraphQL literal for a JSON-like value (strings, numbers, booleans, lists)."""
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return "[" + ", ".join(_literal(item) for item in value) + "]"
-    return json.dumps(value)
+def _packed(items: list[str], wrap: Wrap, fits: Callable[[str], bool]) -> list[str]:
+    """The items put together in as few selections as fit, in order."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for item in items:
+        if current and fits(wrap(" ".join([*current, item]))):
+            current.append(item)
+            continue
+        if current:
+            pieces.append(" ".join(current))
+        current = [item]
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
