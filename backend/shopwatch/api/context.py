@@ -51,6 +51,11 @@ def actor_of(viewer: Viewer, request: Request) -> Actor:
     return Actor(viewer.user.id, viewer.user.email, request.client.host if request.client else "")
 
 
+def acting_of(viewer: Viewer, request: Request, settings: Settings) -> Acting:
+    """The viewer of an HTTP request as actions take them."""
+    return Acting(viewer=viewer, actor=actor_of(viewer, request), settings=settings)
+
+
 Info = StrawberryInfo[Context, None]
 
-__all__ = ["SESSION_COOKIE", "Context", "DataLoader", "Info", "actor_of"]
+__all__ = ["SESSION_COOKIE", "Context", "DataLoader", "Info", "acting_of", "actor_of"]
