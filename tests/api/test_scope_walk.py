@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -35,6 +36,8 @@ from tests.support.marked_world import MarkedWorld, Markers, Viewer, away_viewer
 from tests.support.schema_walk import Walk, our_schema, token_count
 
 PAGE = 2
+_MONTH_END = date.today().replace(day=1) - timedelta(days=1)
+LAST_MONTH = {"from": _MONTH_END.replace(day=1).isoformat(), "to": _MONTH_END.isoformat()}
 LIST_POSITION = re.compile(r"\[\d+\]")
 
 
@@ -65,7 +68,9 @@ def _argument_values(
             # Public figures are public: a viewer asks for their own BIDs' (the slug is the key).
             choices[name] = sorted(viewer.in_reach)
         elif name in LAST_30_DAYS:
-            choices[name] = [LAST_30_DAYS[name]]
+            # Public figures are published by whole past months only.
+            period = LAST_MONTH if root == "publicSummary" else LAST_30_DAYS
+            choices[name] = [period[name]]
         elif isinstance(argument.type, GraphQLNonNull):
             raise AssertionError(f"Query.{root} needs `{name}`: say which values the walk should try")
     names = list(choices)

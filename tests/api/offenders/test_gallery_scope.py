@@ -147,7 +147,7 @@ async def test_gallery_cursors_carry_no_time(
 
 async def test_a_cursor_for_a_record_out_of_the_list_is_refused(gql: GraphQLClient, world: World) -> None:
     archived = await make_offender(world.home, "Archived", OffenderStatus.ARCHIVED)
-    cursor = base64.urlsafe_b64encode(f"Offender|{archived.id}".encode()).decode()
+    cursor = base64.urlsafe_b64encode(f"Offender||{archived.id}".encode()).decode()
     variables = {"bidId": world.home.bid_id, "after": cursor}
     errors = await gql.errors(OFFENDERS, variables, token=world.token(Role.SHOP_STAFF))
     assert errors == ["`after` is not a cursor from this list."]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import strawberry
 from graphql import GraphQLError
 
@@ -13,28 +10,17 @@ from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
 from shopwatch.api.offenders.data_export import OffenderDataExport, export_offender_data
 from shopwatch.api.offenders.types import Offender
-from shopwatch.api.pagination import Connection, Edge, PageInfo, page_size
+from shopwatch.api.pagination import (
+    NOT_A_CURSOR,
+    Connection,
+    connection,
+    decode_cursor_of_maybe_timeless,
+    page_size,
+)
 from shopwatch.api.permissions import IsAuthenticated
 from shopwatch.offenders import gallery
 
 _NOTHING = -1  # a BID id that matches nothing, for an ID that is not a BID's
-NOT_A_CURSOR = "`after` is not a cursor from this list."
-
-
-def encode_cursor(pk: int) -> str:
-    """The page's last record by id alone: where it stands is looked up on the next page, so a cursor
-    never tells shop staff when someone was last seen at another shop."""
-    return base64.urlsafe_b64encode(f"Offender|{pk}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        kind, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        if kind == "Offender" and pk.isascii() and pk.isdigit() and len(pk) <= 18:
-            return int(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise GraphQLError(NOT_A_CURSOR)
 
 
 @strawberry.type
@@ -54,18 +40,14 @@ class OffendersQuery:
             bid_id=decode_id("Bid", bid_id) or _NOTHING
         )
         anchor = None
-        if after is not None:
-            anchor = await gallery.place_of(query, decode_cursor(after))
+        if (key := decode_cursor_of_maybe_timeless("Offender", after)) is not None:
+            anchor = await gallery.place_of(query, key[1])
             if anchor is None:
                 raise GraphQLError(NOT_A_CURSOR)
         rows = await gallery.page_after(query, anchor, size)
-        edges = [Edge(node=Offender.from_model(row), cursor=encode_cursor(row.id)) for row in rows[:size]]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        # A cursor names the record alone and where it stands is looked up on the next page, so no
+        # cursor tells shop staff when someone was last seen at another shop.
+        return connection(rows, size, Offender.from_model, "Offender", lambda row: (None, row.id))
 
     @strawberry.field(
         permission_classes=[IsAuthenticated],
