@@ -4,7 +4,7 @@ and no time of an incident they may not see, in `lastSeenAt` or in a cursor."""
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -143,6 +143,21 @@ async def test_gallery_cursors_carry_no_time(
     decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     assert str(second_shop.occurred_at.year) not in decoded
     assert data["offenders"]["pageInfo"]["endCursor"] == cursor
+
+
+async def test_a_cursor_with_a_time_in_it_is_refused(
+    gql: GraphQLClient, world: World, seen_at_two_shops: tuple[Offender, Incident, Incident]
+) -> None:
+    """Else shop staff could ask for the records seen before any time they like, and so find out
+    when each was seen elsewhere."""
+    offender, first_shop, _ = seen_at_two_shops
+    moment = first_shop.occurred_at.astimezone(UTC).isoformat()
+    cursor = base64.urlsafe_b64encode(f"Offender|{moment}|{offender.id}".encode()).decode()
+    variables = {"bidId": world.home.bid_id, "after": cursor}
+    for role in (Role.SHOP_STAFF, Role.BID_MANAGER):
+        assert await gql.errors(OFFENDERS, variables, token=world.token(role)) == [
+            "`after` is not a cursor from this list."
+        ]
 
 
 async def test_a_cursor_for_a_record_out_of_the_list_is_refused(gql: GraphQLClient, world: World) -> None:
