@@ -64,6 +64,7 @@ LIST_SIZES: Mapping[str, int] = {
     "AreaSummary.topOffenders": 10,
     "PublicSummary.byKind": 8,
     "PublicSummary.byMonth": 37,  # every month touched by the longest period
+    "PublicMonthCount.byKind": 8,
     "Incident.photos": 6,
     "ReportIncidentSuccess.photoErrors": 6,
     "CreateOffenderSuccess.photoErrors": 6,
