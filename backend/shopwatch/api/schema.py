@@ -33,6 +33,7 @@ from shopwatch.api.outage import DatabaseOutage
 from shopwatch.api.places import PlacesMutation, PlacesQuery
 from shopwatch.api.suggestions import HideSuggestions
 from shopwatch.api.summaries.queries import SummariesQuery
+from shopwatch.api.text_input import RefuseUnusableText
 from shopwatch.api.uploads import UPLOAD_SCALAR
 
 MAX_DEPTH = 10
@@ -64,6 +65,8 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         ValidationCache,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(AddValidationRules, list(LIMIT_RULES)),
+        # Before the cost limit: a request it refuses is not costed.
+        RefuseUnusableText,
         QueryCostLimit,
     ]
     if production:
