@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import re
@@ -180,6 +181,40 @@ async def test_address_failures_expire_too(gql: GraphQLClient, settings: Setting
         assert (await log_in(expired, STAFF))["__typename"] == "LoginSuccess"
     async with client_at(settings, "198.51.100.2") as recent:
         assert (await log_in(recent, STAFF))["message"].startswith(TOO_MANY)
+
+
+async def guesses_at_once(settings: Settings, emails: list[str]) -> list[str]:
+    """One wrong guess per email, all sent at once from one address; the answers' messages."""
+    async with client_at(settings, "192.0.2.30") as gql:
+        answers = await asyncio.gather(*(log_in(gql, email, "not the password") for email in emails))
+    return [answer["message"] for answer in answers]
+
+
+async def test_guesses_sent_all_at_once_check_at_most_five_passwords(
+    settings: Settings, world: World
+) -> None:
+    messages = await guesses_at_once(settings, [STAFF] * 30)
+    checked = [message for message in messages if not message.startswith(TOO_MANY)]
+    assert len(checked) == 5
+    assert await LoginFailure.filter(email=STAFF).count() == 5
+
+
+async def test_guesses_at_once_from_one_address_check_at_most_twenty_passwords(
+    settings: Settings, world: World
+) -> None:
+    messages = await guesses_at_once(settings, [f"guess{n}@home.example.org" for n in range(30)])
+    assert sum(not message.startswith(TOO_MANY) for message in messages) == 20
+    assert await LoginFailure.filter(address="192.0.2.30").count() == 20
+
+
+async def test_a_successful_login_is_not_counted_as_a_failure(gql: GraphQLClient, world: World) -> None:
+    await fail_earlier(STAFF, "127.0.0.1", 4, ago=timedelta(minutes=1))
+    for _ in range(3):
+        assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
+    assert await LoginFailure.filter(email=STAFF).count() == 4
+    # The fifth failure is still checked; only then is the email locked.
+    assert TOO_MANY not in (await log_in(gql, STAFF, "not the password"))["message"]
+    assert (await log_in(gql, STAFF))["message"].startswith(TOO_MANY)
 
 
 # --- the session cookie -------------------------------------------------------------------------
