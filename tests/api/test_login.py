@@ -13,6 +13,7 @@ from http.cookies import Morsel, SimpleCookie
 from typing import Any
 
 import httpx
+from argon2 import PasswordHasher
 
 from shopwatch.accounts.models import LoginFailure, Role, Session, User
 from shopwatch.app import create_app
@@ -121,6 +122,18 @@ async def test_a_deactivated_user_can_neither_log_in_nor_use_a_session(
 async def test_a_nul_character_in_the_email_is_just_a_failed_login(gql: GraphQLClient, world: World) -> None:
     wrong = await log_in(gql, STAFF, "not the password")
     assert await log_in(gql, "shop_staff\x00@home.example.org") == wrong
+
+
+async def test_a_password_hashed_with_other_parameters_is_hashed_again_at_login(
+    gql: GraphQLClient, world: World
+) -> None:
+    four_lanes = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
+    await User.filter(email=STAFF).update(password_hash=four_lanes)
+    assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
+    rehashed = (await User.get(email=STAFF)).password_hash
+    assert rehashed != four_lanes
+    assert ",p=1$" in rehashed  # one lane: one hash, one CPU
+    assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
 
 
 # --- throttling ---------------------------------------------------------------------------------
