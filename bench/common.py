@@ -374,6 +374,50 @@ def read_line(stream: IO[str] | None, timeout: float) -> str:
     return ready[0]
 
 
+@dataclass
+class CoresBusy:
+    """CPU cores kept busy on average while a block ran, to 0.01 (None where /proc cannot tell)."""
+
+    server: float | None = None
+    machine: float | None = None  # everything: the server, the clients, PostgreSQL, any other work
+
+
+@contextlib.contextmanager
+def cores_busy(server_pid: int) -> Iterator[CoresBusy]:
+    """The cores the server process and the whole machine kept busy over the block's wall time."""
+    busy = CoresBusy()
+    server_before, machine_before = server_cpu_seconds(server_pid), machine_busy_seconds()
+    started = time.monotonic()
+    yield busy
+    seconds = time.monotonic() - started
+    server_after, machine_after = server_cpu_seconds(server_pid), machine_busy_seconds()
+    if server_before is not None and server_after is not None:
+        busy.server = round((server_after - server_before) / seconds, 2)
+    if machine_before is not None and machine_after is not None:
+        busy.machine = round((machine_after - machine_before) / seconds, 2)
+
+
+@contextlib.contextmanager
+def child_until_told(script: Path, role: str, *options: str) -> Iterator[subprocess.Popen[str]]:
+    """A child process that works until a line arrives on its stdin (`stop_child`); killed if the
+    block ends otherwise."""
+    process = child(script, role, *options, stdin=subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def stop_child(process: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
+    """Tell a `child_until_told` to stop; its answer."""
+    assert process.stdin is not None
+    process.stdin.write("stop\n")
+    process.stdin.flush()
+    return answer_of(process, timeout)
+
+
 # --- the database ------------------------------------------------------------------------------
 
 

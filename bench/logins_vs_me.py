@@ -56,21 +56,22 @@ from common import (
     add_database_url_option,
     answer_of,
     child,
+    child_until_told,
+    cores_busy,
     database_kind,
     database_urls,
     free_port,
     fresh_database,
     log_in,
-    machine_busy_seconds,
     me_figures,
     me_main,
     percentile_ms,
     read_line,
     run_client,
     running_server,
-    server_cpu_seconds,
     server_env,
     settings_of,
+    stop_child,
     write_results,
 )
 
@@ -227,35 +228,13 @@ def bench_database(database_url: str, args: argparse.Namespace) -> dict[str, Any
             # "--token=..." because a token may start with "-", which argparse would take for an option.
             me_client = [f"--port={port}", f"--token={log_in(port, MANAGER_EMAIL)}"]
             baseline = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
-            logins = child(
-                THIS,
-                "logins",
-                f"--port={port}",
-                f"--logins-per-second={args.logins_per_second}",
-                stdin=subprocess.PIPE,
-            )
-            try:
+            login_client = [f"--port={port}", f"--logins-per-second={args.logins_per_second}"]
+            with child_until_told(THIS, "logins", *login_client) as logins:
                 read_line(logins.stdout, timeout=60)  # both kinds of login have had an answer
-                cpu_before, machine_before = server_cpu_seconds(server.pid), machine_busy_seconds()
-                cpu_started = time.monotonic()
-                loaded = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
-                cpu_seconds = time.monotonic() - cpu_started
-                cpu_after, machine_after = server_cpu_seconds(server.pid), machine_busy_seconds()
-                assert logins.stdin is not None
-                logins.stdin.write("stop\n")
-                logins.stdin.flush()
-                logged = answer_of(logins, timeout=120)
-            finally:
-                if logins.poll() is None:
-                    logins.kill()
-                    logins.wait()
+                with cores_busy(server.pid) as cores:
+                    loaded = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
+                logged = stop_child(logins, timeout=120)
             resets = run_client(measure_resets(port, args.resets))
-    server_cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / cpu_seconds
-    machine_cpu = (
-        None
-        if machine_before is None or machine_after is None
-        else (machine_after - machine_before) / cpu_seconds
-    )
     me_alone, me_loaded = me_figures(baseline), me_figures(loaded)
     ratio = me_loaded["p95_ms"] / me_alone["p95_ms"]
     within = me_loaded["p95_ms"] <= BUDGET_P95_MS and ratio <= BUDGET_RATIO
@@ -266,9 +245,10 @@ def bench_database(database_url: str, args: argparse.Namespace) -> dict[str, Any
         "p95_ratio": round(ratio, 2),
         "logins": login_figures(logged, (loaded["started_ns"], loaded["ended_ns"])),
         "server": {
-            "cpu_cores_busy_during_logins": None if server_cpu is None else round(server_cpu, 2),
-            # Everything on the machine: the server, both clients, PostgreSQL and any other work.
-            "machine_cpu_cores_busy_during_logins": None if machine_cpu is None else round(machine_cpu, 2),
+            "cpu_cores_busy_during_logins": cores.server,
+            "machine_cpu_cores_busy_during_logins": None
+            if cores.machine is None
+            else round(cores.machine, 2),
         },
         "reset_answer_median_ms": {
             kind: round(statistics.median(latencies) / 1e6, 2) for kind, latencies in resets.items()

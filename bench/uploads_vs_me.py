@@ -58,13 +58,14 @@ from common import (
     Connection,
     answer_of,
     child,
+    child_until_told,
+    cores_busy,
     count_rows,
     database_kind,
     database_urls,
     free_port,
     fresh_database,
     log_in,
-    machine_busy_seconds,
     me_figures,
     me_main,
     percentile_ms,
@@ -72,10 +73,10 @@ from common import (
     read_line,
     run_client,
     running_server,
-    server_cpu_seconds,
     server_env,
     settings_of,
     staff_shop_id,
+    stop_child,
     write_results,
 )
 
@@ -245,40 +246,19 @@ def bench_database(database_url: str, photo: Path, args: argparse.Namespace) -> 
             memory_start = process_memory_bytes(server.pid)
             baseline = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
             memory_before = process_memory_bytes(server.pid)
-            uploads = child(
-                THIS,
-                "uploader",
-                *[f"--port={port}", f"--token={staff_token}", f"--shop-id={shop_id}"],
-                *[f"--photo={photo}", f"--uploaders={args.uploaders}"],
-                stdin=subprocess.PIPE,
-            )
-            try:
+            uploader = [f"--port={port}", f"--token={staff_token}", f"--shop-id={shop_id}"]
+            uploader += [f"--photo={photo}", f"--uploaders={args.uploaders}"]
+            with child_until_told(THIS, "uploader", *uploader) as uploads:
                 read_line(uploads.stdout, timeout=120)  # every upload client has had an answer
-                cpu_before, machine_before = server_cpu_seconds(server.pid), machine_busy_seconds()
-                cpu_started = time.monotonic()
-                loaded = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
-                cpu_seconds = time.monotonic() - cpu_started
-                cpu_after, machine_after = server_cpu_seconds(server.pid), machine_busy_seconds()
-                assert uploads.stdin is not None
-                uploads.stdin.write("stop\n")
-                uploads.stdin.flush()
-                uploaded = answer_of(uploads, timeout=300)
-            finally:
-                if uploads.poll() is None:
-                    uploads.kill()
-                    uploads.wait()
+                # Over the wall time of the block (the `me` process's start-up included).
+                with cores_busy(server.pid) as cores:
+                    loaded = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
+                uploaded = stop_child(uploads, timeout=300)
             memory_after = process_memory_bytes(server.pid)
         photos_stored = count_rows(database.url, "photo")
     window = (loaded["started_ns"], loaded["ended_ns"])
     during = [latency for ended, latency in uploaded["finished"] if window[0] <= ended <= window[1]]
     window_s = (window[1] - window[0]) / 1e9
-    # CPU over the wall time between the two readings (the `me` process's start-up included).
-    server_cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / cpu_seconds
-    machine_cpu = (
-        None
-        if machine_before is None or machine_after is None
-        else (machine_after - machine_before) / cpu_seconds
-    )
     me_loaded = me_figures(loaded)
     return {
         "database": kind,
@@ -296,9 +276,11 @@ def bench_database(database_url: str, photo: Path, args: argparse.Namespace) -> 
             "latency_p95_ms": round(percentile_ms(during, 95), 1) if during else None,
         },
         "server": {
-            "cpu_cores_busy_during_uploads": None if server_cpu is None else round(server_cpu, 2),
+            "cpu_cores_busy_during_uploads": cores.server,
             # Everything on the machine: the server, both clients, PostgreSQL and any other work.
-            "machine_cpu_cores_busy_during_uploads": None if machine_cpu is None else round(machine_cpu, 2),
+            "machine_cpu_cores_busy_during_uploads": None
+            if cores.machine is None
+            else round(cores.machine, 2),
             "rss_at_start_bytes": memory_start["rss"],
             "peak_rss_before_uploads_bytes": memory_before["peak_rss"],
             "peak_rss_bytes": memory_after["peak_rss"],
