@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "8532969a35dc";
+const VERSION = "1181720749b3";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -63,6 +63,8 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(caches.match(url.pathname, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
 });
 
+// A flush that cannot reach the server rejects, so the browser counts the sync as failed and tries
+// again later; refused reports are marked on the phone, not retried.
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(flushOutbox());
 });

@@ -21,6 +21,7 @@ from shopwatch.app import create_app
 from shopwatch.core import db
 from shopwatch.settings import DEVELOPMENT, Settings
 from tests.support.graphql import GraphQLClient
+from tests.support.outbox import TEST_SECRET_KEY
 from tests.support.world import World, make_world
 
 
@@ -117,7 +118,7 @@ def settings(database: str, tmp_path: Path) -> Settings:
         media_root=tmp_path / "media",
         mail_dir=tmp_path / "mail",
         smtp_url=None,
-        secret_key="test-secret-key-" + "x" * 32,
+        secret_key=TEST_SECRET_KEY,
         public_url="http://testserver",
         mail_from="Shopwatch <noreply@testserver>",
     )

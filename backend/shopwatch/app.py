@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         Route("/healthz", healthz),
         Route("/media/photos/{photo_id}/{variant}", photo_endpoint(settings)),
         Route("/media/offender-photos/{photo_id}/{variant}", offender_photo_endpoint(settings)),
-        Route("/export/incidents.csv", incident_export_endpoint()),
+        Route("/export/incidents.csv", incident_export_endpoint(settings)),
         Route(
             "/graphql",
             CsrfGuard(GraphQLView(settings), settings.public_origin),

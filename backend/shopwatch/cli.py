@@ -61,26 +61,22 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:
-    from shopwatch.places.demo import DEMO_SLUG, load_demo
+    from shopwatch.actions.demo import load_demo_town
 
     if settings.is_production:
         print("Demo data is for development only.", file=sys.stderr)
         return 1
 
     async def work() -> int:
-        logins = await load_demo()
-        if logins is None:
+        loaded = await load_demo_town()
+        if loaded is None:
             print("Data already present; demo data not loaded. Demo logins, if this was a demo database:")
             from shopwatch.places.demo import DEMO_PASSWORD
 
             print(f"  any of admin@, manager@, staff@, pcso@example.org with password {DEMO_PASSWORD}")
             return 0
-        from shopwatch.offenders.demo import load_demo_history
-        from shopwatch.places.models import Bid
-
-        reports = await load_demo_history(await Bid.get(slug=DEMO_SLUG))
-        print(f"Demo town centre loaded with {reports} reports over 4 months. Log in as:")
-        for login in logins:
+        print(f"Demo town centre loaded with {loaded.reports} reports over 4 months. Log in as:")
+        for login in loaded.logins:
             print(f"  {login.role.value:<12} {login.email:<22} password: {login.password}")
         return 0
 
@@ -88,7 +84,7 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def create_admin(settings: Settings, args: argparse.Namespace) -> int:
-    from shopwatch.accounts.services import create_admin as create
+    from shopwatch.actions.administrators import create_admin as create
     from shopwatch.core.errors import InvalidInput
 
     if sys.stdin.isatty():
@@ -129,14 +125,16 @@ def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def purge(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.actions.retention import purge as run_purge
     from shopwatch.core.clock import now
     from shopwatch.core.storage import PhotoStore
-    from shopwatch.offenders.retention import purge as run_purge
 
     async def work() -> int:
         purged = await run_purge(PhotoStore(settings.media_root), now())
         print(
-            f"Retention: {purged.offenders} offender records and {purged.incidents} incidents redacted.",
+            f"Retention: {purged.offenders} offender records and {purged.incidents} incidents redacted; "
+            f"{purged.alert_emails} alert emails cleared of forgotten names; "
+            f"{purged.email_bodies} email bodies dropped.",
             flush=True,
         )
         return 0

@@ -1,6 +1,6 @@
 """Background work of `shopwatch worker` (or of `shopwatch serve` when it runs alone): sending the
 outbox continuously; every hour tidying stale records and photo files that no row refers to; and
-every day applying the retention rules."""
+every day applying the retention rules (which also empty the bodies of emails finished 30 days ago)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from shopwatch.accounts.housekeeping import delete_stale_records
+from shopwatch.actions.retention import purge
 from shopwatch.core.clock import now
 from shopwatch.core.mail import worker as mail_worker
 from shopwatch.core.mail.backends import MailBackend, backend_for
+from shopwatch.core.mail.sealing import OutboxSeal
 from shopwatch.core.photo_sweep import sweep_orphan_photos
 from shopwatch.core.storage import PhotoStore
-from shopwatch.offenders.retention import purge
 from shopwatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,7 @@ async def _housekeeping(store: PhotoStore) -> int:
 
 
 async def _retention(store: PhotoStore) -> int:
-    purged = await purge(store, now())
-    return purged.offenders + purged.incidents
+    return (await purge(store, now())).changed
 
 
 async def run_background(
@@ -63,6 +63,7 @@ async def run_background(
             settings.mail_from,
             stop,
             first_retry=timedelta(seconds=settings.mail_first_retry_seconds),
+            seal=OutboxSeal(settings.secret_key),
         ),
         _every(stop, housekeeping_seconds, "housekeeping", lambda: _housekeeping(store)),
         _every(stop, RETENTION_SECONDS, "retention", lambda: _retention(store)),

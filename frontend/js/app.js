@@ -21,6 +21,7 @@ route("/forgot", account.renderForgot);
 route("/invite/:token", account.renderInvite);
 route("/reset/:token", account.renderReset);
 route("/report", report.render);
+route("/report/:clientId", report.render);
 route("/reports", reports.render);
 route("/incidents/:id", incident.render);
 route("/gallery", gallery.render);
@@ -63,9 +64,12 @@ function renderNav() {
 }
 
 async function showNetwork() {
-  const waiting = (await listOutbox()).filter((e) => e.state === "waiting").length;
+  const entries = await listOutbox();
+  const waiting = entries.filter((e) => e.state === "waiting").length;
+  const refused = entries.length - waiting;
   const parts = [navigator.onLine ? "" : "Offline"];
   if (waiting) parts.push(`${waiting} waiting to send`);
+  if (refused) parts.push(`${refused} not accepted`);
   network.textContent = parts.filter(Boolean).join(" · ");
   network.classList.toggle("network-offline", !navigator.onLine);
 }
@@ -110,7 +114,8 @@ async function sendWaiting() {
   try {
     await flushOutbox();
   } catch {
-    // Stays waiting; the next `online` event or start-up tries again.
+    // Stays waiting; Background Sync, the next `online` event or start-up tries again.
+    requestBackgroundSync();
   }
 }
 

@@ -1,6 +1,7 @@
 // The outbox: every report is stored here (with its photo blobs) before it is sent, and removed only
 // when the server has it. The server is idempotent on clientId, so sending one again after a lost
-// answer returns the same report: nothing is lost and nothing is stored twice.
+// answer returns the same report: nothing is lost and nothing is stored twice. A report the server
+// refuses stays, marked "refused" with the reason, until it is corrected and sent or deleted by hand.
 // Used by the page and by the service worker (Background Sync); a Web Lock keeps them from sending
 // at the same time.
 
@@ -85,8 +86,56 @@ export async function discard(clientId) {
 }
 
 export async function retry(clientId) {
-  await update(clientId, { state: "waiting", error: null });
+  await update(clientId, { state: "waiting", error: null, refusal: null });
 }
+
+/** One stored report, or null once it has been sent or deleted. */
+export async function findInOutbox(clientId) {
+  return (await withStore("readonly", (store) => store.get(clientId))) ?? null;
+}
+
+/** Replaces a stored report's fields and photos (the worker corrected it); it waits to be sent. */
+export async function revise(clientId, { input, photos }) {
+  await update(clientId, { input, photos, state: "waiting", error: null, refusal: null });
+}
+
+// The form's names for the fields the server may name in a refusal.
+const FIELD_NAMES = {
+  shopId: "Shop",
+  kind: "What happened",
+  occurredAt: "When",
+  description: "What happened",
+  valueStolenPence: "Value stolen",
+  policeReference: "Police reference",
+  vehicleRegistration: "Vehicle registration",
+  injury: "Someone was injured",
+  offenderIds: "Known offenders",
+};
+
+/** A photo's place in words ("Photo 2") for a field such as "photos.1", or null. */
+export function photoName(field) {
+  const found = /^photos?(?:\.(\d+))?$/.exec(field || "");
+  if (!found) return null;
+  return found[1] === undefined ? "Photo" : `Photo ${Number(found[1]) + 1}`;
+}
+
+/** The reason for a refusal in the form's words, never a field path. */
+export function refusalReason(field, message) {
+  const name = FIELD_NAMES[field] || photoName(field);
+  return name ? `${name}: ${message}` : message;
+}
+
+/** The server refused the report: sending it again unchanged will not help, unless `mayPassLater`. */
+export class Refused extends ApiError {
+  constructor(reason, field, mayPassLater) {
+    super(reason);
+    this.field = field;
+    this.mayPassLater = mayPassLater;
+  }
+}
+
+/** Nobody is logged in any more: the report waits for its reporter to log in again. */
+export class WaitingForLogin extends Error {}
 
 const REPORT = `mutation Report($input: ReportIncidentInput!) {
   reportIncident(input: $input) {
@@ -98,30 +147,54 @@ const REPORT = `mutation Report($input: ReportIncidentInput!) {
   }
 }`;
 
-/** Sends one stored report; removes it once the server has it. Throws NetworkError to try later. */
-async function send(entry, onProgress) {
+async function loggedInUserId() {
+  const { me } = await gql("{ me { id } }");
+  return me?.id ?? null;
+}
+
+/** The server's answer to one report: its `reportIncident` result, or a Refused for any refusal. */
+async function deliver(entry, onProgress) {
   const photos = entry.photos || [];
   const input = { ...entry.input, clientId: entry.clientId };
-  let data;
-  if (photos.length) {
+  try {
+    if (!photos.length) return (await gql(REPORT, { input })).reportIncident;
     input.photos = photos.map(() => null);
     const files = photos.map((p, i) => ({ path: `variables.input.photos.${i}`, blob: p.blob, name: p.name }));
-    data = await upload(REPORT, { input }, files, onProgress);
-  } else {
-    data = await gql(REPORT, { input });
+    return (await upload(REPORT, { input }, files, onProgress)).reportIncident;
+  } catch (error) {
+    if (error instanceof ApiError) throw new Refused(error.message, null, true);
+    throw error;
   }
-  const result = data.reportIncident;
+}
+
+/**
+ * Sends one stored report; removes it once the server has it. Throws NetworkError to try later,
+ * WaitingForLogin when the session has ended, and Refused (the report stays, marked) otherwise.
+ */
+async function send(entry, onProgress) {
+  let result;
+  try {
+    result = await deliver(entry, onProgress);
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
+    result = { __typename: "Refused", message: error.message };
+  }
   if (result.__typename === "ReportIncidentSuccess") {
     await discard(entry.clientId);
     return result;
   }
+  if (result.__typename === "PermissionDenied" && (await loggedInUserId()) === null) {
+    throw new WaitingForLogin(result.message);
+  }
   // A refused report stays on the phone, marked, so its words and photos are never thrown away.
-  const message = result.field ? `${result.field}: ${result.message}` : result.message;
-  await update(entry.clientId, {
-    state: result.__typename === "PermissionDenied" ? "waiting" : "refused",
-    error: message,
-  });
-  throw new ApiError(message);
+  const refusal = {
+    kind: result.__typename,
+    field: result.field ?? null,
+    reason: refusalReason(result.field, result.message),
+    mayPassLater: result.__typename !== "ValidationError",
+  };
+  await update(entry.clientId, { state: "refused", error: refusal.reason, refusal });
+  throw new Refused(refusal.reason, refusal.field, refusal.mayPassLater);
 }
 
 async function exclusively(work) {
@@ -130,8 +203,7 @@ async function exclusively(work) {
 }
 
 /**
- * Sends one report now (used right after the report form): the result, or throws NetworkError
- * when it must wait.
+ * Sends one report now (used right after the report form): the result, or throws as `send` does.
  */
 export function sendNow(clientId, onProgress) {
   return exclusively(async () => {
@@ -142,27 +214,30 @@ export function sendNow(clientId, onProgress) {
 }
 
 /**
- * Sends every waiting report of the logged-in user, oldest first; stops at the first network
- * failure. Asks the server who is logged in, so the service worker can call it too.
+ * Sends every waiting report of the logged-in user, oldest first, and resolves to how many went.
+ * Rejects with NetworkError at the first request that fails or meets a server error, so that a
+ * Background Sync fails and the browser tries again later; a refused report is marked and skipped.
+ * Asks the server who is logged in, so the service worker can call it too.
  */
 export function flushOutbox() {
   return exclusively(async () => {
     const waiting = (await listOutbox()).filter((entry) => entry.state === "waiting");
     if (!waiting.length) return 0;
-    let me;
+    let userId;
     try {
-      ({ me } = await gql("{ me { id } }"));
-    } catch {
-      return 0; // No signal, or the server is down: try again later.
+      userId = await loggedInUserId();
+    } catch (error) {
+      if (error instanceof NetworkError) throw error;
+      return 0;
     }
     let sent = 0;
-    for (const entry of waiting) {
-      if (!me || entry.userId !== me.id) continue;
+    for (const entry of waiting.filter((e) => e.userId === userId)) {
       try {
         await send(entry);
         sent += 1;
       } catch (error) {
-        if (error instanceof NetworkError) break;
+        if (error instanceof WaitingForLogin) break;
+        if (!(error instanceof Refused)) throw error;
       }
     }
     return sent;

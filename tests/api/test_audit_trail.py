@@ -26,6 +26,7 @@ from tests.api.offenders.helpers import (
 from tests.api.offenders.test_offender_photos import create_with_photo
 from tests.support.graphql import GraphQLClient
 from tests.support.images import jpeg, scene
+from tests.support.outbox import plain_text
 from tests.support.world import World
 
 OFFENDER = "query O($id: ID!) { offender(id: $id) { id } }"
@@ -120,7 +121,7 @@ async def test_invitations_and_the_roles_they_grant_are_recorded(gql: GraphQLCli
     )
     assert data["inviteUser"]["__typename"] == "InviteUserSuccess"
     email = await OutboxEmail.get(to_address="new@example.org")
-    token = re.search(r"#/invite/([A-Za-z0-9_-]+)", email.text_body).group(1)  # type: ignore[union-attr]
+    token = re.search(r"#/invite/([A-Za-z0-9_-]+)", plain_text(email)).group(1)  # type: ignore[union-attr]
     assert (await gql.execute(ACCEPT, {"token": token}))["acceptInvite"]["__typename"] == "LoginSuccess"
     invited, granted = await AuditEntry.all().order_by("id")
     assert (invited.actor, invited.action, invited.subject) == (

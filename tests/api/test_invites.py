@@ -18,6 +18,7 @@ from shopwatch.core.mail.worker import deliver_due
 from shopwatch.places.models import Bid, NeighbourhoodTeam
 from shopwatch.settings import Settings
 from tests.support.graphql import GraphQLClient
+from tests.support.outbox import TEST_SEAL, plain_text
 from tests.support.smtp import SmtpServer
 from tests.support.world import PASSWORD, World
 
@@ -82,8 +83,8 @@ async def me(gql: GraphQLClient, token: str) -> dict[str, Any] | None:
 async def link_token_in_outbox(address: str) -> str:
     """The invitation token in the email written for `address` (for tests not about delivery)."""
     email = await OutboxEmail.get(to_address=address)
-    match = INVITE_LINK.search(email.text_body)
-    assert match, email.text_body
+    match = INVITE_LINK.search(plain_text(email))
+    assert match, email
     return match.group(1)
 
 
@@ -127,7 +128,7 @@ async def test_invited_shop_worker_joins_through_the_emailed_link(
     expires_at = datetime.fromisoformat(result["expiresAt"])
     assert before + timedelta(days=7) <= expires_at <= now() + timedelta(days=7)
 
-    assert await deliver_due(smtp.backend(), settings.mail_from) == 1
+    assert await deliver_due(smtp.backend(), settings.mail_from, seal=TEST_SEAL) == 1
 
     [received] = smtp.messages
     assert received.rcpt_tos == ["new.worker@example.org"]
@@ -376,7 +377,7 @@ async def test_names_in_the_invitation_email_are_escaped_in_html(
     await User.filter(id=world.admin.id).update(name="<img src=x onerror=alert(1)>")
 
     await invite_staff(gql, world, "escape@example.org")
-    await deliver_due(smtp.backend(), settings.mail_from)
+    await deliver_due(smtp.backend(), settings.mail_from, seal=TEST_SEAL)
 
     [received] = smtp.messages
     html = received.body("html")

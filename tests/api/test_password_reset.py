@@ -19,6 +19,7 @@ from shopwatch.core.mail.models import OutboxEmail
 from shopwatch.core.mail.worker import deliver_due
 from shopwatch.settings import Settings
 from tests.support.graphql import GraphQLClient
+from tests.support.outbox import TEST_SEAL, plain_text
 from tests.support.queries import counting_queries
 from tests.support.smtp import SmtpServer
 from tests.support.world import PASSWORD, World
@@ -86,8 +87,8 @@ async def reset_tokens_in_outbox(address: str) -> list[str]:
     emails = await OutboxEmail.filter(to_address=address).order_by("id")
     tokens = []
     for email in emails:
-        match = RESET_LINK.search(email.text_body)
-        assert match, email.text_body
+        match = RESET_LINK.search(plain_text(email))
+        assert match, email
         tokens.append(match.group(1))
     return tokens
 
@@ -101,7 +102,7 @@ async def test_the_emailed_link_sets_a_new_password_and_ends_every_old_session(
     assert laptop["__typename"] == "LoginSuccess"
 
     assert await request_reset(gql, user.email) is True
-    assert await deliver_due(smtp.backend(), settings.mail_from) == 1
+    assert await deliver_due(smtp.backend(), settings.mail_from, seal=TEST_SEAL) == 1
 
     [received] = smtp.messages
     assert received.rcpt_tos == [user.email]

@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 from PIL import Image, ImageDraw
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.server import Server
+from tests.browser.server import MANAGER, Server
 
 
 def jpeg(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (640, 480)) -> bytes:
@@ -24,6 +24,29 @@ def jpeg(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def fill_report(page: Page, description: str, *, photo: bytes | None = None, value: str = "24.99") -> None:
+    """The report form filled in as shop staff would, not yet sent."""
+    page.goto("/#/report")
+    page.get_by_text("Theft", exact=True).click()
+    page.get_by_label("What happened", exact=True).fill(description)
+    page.get_by_label("Value stolen (£)").fill(value)
+    if photo is not None:
+        page.get_by_label("Add photos").set_input_files(
+            {"name": "shoplifter.jpg", "mimeType": "image/jpeg", "buffer": photo}
+        )
+        expect(page.get_by_role("img", name="Photo 1: shoplifter.jpg")).to_be_visible()
+
+
+def photo_hashes(server: Server, text: str) -> list[str]:
+    """The SHA-256 of the originals the server stored for the one incident matching `text`."""
+    [edge] = server.graphql(
+        "query($t: String) { incidents(filter: {text: $t}) { edges { node { photos { sha256 } } } } }",
+        {"t": text},
+        token=server.login(MANAGER),
+    )["incidents"]["edges"]
+    return [photo["sha256"] for photo in edge["node"]["photos"]]
 
 
 def staff_shop_id(server: Server, token: str) -> str:

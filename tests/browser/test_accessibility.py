@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import report
+from tests.browser.helpers import fill_report, report
 from tests.browser.server import MANAGER, PCSO, STAFF, Server
 
 MIN_TAP = 44
@@ -145,3 +145,17 @@ def test_text_colours_meet_wcag_aa_contrast(page: Page) -> None:
     # The focus ring is an orange outline inside a dark halo: one of the two stands out on any background.
     assert _contrast(variables["focus"], variables["theme"]) >= 3
     assert _contrast(variables["ink"], variables["paper"]) >= 3
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_refused_reports_and_their_correction_are_labelled_and_thumb_sized(
+    page: Page, server: Server, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, STAFF)
+    fill_report(page, f"Refused for the accessibility check at {width} px", value="150000")
+    page.get_by_role("button", name="Send report").click()
+    page.locator(".form-status .refusal-reason").wait_for()
+    _check(page, "/#/")
+    client_id = page.locator(".outbox li[data-state=refused]").first.get_attribute("data-client-id")
+    _check(page, f"/#/report/{client_id}")

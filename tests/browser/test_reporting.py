@@ -8,30 +8,8 @@ import time
 from playwright.sync_api import BrowserContext, Dialog, Page, Route, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import jpeg, wait_for_image, wait_for_service_worker
+from tests.browser.helpers import fill_report, jpeg, photo_hashes, wait_for_image, wait_for_service_worker
 from tests.browser.server import MANAGER, STAFF, Server
-
-
-def _photo_hashes(server: Server, text: str) -> list[str]:
-    """The SHA-256 of the originals the server stored for the one incident matching `text`."""
-    [edge] = server.graphql(
-        "query($t: String) { incidents(filter: {text: $t}) { edges { node { photos { sha256 } } } } }",
-        {"t": text},
-        token=server.login(MANAGER),
-    )["incidents"]["edges"]
-    return [photo["sha256"] for photo in edge["node"]["photos"]]
-
-
-def fill_report(page: Page, description: str, *, photo: bytes | None = None) -> None:
-    page.goto("/#/report")
-    page.get_by_text("Theft", exact=True).click()
-    page.get_by_label("What happened", exact=True).fill(description)
-    page.get_by_label("Value stolen (£)").fill("24.99")
-    if photo is not None:
-        page.get_by_label("Add photos").set_input_files(
-            {"name": "shoplifter.jpg", "mimeType": "image/jpeg", "buffer": photo}
-        )
-        expect(page.get_by_role("img", name="Photo 1: shoplifter.jpg")).to_be_visible()
 
 
 def test_a_report_with_a_photo_is_sent_and_listed(page: Page, server: Server) -> None:
@@ -63,7 +41,7 @@ def test_a_report_with_a_photo_is_sent_and_listed(page: Page, server: Server) ->
     wait_for_image(page, image)
 
     # The original file went up untouched: it is the evidence.
-    assert _photo_hashes(server, "bottles of gin") == [hashlib.sha256(photo).hexdigest()]
+    assert photo_hashes(server, "bottles of gin") == [hashlib.sha256(photo).hexdigest()]
 
 
 def test_a_description_that_looks_like_html_shows_as_text(page: Page, server: Server) -> None:
@@ -99,7 +77,7 @@ def test_a_report_made_offline_waits_survives_a_reload_and_is_delivered_once(
     page.reload()  # Closing and reopening the app with no signal.
     page.goto("/#/")
     waiting = page.locator(".outbox")
-    expect(waiting.get_by_role("heading", name="Waiting to send (1)")).to_be_visible()
+    expect(waiting.get_by_role("heading", name="Not sent yet (1)")).to_be_visible()
     expect(waiting.get_by_text(description)).to_be_visible()
     expect(waiting).to_contain_text("1 photo")
     expect(page.locator("#network")).to_contain_text("1 waiting to send")
@@ -110,7 +88,7 @@ def test_a_report_made_offline_waits_survives_a_reload_and_is_delivered_once(
     expect(waiting).to_be_hidden(timeout=15_000)
     assert server.count_incidents(description) == 1
     # The photo kept in IndexedDB across the reload went up byte for byte.
-    assert _photo_hashes(server, "energy drinks") == [hashlib.sha256(photo).hexdigest()]
+    assert photo_hashes(server, "energy drinks") == [hashlib.sha256(photo).hexdigest()]
 
     # Reopening the app sends nothing again.
     page.reload()

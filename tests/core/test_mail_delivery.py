@@ -15,6 +15,7 @@ from shopwatch.core.clock import now
 from shopwatch.core.mail.backends import FileBackend, SmtpBackend, backend_for
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
 from shopwatch.core.mail.outbox import enqueue_email
+from shopwatch.core.mail.sealing import OutboxSeal
 from shopwatch.core.mail.worker import claim_due, deliver_due, retry_delay, run
 from shopwatch.settings import Settings
 from tests.support.smtp import Received, SmtpServer, client_tls_context, refusing_port
@@ -381,3 +382,57 @@ async def test_the_worker_loop_sends_what_is_queued_until_stopped(
 
     assert received_ids(smtp) == [row.message_id]
     assert (await reload(row)).state == DeliveryState.SENT
+
+
+async def test_a_sealed_email_stays_sealed_through_a_retry_and_arrives_whole(
+    settings: Settings, smtp: SmtpServer
+) -> None:
+    seal = OutboxSeal(settings.secret_key)
+    row = await enqueue_email(
+        "staff@example.org", SUBJECT, "invite", CONTEXT, message_domain="testserver", seal=seal
+    )
+    smtp.reply_to("RCPT", "450 4.2.1 Mailbox busy, try again later")
+
+    assert await deliver_due(smtp.backend(), settings.mail_from, seal=seal) == 1
+
+    waiting = await reload(row)
+    assert waiting.state == DeliveryState.PENDING
+    assert LINK not in waiting.text_body + waiting.html_body
+    assert seal.open(waiting.text_body) == seal.open(row.text_body)
+    smtp.accept_everything()
+    await OutboxEmail.filter(id=row.id).update(next_attempt_at=now() - timedelta(seconds=1))
+    assert await deliver_due(smtp.backend(), settings.mail_from, seal=seal) == 1
+
+    [received] = smtp.messages
+    assert_is_the_invitation(received, row, settings)
+    sent = await reload(row)
+    assert (sent.state, sent.attempts, sent.text_body, sent.html_body) == (DeliveryState.SENT, 2, "", "")
+
+
+async def test_a_sealed_email_that_cannot_be_opened_fails_and_loses_its_body(
+    settings: Settings, smtp: SmtpServer
+) -> None:
+    row = await enqueue_email(
+        "staff@example.org",
+        SUBJECT,
+        "invite",
+        CONTEXT,
+        message_domain="testserver",
+        seal=OutboxSeal("an-earlier-secret-key-" + "y" * 32),
+    )
+
+    await deliver_due(smtp.backend(), settings.mail_from, seal=OutboxSeal(settings.secret_key))
+
+    assert smtp.messages == []
+    failed = await reload(row)
+    assert failed.state == DeliveryState.FAILED
+    assert "SECRET_KEY" in failed.last_error
+    assert (failed.text_body, failed.html_body) == ("", "")
+
+
+async def test_an_unsealed_email_keeps_its_body_once_sent(settings: Settings, smtp: SmtpServer) -> None:
+    row = await queue()
+    await deliver_due(smtp.backend(), settings.mail_from)
+    sent = await reload(row)
+    assert sent.state == DeliveryState.SENT
+    assert LINK in sent.text_body

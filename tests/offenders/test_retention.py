@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from shopwatch.actions.retention import purge
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.clock import now
 from shopwatch.core.storage import PhotoStore
@@ -17,7 +18,7 @@ from shopwatch.incidents.retention import REDACTED_DESCRIPTION, years_before
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.models import Exclusion, Offender, OffenderLink, OffenderPhoto, OffenderStatus
 from shopwatch.offenders.photos import attach_offender_photo
-from shopwatch.offenders.retention import REDACTED_NAME, purge
+from shopwatch.offenders.retention import REDACTED_NAME
 from shopwatch.summaries.area import area_figures
 from shopwatch.summaries.periods import Period
 from tests.summaries.data import Area, add_incidents, make_area

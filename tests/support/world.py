@@ -91,3 +91,14 @@ async def make_world() -> World:
     away = await make_town("away")
     admin = await make_user("admin@example.org", "Admin", Role.ADMIN)
     return World(home=home, away=away, admin=admin, admin_token=await start_session(admin))
+
+
+async def make_colleague(town: Town) -> User:
+    """A second member of staff at the town's first shop, beside the one `make_town` made."""
+    return await make_user(
+        f"colleague@{town.bid.slug}.example.org",
+        "Colleague",
+        Role.SHOP_STAFF,
+        bid=town.bid,
+        shop=town.shops[0],
+    )

@@ -14,6 +14,7 @@ from shopwatch.accounts.throttle import release_attempt, reserve_attempt
 from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
 from shopwatch.core.mail.outbox import enqueue_email
+from shopwatch.core.mail.sealing import OutboxSeal
 from shopwatch.core.security import (
     hash_password,
     hash_token,
@@ -142,6 +143,7 @@ async def invite_user(inviter: User, email: str, target: InviteTarget, settings:
                 "expires_on": invite.expires_at.strftime("%-d %B %Y"),
             },
             message_domain=settings.mail_domain,
+            seal=OutboxSeal(settings.secret_key),
         )
     return invite
 
@@ -200,6 +202,7 @@ async def request_password_reset(email: str, settings: Settings) -> None:
                 "valid_minutes": int(RESET_LIFETIME.total_seconds() // 60),
             },
             message_domain=settings.mail_domain,
+            seal=OutboxSeal(settings.secret_key),
         )
 
 

@@ -6,19 +6,17 @@ from typing import Annotated
 
 import strawberry
 from starlette.background import BackgroundTasks
-from tortoise.transactions import in_transaction
 
 from shopwatch.accounts import models, services
 from shopwatch.accounts.models import Role
 from shopwatch.accounts.sessions import IDLE_LIFETIME, revoke_session
+from shopwatch.actions import invitations
 from shopwatch.api.context import SESSION_COOKIE, Info
 from shopwatch.api.errors import AuthError, NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id, encode_id
 from shopwatch.api.permissions import LOG_IN_FIRST, MayInvite, refusal
 from shopwatch.api.places import Bid, NeighbourhoodTeam, Shop
-from shopwatch.core.audit.trail import Actor, record
 from shopwatch.core.errors import InvalidInput, NotFoundError
-from shopwatch.places.services import invite_target
 
 # Registers the domain enum with strawberry (it returns the same class), so annotations use it as is.
 strawberry.enum(Role, description="What a membership lets its holder do.")
@@ -81,21 +79,6 @@ def viewer_as_user(info: Info) -> User | None:
     # The viewer's memberships are already loaded with the session.
     info.context.loaders.memberships_by_user.prime(viewer.user.id, list(viewer.memberships))
     return User.from_model(viewer.user)
-
-
-async def _record_grant(info: Info, user: models.User) -> None:
-    """The role an accepted invitation granted, in the audit trail."""
-    membership = await models.Membership.filter(user_id=user.id).order_by("-id").first()
-    assert membership is not None
-    await record(
-        Actor(user.id, user.email, info.context.client_address),
-        "membership.grant",
-        f"User:{user.id}",
-        role=membership.role.value,
-        bid=membership.bid_id,
-        shop=membership.shop_id,
-        team=membership.team_id,
-    )
 
 
 @strawberry.type
@@ -188,18 +171,9 @@ class AccountsMutation:
         shop_id = decode_id("Shop", input.shop_id) if input.shop_id else None
         team_id = decode_id("NeighbourhoodTeam", input.team_id) if input.team_id else None
         try:
-            target = await invite_target(viewer, input.role, bid_id, shop_id, team_id)
-            async with in_transaction():
-                invite = await services.invite_user(viewer.user, input.email, target, info.context.settings)
-                await record(
-                    info.context.actor,
-                    "invite.create",
-                    f"Bid:{target.bid_id}",
-                    email=invite.email,
-                    role=target.role.value,
-                    shop=target.shop_id,
-                    team=target.team_id,
-                )
+            invite = await invitations.invite_user(
+                info.context.acting, input.email, input.role, bid_id, shop_id, team_id
+            )
         except NotFoundError as error:
             return NotFound.from_error(error)
         except InvalidInput as error:
@@ -209,9 +183,9 @@ class AccountsMutation:
     @strawberry.mutation(description="Sets name and password from an invitation link, then logs in.")
     async def accept_invite(self, info: Info, token: str, name: str, password: str) -> LoginResult:
         try:
-            async with in_transaction():
-                authenticated = await services.accept_invite(token, name, password, info.context.user_agent)
-                await _record_grant(info, authenticated.user)
+            authenticated = await invitations.accept_invite(
+                token, name, password, info.context.client_address, info.context.user_agent
+            )
         except InvalidInput as error:
             return ValidationError.from_error(error)
         except services.AuthFailed as error:

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from shopwatch.accounts.viewer import Viewer
+from shopwatch.actions.acting import Acting
 from shopwatch.api.loaders import Loaders
 from shopwatch.core.audit.trail import Actor
 from shopwatch.settings import Settings
@@ -36,6 +37,12 @@ class Context:
         return actor_of(self.viewer, self.request)
 
     @property
+    def acting(self) -> Acting:
+        """The viewer as actions take them; only for a logged-in viewer."""
+        assert self.viewer is not None
+        return Acting(viewer=self.viewer, actor=self.actor, settings=self.settings)
+
+    @property
     def user_agent(self) -> str:
         return self.request.headers.get("user-agent", "")
 
@@ -44,6 +51,11 @@ def actor_of(viewer: Viewer, request: Request) -> Actor:
     return Actor(viewer.user.id, viewer.user.email, request.client.host if request.client else "")
 
 
+def acting_of(viewer: Viewer, request: Request, settings: Settings) -> Acting:
+    """The viewer of an HTTP request as actions take them."""
+    return Acting(viewer=viewer, actor=actor_of(viewer, request), settings=settings)
+
+
 Info = StrawberryInfo[Context, None]
 
-__all__ = ["SESSION_COOKIE", "Context", "DataLoader", "Info", "actor_of"]
+__all__ = ["SESSION_COOKIE", "Context", "DataLoader", "Info", "acting_of", "actor_of"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from shopwatch.core.errors import InvalidInput, NotFoundError
+from shopwatch.core.errors import InvalidInput, NotFoundError, PermissionRefused
 
 
 @strawberry.type(description="An input value was refused; `field` names it in the input.")
@@ -20,6 +20,10 @@ class ValidationError:
 @strawberry.type(description="The viewer may not do this.")
 class PermissionDenied:
     message: str
+
+    @classmethod
+    def from_error(cls, error: PermissionRefused) -> PermissionDenied:
+        return cls(message=error.message)
 
 
 @strawberry.type(description="The thing asked for does not exist or is out of the viewer's reach.")

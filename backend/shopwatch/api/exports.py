@@ -9,14 +9,14 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from shopwatch.api.context import actor_of
+from shopwatch.actions import access
+from shopwatch.api.context import acting_of
 from shopwatch.api.ids import decode_id
 from shopwatch.api.view import request_viewer
-from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput
 from shopwatch.places.models import Bid
+from shopwatch.settings import Settings
 from shopwatch.summaries.access import may_see_area_summary
-from shopwatch.summaries.export import incident_csv
 from shopwatch.summaries.periods import Period, period_between
 
 REFUSED = "Exports are for the BID's managers, the police covering it and administrators."
@@ -37,7 +37,7 @@ def _period(request: Request) -> Period:
     return period_between(day("from"), day("to"))
 
 
-def incident_export_endpoint() -> Callable[[Request], Awaitable[Response]]:
+def incident_export_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response]]:
     async def export_incidents(request: Request) -> Response:
         viewer = await request_viewer(request)
         if viewer is None:
@@ -50,16 +50,10 @@ def incident_export_endpoint() -> Callable[[Request], Awaitable[Response]]:
             period = _period(request)
         except InvalidInput as error:
             return _refusal(400, error.message, error.field)
-        await record(
-            actor_of(viewer, request),
-            "incidents.export_csv",
-            f"Bid:{bid.id}",
-            first=period.first.isoformat(),
-            last=period.last.isoformat(),
-        )
+        rows = await access.export_incidents(acting_of(viewer, request, settings), bid, period)
         filename = f"shopwatch-{bid.slug}-{period.first}-to-{period.last}.csv"
         return StreamingResponse(
-            incident_csv(bid.id, period),
+            rows,
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{filename}"',

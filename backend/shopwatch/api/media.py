@@ -10,10 +10,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from tortoise.expressions import Subquery
 
-from shopwatch.api.context import actor_of
+from shopwatch.actions import access
+from shopwatch.api.context import acting_of
 from shopwatch.api.ids import decode_id
 from shopwatch.api.view import request_viewer
-from shopwatch.core.audit.trail import record
 from shopwatch.core.storage import PhotoStore, UnsafePath
 from shopwatch.incidents.models import Photo
 from shopwatch.incidents.services import may_see_originals, visible_incidents
@@ -76,7 +76,7 @@ def photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response
         if variant == "original":
             if not may_see_originals(viewer, photo.incident.bid_id):
                 return _refusal(403, "Original photos are for BID managers and police.")
-            await record(actor_of(viewer, request), "photo.open_original", f"Photo:{photo.id}")
+            await access.open_original(acting_of(viewer, request, settings), photo)
         return await _serve_file(store, *file)
 
     return serve_photo
@@ -107,7 +107,7 @@ def offender_photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable
         if variant == "original":
             if not sees_whole_gallery(viewer, photo.offender.bid_id):
                 return _refusal(403, "Original photos are for BID managers and police.")
-            await record(actor_of(viewer, request), "photo.open_original", f"OffenderPhoto:{photo.id}")
+            await access.open_original(acting_of(viewer, request, settings), photo)
         return await _serve_file(store, *file)
 
     return serve_offender_photo

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from tortoise.transactions import in_transaction
 
+from shopwatch.actions import places
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id, encode_id
 from shopwatch.api.permissions import IsAdmin, IsAuthenticated, managed_bid, refusal
-from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput, NotFoundError
 from shopwatch.places import models, services
 
@@ -200,16 +199,9 @@ class PlacesMutation:
         if not isinstance(bid_id, int):
             return bid_id
         try:
-            async with in_transaction():
-                bid = await services.set_offender_retention(
-                    await services.get_bid(bid_id), input.offender_retention_months
-                )
-                await record(
-                    info.context.actor,
-                    "retention.update",
-                    f"Bid:{bid.id}",
-                    months=bid.offender_retention_months,
-                )
+            bid = await places.set_offender_retention(
+                info.context.acting, bid_id, input.offender_retention_months
+            )
         except NotFoundError as error:
             return NotFound.from_error(error)
         except InvalidInput as error:

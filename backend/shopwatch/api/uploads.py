@@ -9,8 +9,7 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 from strawberry.types.scalar import scalar
 
-from shopwatch.api.context import Info
-from shopwatch.core.storage import PhotoStore
+from shopwatch.actions.photos import PhotoFile
 from shopwatch.incidents.photos import MAX_PHOTO_BYTES, PhotoRejected
 
 
@@ -46,5 +45,10 @@ def upload_name(upload: Upload, index: int) -> str:
     return f"Photo {index + 1}" + (f" ({name[:80]})" if name else "")
 
 
-def store_for(info: Info) -> PhotoStore:
-    return PhotoStore(info.context.settings.media_root)
+def photo_file(upload: Upload, index: int) -> PhotoFile:
+    """The upload as an action reads it: named for its messages, read within the size limit."""
+
+    async def read() -> bytes:
+        return await read_photo(upload)
+
+    return PhotoFile(name=upload_name(upload, index), read=read)

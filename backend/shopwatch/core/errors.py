@@ -16,3 +16,11 @@ class NotFoundError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class PermissionRefused(Exception):
+    """The user may not do this; the message says who may."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

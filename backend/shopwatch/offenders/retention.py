@@ -1,30 +1,21 @@
 """Forgetting people: an offender with no incident for a BID's retention period (12 months unless the
 BID chose otherwise) and no exclusion running or to come loses their name, description, photos and
 the reasons of their exclusions. The record and its links stay, so the BID's counts do not change.
-`purge` runs this and the incidents' own retention; the worker runs it daily."""
+`actions.retention.purge` runs this with the other retention rules; the worker runs it daily."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
-from shopwatch.core.audit.trail import SYSTEM, record
 from shopwatch.core.storage import PhotoStore, delete_unreferenced
-from shopwatch.incidents.retention import redact_old_incidents
 from shopwatch.offenders.exclusions import add_months, today
 from shopwatch.offenders.models import Exclusion, Offender, OffenderPhoto, OffenderStatus
 from shopwatch.places.models import Bid
 
 REDACTED_NAME = "(Removed under the retention policy)"
-
-
-@dataclass(frozen=True)
-class Purged:
-    offenders: int
-    incidents: int
 
 
 async def redact_dormant_offenders(store: PhotoStore, moment: datetime) -> int:
@@ -55,14 +46,3 @@ async def redact_dormant_offenders(store: PhotoStore, moment: datetime) -> int:
 def _months_before(moment: datetime, months: int) -> datetime:
     day = add_months(moment.date(), -months)
     return moment.replace(year=day.year, month=day.month, day=day.day)
-
-
-async def purge(store: PhotoStore, moment: datetime) -> Purged:
-    """Everything retention asks for, as of `moment`, recorded in the audit trail when it did anything."""
-    purged = Purged(
-        offenders=await redact_dormant_offenders(store, moment),
-        incidents=await redact_old_incidents(store, moment),
-    )
-    if purged.offenders or purged.incidents:
-        await record(SYSTEM, "retention.purge", offenders=purged.offenders, incidents=purged.incidents)
-    return purged

@@ -1,17 +1,34 @@
 // The report form, built for one thumb: big kind buttons, time defaulting to now, photos from the
 // camera. The report goes into the outbox first and is then sent, so closing the app mid-upload or
-// losing signal loses nothing.
+// losing signal loses nothing. A refused report reopens here (#/report/<clientId>) with its stored
+// fields and photos, to be corrected and sent under the same clientId.
 
 import { NetworkError, gql, reportableShops } from "../api.js";
 import { KINDS, field, h, kindName, mount, notice, uid } from "../dom.js";
-import { discard, enqueue, requestBackgroundSync, sendNow } from "../queue.js";
+import {
+  Refused,
+  WaitingForLogin,
+  enqueue,
+  findInOutbox,
+  photoName,
+  requestBackgroundSync,
+  revise,
+  sendNow,
+} from "../queue.js";
+import { deleteByHand } from "./outbox.js";
 
 const MAX_PHOTOS = 6;
+// GraphQL's Int: a larger number is refused before the server reads the report.
+const MAX_INT = 2 ** 31 - 1;
+
+/** A time as a datetime-local value, in the phone's time zone, to the minute. */
+function localInput(date) {
+  date.setSeconds(0, 0);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
 
 function localNow() {
-  const now = new Date();
-  now.setSeconds(0, 0);
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  return localInput(new Date());
 }
 
 /** "12.50" or "£12" in pence; null when empty; NaN when not money. */
@@ -22,11 +39,11 @@ export function parsePence(text) {
   return Math.round(Number.parseFloat(cleaned) * 100);
 }
 
-function kindPicker() {
+function kindPicker(chosen = KINDS[0]) {
   const name = uid("kind");
-  const radios = KINDS.map((kind, index) => {
+  const radios = KINDS.map((kind) => {
     const id = `${name}-${kind}`;
-    const input = h("input", { type: "radio", name, id, value: kind, required: true, checked: index === 0 });
+    const input = h("input", { type: "radio", name, id, value: kind, required: true, checked: kind === chosen });
     return h("div", { class: "choice" }, input, h("label", { htmlFor: id }, kindName(kind)));
   });
   const fieldset = h("fieldset", { class: "kinds" }, h("legend", {}, "What happened?"), radios);
@@ -34,8 +51,8 @@ function kindPicker() {
   return fieldset;
 }
 
-function photoPicker() {
-  const photos = [];
+function photoPicker(files = []) {
+  const photos = files.map((file) => ({ file, url: URL.createObjectURL(file) }));
   const previews = h("ul", { class: "previews", "aria-live": "polite" });
   const input = h("input", { type: "file", accept: "image/*", capture: "environment", multiple: true, class: "file-input" });
   const count = h("p", { class: "hint", id: uid("photo-count") }, "No photos yet.");
@@ -88,10 +105,12 @@ function photoPicker() {
     previews,
   );
   element.files = () => photos.map((p) => p.file);
+  element.input = input;
+  draw();
   return element;
 }
 
-async function offenderPicker(bidId) {
+async function offenderPicker(bidId, chosen = []) {
   const box = h("fieldset", { class: "offenders" }, h("legend", {}, "Known offenders (optional)"));
   box.selected = () => [...box.querySelectorAll("input:checked")].map((i) => i.value);
   try {
@@ -107,7 +126,7 @@ async function offenderPicker(bidId) {
         h(
           "div",
           { class: "pick" },
-          h("input", { type: "checkbox", id, value: offender.id }),
+          h("input", { type: "checkbox", id, value: offender.id, checked: chosen.includes(offender.id) }),
           h(
             "label",
             { htmlFor: id },
@@ -124,14 +143,14 @@ async function offenderPicker(bidId) {
   return box;
 }
 
-function confirmation(result, entry) {
+function confirmation(result, entry, why) {
   const again = h("a", { href: "#/report", class: "button-link primary" }, "Report another");
   if (!result) {
     return h(
       "section",
       { class: "confirmation", role: "status" },
       h("h1", {}, "Saved on this phone"),
-      h("p", {}, "There is no signal right now. The report is waiting to send and will go by itself when the signal returns."),
+      h("p", {}, why),
       h("p", {}, h("a", { href: "#/", class: "button-link" }, "Home")),
       again,
     );
@@ -142,42 +161,133 @@ function confirmation(result, entry) {
     h("h1", {}, "Report sent"),
     h("p", {}, `Your ${kindName(entry.input.kind).toLowerCase()} report is with the BID and the police team.`),
     result.photoErrors.length
-      ? h("ul", {}, result.photoErrors.map((e) => h("li", { class: "notice notice-error" }, `${e.field}: ${e.message}`)))
+      ? h(
+          "ul",
+          { class: "cards" },
+          result.photoErrors.map((e) => h("li", { class: "notice notice-error" }, `${photoName(e.field) || "A photo"} was not kept: ${e.message}`)),
+        )
       : null,
     h("p", {}, h("a", { href: `#/incidents/${result.incident.id}`, class: "button-link" }, "See the report")),
     again,
   );
 }
 
-export async function render(app) {
+/** The form's text for a stored amount in pence: "24.99". */
+function poundsText(pence) {
+  return pence === null || pence === undefined ? "" : (pence / 100).toFixed(2);
+}
+
+function asFiles(photos) {
+  return (photos || []).map((p) => (p.blob instanceof File ? p.blob : new File([p.blob], p.name, { type: p.blob.type })));
+}
+
+function gone() {
+  return h(
+    "div",
+    {},
+    h("h1", {}, "Correct a report"),
+    notice("This report is no longer on the phone: it has been sent or deleted."),
+    h("p", {}, h("a", { href: "#/reports", class: "button-link" }, "See the reports")),
+  );
+}
+
+function refusedNotice(reason) {
+  return h(
+    "div",
+    { class: "notice notice-error", role: "alert" },
+    h("p", { class: "refusal-reason" }, `Not sent. ${reason}`),
+    h("p", {}, "The report is kept on this phone until you correct it and send it again, or delete it."),
+  );
+}
+
+/** The report form; with `clientId`, the stored report of that id, reopened to be corrected. */
+export async function render(app, params = {}) {
+  const stored = params.clientId ? await findInOutbox(params.clientId) : null;
+  if (params.clientId && !stored) return gone();
+  if (stored && stored.userId !== app.me.id) {
+    // On a shared phone a report goes only under its own reporter's name.
+    return h("div", {}, h("h1", {}, "Correct a report"), notice("Another account made this report on this phone: it can be corrected when they log in."));
+  }
   const shops = reportableShops(app.me);
   if (!shops.length) return h("div", {}, h("h1", {}, "Report an incident"), notice("Your account has no shop to report for."));
+  const before = stored?.input || {};
   const shop = h(
     "select",
     { name: "shop", required: true },
-    shops.map((s) => h("option", { value: s.id }, s.name)),
+    shops.map((s) => h("option", { value: s.id, selected: s.id === before.shopId }, s.name)),
   );
-  const kinds = kindPicker();
-  const when = h("input", { type: "datetime-local", name: "occurred-at", required: true, value: localNow(), max: localNow() });
-  const description = h("textarea", { name: "description", rows: 4, required: true, maxLength: 5000 });
-  const value = h("input", { type: "text", name: "value", inputMode: "decimal", autocomplete: "off" });
-  const policeReference = h("input", { type: "text", name: "police-reference", autocomplete: "off" });
-  const vehicle = h("input", { type: "text", name: "vehicle", autocomplete: "off", autocapitalize: "characters" });
+  const kinds = kindPicker(before.kind);
+  const when = h("input", {
+    type: "datetime-local",
+    name: "occurred-at",
+    required: true,
+    value: before.occurredAt ? localInput(new Date(before.occurredAt)) : localNow(),
+    max: localNow(),
+  });
+  const description = h("textarea", { name: "description", rows: 4, required: true, maxLength: 5000, value: before.description || "" });
+  const value = h("input", { type: "text", name: "value", inputMode: "decimal", autocomplete: "off", value: poundsText(before.valueStolenPence) });
+  const policeReference = h("input", { type: "text", name: "police-reference", autocomplete: "off", value: before.policeReference || "" });
+  const vehicle = h("input", { type: "text", name: "vehicle", autocomplete: "off", autocapitalize: "characters", value: before.vehicleRegistration || "" });
   const injuryId = uid("injury");
-  const injury = h("input", { type: "checkbox", id: injuryId, name: "injury" });
-  const photos = photoPicker();
-  const offenders = await offenderPicker(shops[0].bidId);
+  const injury = h("input", { type: "checkbox", id: injuryId, name: "injury", checked: Boolean(before.injury) });
+  const photos = photoPicker(asFiles(stored?.photos));
+  const chosenShop = shops.find((s) => s.id === before.shopId) || shops[0];
+  const offenders = await offenderPicker(chosenShop.bidId, before.offenderIds || []);
   const status = h("div", { class: "form-status" });
   const progressLabel = h("p", { class: "hint", id: uid("upload"), "aria-live": "polite", hidden: true });
   const progress = h("progress", { max: 1, value: 0, hidden: true, "aria-labelledby": progressLabel.id });
   const submit = h("button", { type: "submit", class: "primary" }, "Send report");
+  // The control to correct for each field the server may name.
+  const controls = {
+    shopId: shop,
+    kind: kinds.querySelector("input"),
+    occurredAt: when,
+    description,
+    valueStolenPence: value,
+    policeReference,
+    vehicleRegistration: vehicle,
+    injury,
+    offenderIds: offenders.querySelector("input"),
+  };
+  const controlFor = (name) => controls[name] || (photoName(name) ? photos.input : null);
+
+  /** Marks the control the server named, with the reason right under it; none marked when null. */
+  function markRefused(name, reason) {
+    for (const old of form.querySelectorAll(".field-error")) old.remove();
+    for (const old of form.querySelectorAll("[aria-invalid]")) {
+      old.removeAttribute("aria-invalid");
+      old.setAttribute("aria-describedby", old.getAttribute("aria-describedby").replace(/ ?field-error-\S+/, ""));
+    }
+    const control = controlFor(name);
+    if (!control) return null;
+    const error = h("p", { class: "field-error", id: uid("field-error") }, reason);
+    const place = control.closest(".field, fieldset, .check") || control;
+    place.append(error);
+    control.setAttribute("aria-invalid", "true");
+    control.setAttribute("aria-describedby", `${control.getAttribute("aria-describedby") || ""} ${error.id}`.trim());
+    return control;
+  }
+
+  const remove = h(
+    "button",
+    {
+      type: "button",
+      class: "danger",
+      hidden: !stored,
+      onclick: async () => {
+        if (await deleteByHand(clientId)) location.hash = "#/";
+      },
+    },
+    "Delete this report",
+  );
 
   const form = h(
     "form",
     { class: "stack report", noValidate: false },
+    stored?.refusal ? refusedNotice(stored.refusal.reason) : null,
     shops.length > 1 ? field("Shop", shop) : null,
     kinds,
-    field("When", when, "Now, unless you change it."),
+    field("When", when, stored ? "As saved; change it if it is wrong." : "Now, unless you change it."),
     field("What happened", description, "Describe the person, what they did and took."),
     field("Value stolen (£)", value, "Optional, e.g. 24.99"),
     field("Police reference", policeReference, "Optional"),
@@ -189,12 +299,15 @@ export async function render(app) {
     progressLabel,
     progress,
     submit,
+    remove,
   );
+  // Corrections go to the stored report: the same clientId, so it is stored once however often it is sent.
+  let clientId = stored?.clientId ?? null;
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const pence = parsePence(value.value);
-    if (Number.isNaN(pence)) {
+    if (Number.isNaN(pence) || pence > MAX_INT) {
       status.replaceChildren(notice("The value must be an amount in pounds, e.g. 24.99.", "error"));
       value.focus();
       return;
@@ -212,33 +325,52 @@ export async function render(app) {
     };
     submit.disabled = true;
     status.replaceChildren();
+    markRefused(null);
+    form.querySelector(".notice-error[role=alert]")?.remove();
     // The original files are what is stored and sent: they are the evidence.
-    const entry = await enqueue({
-      clientId: crypto.randomUUID(),
-      userId: app.me.id,
-      input,
-      photos: photos.files().map((file) => ({ blob: file, name: file.name })),
-    });
-    progress.hidden = progressLabel.hidden = entry.photos.length === 0;
+    const files = photos.files().map((file) => ({ blob: file, name: file.name }));
+    if (clientId && (await findInOutbox(clientId))) await revise(clientId, { input, photos: files });
+    else clientId = (await enqueue({ clientId: crypto.randomUUID(), userId: app.me.id, input, photos: files })).clientId;
+    progress.hidden = progressLabel.hidden = files.length === 0;
     progressLabel.textContent = "Sending photos: 0%";
+    const entry = { input };
     try {
-      const result = await sendNow(entry.clientId, (share) => {
+      const result = await sendNow(clientId, (share) => {
         progress.value = share;
         progressLabel.textContent = `Sending photos: ${Math.round(share * 100)}%`;
       });
-      mount(app.main, confirmation(result, entry));
+      mount(
+        app.main,
+        confirmation(result, entry, "It was sent from this phone meanwhile, or is waiting to send."),
+      );
     } catch (error) {
       if (error instanceof NetworkError) {
         requestBackgroundSync();
-        mount(app.main, confirmation(null, entry));
+        mount(
+          app.main,
+          confirmation(null, entry, "There is no signal right now. The report is waiting to send and will go by itself when the signal returns."),
+        );
         return;
       }
-      // Refused (a field is wrong): take it back out of the outbox and let the user fix the form.
-      await discard(entry.clientId);
-      status.replaceChildren(notice(error.message, "error"));
+      if (error instanceof WaitingForLogin) {
+        mount(app.main, confirmation(null, entry, "Your session has ended. The report is waiting on this phone and goes when you log in again."));
+        return;
+      }
       submit.disabled = false;
       progress.hidden = progressLabel.hidden = true;
+      if (!(error instanceof Refused)) {
+        status.replaceChildren(notice(error.message, "error"));
+        return;
+      }
+      // Refused: the report stays in the outbox, marked, and the form stays to be corrected. The
+      // address names it now, so reopening the app returns here and "Report" starts a new one.
+      history.replaceState(null, "", `#/report/${clientId}`);
+      status.replaceChildren(refusedNotice(error.message));
+      remove.hidden = false;
+      (markRefused(error.field, error.message) || status).scrollIntoView({ block: "center" });
+      controlFor(error.field)?.focus({ preventScroll: true });
     }
   });
-  return h("div", {}, h("h1", {}, "Report an incident"), form);
+  if (stored?.refusal) markRefused(stored.refusal.field, stored.refusal.reason);
+  return h("div", {}, h("h1", {}, stored ? "Correct the report" : "Report an incident"), form);
 }

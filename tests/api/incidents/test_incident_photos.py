@@ -11,6 +11,7 @@ from PIL import Image
 from tortoise.exceptions import IntegrityError
 
 from shopwatch.accounts.models import Role
+from shopwatch.accounts.sessions import start_session
 from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents.attachments import keep_photo
 from shopwatch.incidents.models import Incident, Photo
@@ -20,7 +21,7 @@ from shopwatch.settings import Settings
 from tests.api.incidents.helpers import REPORT, report_input
 from tests.support.graphql import GraphQLClient, post_multipart
 from tests.support.images import gps_exif, heic, jpeg, png_bomb, quadrants, scene
-from tests.support.world import World
+from tests.support.world import World, make_colleague
 
 ADD_PHOTO = """
 mutation Add($incidentId: ID!, $photo: Upload!) {
@@ -175,6 +176,25 @@ async def test_photos_sent_again_with_a_retried_report_are_stored_once(
     assert again["duplicate"] is True
     assert again["incident"]["photos"] == first["incident"]["photos"]
     assert await Photo.all().count() == 2
+
+
+async def test_resending_a_colleagues_client_id_adds_no_photos(http: httpx.AsyncClient, world: World) -> None:
+    client_id = "0f6c2b8e-7d1a-4c55-9e3b-2a8d4f1c6b70"
+    first = await report_with_photos(http, world, [], clientId=client_id)
+    colleague = await make_colleague(world.home)
+    variables = {"input": report_input(world.home.shop_id(0), clientId=client_id, photos=[None])}
+    files = {"variables.input.photos.0": jpeg_file(1)}
+    resent = (await post_multipart(http, REPORT, variables, files, await start_session(colleague)))[
+        "reportIncident"
+    ]
+    assert resent["__typename"] == "ReportIncidentSuccess"
+    assert resent["duplicate"] is True
+    assert resent["incident"]["id"] == first["incident"]["id"]
+    assert resent["incident"]["photos"] == []
+    [error] = resent["photoErrors"]
+    assert error["field"] == "photos.0"
+    assert "Only the reporter or the BID's managers can add photos." in error["message"]
+    assert await Photo.all().count() == 0
 
 
 async def test_photos_can_follow_the_report_one_at_a_time(http: httpx.AsyncClient, world: World) -> None:

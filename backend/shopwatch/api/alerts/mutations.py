@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from tortoise.transactions import in_transaction
 
-from shopwatch.alerts import services
+from shopwatch.actions import alerts as actions
 from shopwatch.alerts.models import AlertRule
-from shopwatch.alerts.rules import rule_settings, update_rule_setting
 from shopwatch.alerts.scope import visible_alerts
 from shopwatch.api.alerts.types import Alert, AlertRuleSetting
 from shopwatch.api.context import Info
@@ -71,7 +69,7 @@ class AlertsMutation:
         alert = await visible_alerts(viewer).get_or_none(id=pk) if pk else None
         if alert is None:
             return NotFound(message=NO_SUCH_ALERT)
-        alert = await services.acknowledge_alert(alert, viewer.user)
+        alert = await actions.acknowledge_alert(info.context.acting, alert)
         return AcknowledgeAlertSuccess(alert=Alert.from_model(alert))
 
     @strawberry.mutation(
@@ -85,27 +83,17 @@ class AlertsMutation:
             return bid_id
         if not await Bid.exists(id=bid_id):
             return NotFound(message=NO_SUCH_BID)
-        assert viewer is not None
         seen: set[AlertRule] = set()
         for index, wanted in enumerate(input.rules):
             if wanted.rule in seen:
                 return ValidationError(field=f"rules.{index}.rule", message="Each rule may be listed once.")
             seen.add(wanted.rule)
+        changes = [
+            actions.RuleChange(wanted.rule, wanted.enabled, wanted.threshold, wanted.window_days)
+            for wanted in input.rules
+        ]
         try:
-            async with in_transaction():
-                for index, wanted in enumerate(input.rules):
-                    try:
-                        await update_rule_setting(
-                            bid_id,
-                            wanted.rule,
-                            enabled=wanted.enabled,
-                            threshold=wanted.threshold,
-                            window_days=wanted.window_days,
-                            updated_by=viewer.user,
-                        )
-                    except InvalidInput as error:
-                        raise InvalidInput(f"rules.{index}.{error.field}", error.message) from error
+            settings = await actions.update_alert_rules(info.context.acting, bid_id, changes)
         except InvalidInput as error:
             return ValidationError.from_error(error)
-        settings = await rule_settings(bid_id)
         return UpdateAlertRulesSuccess(rules=[AlertRuleSetting.from_settings(s) for s in settings.values()])

@@ -7,20 +7,17 @@ from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
-from tortoise.transactions import in_transaction
 
-from shopwatch.alerts.services import evaluate_rules
+from shopwatch.actions import incidents as actions
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id
 from shopwatch.api.incidents.types import Incident, Photo
 from shopwatch.api.permissions import LOG_IN_FIRST
-from shopwatch.api.uploads import as_file, read_photo, store_for, upload_name
-from shopwatch.core.errors import InvalidInput
+from shopwatch.api.uploads import as_file, photo_file
+from shopwatch.core.errors import InvalidInput, PermissionRefused
 from shopwatch.incidents import models, services
-from shopwatch.incidents.attachments import attach_photo
 from shopwatch.incidents.photos import PhotoRejected
-from shopwatch.offenders.services import link_offenders, offenders_in_bid
 from shopwatch.places.models import Shop
 
 NO_SUCH_SHOP = "There is no such shop."
@@ -102,36 +99,22 @@ class IncidentsMutation:
                     injury=input.injury,
                     vehicle_registration=input.vehicle_registration,
                 )
-                async with in_transaction():
-                    offenders = await offenders_in_bid(offender_pks, shop.bid_id)
-                    reported = await services.report_incident(viewer.user, shop.bid_id, shop.id, report)
-                    if not reported.duplicate:
-                        await link_offenders(reported.incident, offenders, viewer.user)
-                        # The rules see the report and its links, and their emails go out with it.
-                        await evaluate_rules(reported.incident, info.context.settings)
+                reported = await actions.report_incident(
+                    info.context.acting,
+                    shop,
+                    report,
+                    offender_pks,
+                    [photo_file(upload, index) for index, upload in enumerate(uploads)],
+                )
             except InvalidInput as error:
                 return ValidationError.from_error(error)
-            incident = reported.incident
-            if (
-                reported.duplicate
-                and not await services.visible_incidents(viewer).filter(id=incident.id).exists()
-            ):
-                return ValidationError(field="clientId", message="This clientId belongs to another report.")
-            photo_errors = []
-            store = store_for(info)
-            for index, upload in enumerate(uploads):
-                try:
-                    await attach_photo(incident, await read_photo(upload), store)
-                except PhotoRejected as error:
-                    photo_errors.append(
-                        ValidationError(
-                            field=f"photos.{index}", message=f"{upload_name(upload, index)}: {error}"
-                        )
-                    )
             return ReportIncidentSuccess(
-                incident=Incident.from_model(incident),
+                incident=Incident.from_model(reported.incident),
                 duplicate=reported.duplicate,
-                photo_errors=photo_errors,
+                photo_errors=[
+                    ValidationError(field=f"photos.{refused.index}", message=refused.message)
+                    for refused in reported.photo_errors
+                ],
             )
         finally:
             for upload in uploads:
@@ -149,12 +132,13 @@ class IncidentsMutation:
             incident = await services.visible_incidents(viewer).get_or_none(id=pk) if pk else None
             if incident is None:
                 return NotFound(message=NO_SUCH_INCIDENT)
-            if not services.may_add_photos(viewer, incident):
-                return PermissionDenied(message="Only the reporter or the BID's managers can add photos.")
+            file = photo_file(photo, 0)
             try:
-                kept = await attach_photo(incident, await read_photo(photo), store_for(info))
+                kept = await actions.add_incident_photo(info.context.acting, incident, file)
+            except PermissionRefused as error:
+                return PermissionDenied.from_error(error)
             except PhotoRejected as error:
-                return ValidationError(field="photo", message=f"{upload_name(photo, 0)}: {error}")
+                return ValidationError(field="photo", message=f"{file.name}: {error}")
             return AddIncidentPhotoSuccess(
                 photo=Photo.from_model(kept, services.may_see_originals(viewer, incident.bid_id)),
                 incident=Incident.from_model(incident),

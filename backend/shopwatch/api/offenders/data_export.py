@@ -7,17 +7,16 @@ from datetime import datetime
 import strawberry
 from graphql import GraphQLError
 
+from shopwatch.actions import access
 from shopwatch.alerts.scope import visible_alerts
 from shopwatch.api.alerts.types import Alert
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id, encode_id
 from shopwatch.api.incidents.types import Incident
 from shopwatch.api.offenders.types import Exclusion, Offender, OffenderPhoto
-from shopwatch.core.audit.trail import record
 from shopwatch.core.clock import now
 from shopwatch.offenders import gallery
 from shopwatch.offenders import models as offender_models
-from shopwatch.offenders.subject_access import offender_record
 
 FOR_MANAGERS = "Subject-access exports are for the BID's managers and administrators."
 
@@ -67,8 +66,7 @@ async def export_offender_data(info: Info, offender_id: strawberry.ID) -> Offend
         return None
     if not viewer.manages_bid(offender.bid_id):
         raise GraphQLError(FOR_MANAGERS)
-    await record(info.context.actor, "offender.export_data", f"Offender:{offender.id}")
-    held = await offender_record(offender)
+    held = await access.export_offender_data(info.context.acting, offender)
     alerts = await visible_alerts(viewer).filter(offender_id=offender.id).order_by("created_at", "id")
     return OffenderDataExport(
         exported_at=now(),

@@ -17,10 +17,11 @@ from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
-from tortoise.transactions import in_transaction
 
 from shopwatch.accounts.viewer import Viewer
-from shopwatch.alerts.services import evaluate_rules
+from shopwatch.actions import exclusions as exclusion_actions
+from shopwatch.actions import gallery as gallery_actions
+from shopwatch.actions import links
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id
@@ -28,14 +29,12 @@ from shopwatch.api.incidents.mutations import NO_SUCH_INCIDENT
 from shopwatch.api.incidents.types import Incident
 from shopwatch.api.offenders.types import Exclusion, Offender, OffenderPhoto
 from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, Rule, managed_bid, refusal
-from shopwatch.api.uploads import as_file, read_photo, store_for, upload_name
-from shopwatch.core.audit.trail import record
+from shopwatch.api.uploads import as_file, photo_file
 from shopwatch.core.errors import InvalidInput
 from shopwatch.incidents import models as incident_models
 from shopwatch.incidents.photos import PhotoRejected
 from shopwatch.incidents.services import visible_incidents
-from shopwatch.offenders import exclusions, gallery, models, services
-from shopwatch.offenders.photos import attach_offender_photo
+from shopwatch.offenders import exclusions, gallery, models
 
 NO_SUCH_OFFENDER = "There is no such offender."
 
@@ -187,22 +186,22 @@ class OffendersMutation:
             bid_id = managed_bid(viewer, input.bid_id)
             if not isinstance(bid_id, int):
                 return bid_id
-            assert viewer is not None
             try:
-                offender = await gallery.create_offender(
-                    bid_id, input.display_name, input.description, viewer.user
+                created = await gallery_actions.create_offender(
+                    info.context.acting,
+                    bid_id,
+                    input.display_name,
+                    input.description,
+                    photo_file(input.photo, 0) if input.photo is not None else None,
                 )
             except InvalidInput as error:
                 return ValidationError.from_error(error)
-            photo_errors = []
-            if input.photo is not None:
-                try:
-                    await attach_offender_photo(offender, await read_photo(input.photo), store_for(info))
-                except PhotoRejected as error:
-                    photo_errors.append(
-                        ValidationError(field="photo", message=f"{upload_name(input.photo, 0)}: {error}")
-                    )
-            return CreateOffenderSuccess(offender=Offender.from_model(offender), photo_errors=photo_errors)
+            photo_errors = (
+                [ValidationError(field="photo", message=created.photo_error)] if created.photo_error else []
+            )
+            return CreateOffenderSuccess(
+                offender=Offender.from_model(created.offender), photo_errors=photo_errors
+            )
         finally:
             if input.photo is not None:
                 await as_file(input.photo).close()
@@ -218,7 +217,8 @@ class OffendersMutation:
         if denied := refusal(viewer, ManagesBid(offender.bid_id)):
             return denied
         try:
-            offender = await gallery.update_offender(
+            offender = await gallery_actions.update_offender(
+                info.context.acting,
                 offender,
                 display_name=input.display_name,
                 description=input.description,
@@ -245,9 +245,7 @@ class OffendersMutation:
         if denied := refusal(viewer, ManagesBid(keep.bid_id), ManagesBid(merge.bid_id)):
             return denied
         try:
-            async with in_transaction():
-                merged = await gallery.merge_offenders(keep, merge)
-                await record(info.context.actor, "offender.merge", f"Offender:{keep.id}", merged=merge.id)
+            merged = await gallery_actions.merge_offenders(info.context.acting, keep, merge)
         except InvalidInput as error:
             return ValidationError.from_error(error)
         return MergeOffendersSuccess(
@@ -267,10 +265,11 @@ class OffendersMutation:
                 return NotFound(message=NO_SUCH_OFFENDER)
             if denied := refusal(viewer, ManagesBid(offender.bid_id)):
                 return denied
+            file = photo_file(photo, 0)
             try:
-                kept = await attach_offender_photo(offender, await read_photo(photo), store_for(info))
+                kept = await gallery_actions.add_offender_photo(info.context.acting, offender, file)
             except PhotoRejected as error:
-                return ValidationError(field="photo", message=f"{upload_name(photo, 0)}: {error}")
+                return ValidationError(field="photo", message=f"{file.name}: {error}")
             return AddOffenderPhotoSuccess(
                 photo=OffenderPhoto.from_model(kept, originals=True), offender=Offender.from_model(offender)
             )
@@ -295,19 +294,14 @@ class OffendersMutation:
             return NotFound(message=NO_SUCH_OFFENDER)
         if denied := refusal(viewer, MayLink(incident)):
             return denied
-        if offender.bid_id != incident.bid_id:
-            return ValidationError(field="offenderId", message="Pick an offender from this BID's gallery.")
-        async with in_transaction():
-            linked = await services.link_offender(incident, offender, viewer.user)
-            if linked:
-                await evaluate_rules(incident, info.context.settings)
-                await record(
-                    info.context.actor, "offender.link", f"Offender:{offender.id}", incident=incident.id
-                )
+        try:
+            link = await links.link_offender(info.context.acting, incident, offender)
+        except InvalidInput as error:
+            return ValidationError.from_error(error)
         return LinkOffenderSuccess(
-            incident=Incident.from_model(incident),
-            offender=Offender.from_model(await models.Offender.get(id=offender.id)),
-            linked=linked,
+            incident=Incident.from_model(link.incident),
+            offender=Offender.from_model(link.offender),
+            linked=link.changed,
         )
 
     @strawberry.mutation(
@@ -327,16 +321,11 @@ class OffendersMutation:
             return NotFound(message=NO_SUCH_OFFENDER)
         if denied := refusal(viewer, ManagesBid(incident.bid_id)):
             return denied
-        async with in_transaction():
-            unlinked = await services.unlink_offender(incident, offender)
-            if unlinked:
-                await record(
-                    info.context.actor, "offender.unlink", f"Offender:{offender.id}", incident=incident.id
-                )
+        unlink = await links.unlink_offender(info.context.acting, incident, offender)
         return UnlinkOffenderSuccess(
-            incident=Incident.from_model(incident),
-            offender=Offender.from_model(await models.Offender.get(id=offender.id)),
-            unlinked=unlinked,
+            incident=Incident.from_model(unlink.incident),
+            offender=Offender.from_model(unlink.offender),
+            unlinked=unlink.changed,
         )
 
     @strawberry.mutation(
@@ -356,16 +345,7 @@ class OffendersMutation:
             notice = exclusions.validate_exclusion(input.starts_on, input.ends_on, input.reason)
         except InvalidInput as error:
             return ValidationError.from_error(error)
-        async with in_transaction():
-            exclusion = await exclusions.issue_exclusion(offender, notice, viewer.user)
-            await record(
-                info.context.actor,
-                "exclusion.issue",
-                f"Offender:{offender.id}",
-                starts_on=notice.starts_on.isoformat(),
-                ends_on=notice.ends_on.isoformat(),
-            )
+        issued = await exclusion_actions.issue_exclusion(info.context.acting, offender, notice)
         return IssueExclusionSuccess(
-            exclusion=Exclusion.from_model(exclusion),
-            offender=Offender.from_model(await models.Offender.get(id=offender.id)),
+            exclusion=Exclusion.from_model(issued.exclusion), offender=Offender.from_model(issued.offender)
         )

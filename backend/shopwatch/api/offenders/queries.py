@@ -9,13 +9,13 @@ from datetime import datetime
 import strawberry
 from graphql import GraphQLError
 
+from shopwatch.actions import access
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
 from shopwatch.api.offenders.data_export import OffenderDataExport, export_offender_data
 from shopwatch.api.offenders.types import Offender
 from shopwatch.api.pagination import Connection, Edge, PageInfo, page_size
 from shopwatch.api.permissions import IsAuthenticated
-from shopwatch.core.audit.trail import record
 from shopwatch.offenders import gallery
 
 _NOTHING = -1  # a BID id that matches nothing, for an ID that is not a BID's
@@ -77,7 +77,7 @@ class OffendersQuery:
         row = await gallery.visible_offenders(info.context.viewer).get_or_none(id=pk)
         if row is None:
             return None
-        await record(info.context.actor, "offender.view", f"Offender:{row.id}")
+        await access.view_offender(info.context.acting, row)
         return Offender.from_model(row)
 
     @strawberry.field(

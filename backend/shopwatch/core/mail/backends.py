@@ -30,7 +30,7 @@ class MailBackend(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
-def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+def build_message(email: OutboxEmail, sender: str, text_body: str, html_body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.to_address
@@ -38,8 +38,8 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message["Message-ID"] = email.message_id
     message["Date"] = formatdate(email.created_at.timestamp(), localtime=False)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.text_body)
-    message.add_alternative(email.html_body, subtype="html")
+    message.set_content(text_body)
+    message.add_alternative(html_body, subtype="html")
     return message
 
 

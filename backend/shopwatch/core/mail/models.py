@@ -21,6 +21,8 @@ class OutboxEmail(Model):
     subject = fields.CharField(max_length=300)
     text_body = fields.TextField()
     html_body = fields.TextField()
+    # Bodies carrying a one-time link are sealed (core/mail/sealing.py) and emptied once sent.
+    sealed = fields.BooleanField(default=False, db_default=False)
     # Stable per email, so a resend after a crash is recognisable as the same message.
     message_id = fields.CharField(max_length=200, unique=True)
     state = fields.CharEnumField(DeliveryState, max_length=10, default=DeliveryState.PENDING)

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from shopwatch.core.clock import now
 from shopwatch.core.mail.models import OutboxEmail
+from shopwatch.core.mail.sealing import OutboxSeal
 
 _templates = Environment(
     loader=PackageLoader("shopwatch.core.mail", "templates"),
@@ -39,14 +40,19 @@ async def enqueue_email(
     *,
     message_domain: str,
     message_id: str | None = None,
+    seal: OutboxSeal | None = None,
 ) -> OutboxEmail:
-    """Store one email for the worker. Call inside the transaction of the change that causes it."""
+    """Store one email for the worker. Call inside the transaction of the change that causes it.
+    With `seal` (for an email carrying a one-time link) its bodies are stored sealed."""
     text, html = render(template, {**context, "subject": subject})
+    if seal is not None:
+        text, html = seal.seal(text), seal.seal(html)
     return await OutboxEmail.create(
         to_address=to_address,
         subject=subject,
         text_body=text,
         html_body=html,
+        sealed=seal is not None,
         message_id=message_id or new_message_id(message_domain),
         next_attempt_at=now(),
     )

@@ -4,7 +4,8 @@ Rows are claimed for a lease (`claimed_until`) in a short transaction using
 `FOR UPDATE SKIP LOCKED` where the database has it, then confirmed one by one with a
 compare-and-set update, so two workers never send the same row at once even on SQLite.
 A worker that dies mid-send leaves its rows to be reclaimed when the lease runs out; the
-message goes again with the same Message-ID.
+message goes again with the same Message-ID. Sealed bodies are opened here, in memory, and emptied
+once the email is sent or has failed for good, so the one-time link leaves the database with it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from shopwatch.core.mail.backends import (
     build_message,
 )
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
+from shopwatch.core.mail.sealing import OutboxSeal, SealBroken
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +74,28 @@ async def claim_due(batch_size: int = BATCH_SIZE) -> list[OutboxEmail]:
     return claimed
 
 
+def _bodies(email: OutboxEmail, seal: OutboxSeal | None) -> tuple[str, str]:
+    """The text and HTML bodies to send, opening sealed ones."""
+    if not email.sealed:
+        return email.text_body, email.html_body
+    if seal is None:
+        raise PermanentDeliveryError("the body is sealed and no SECRET_KEY was given to open it")
+    try:
+        return seal.open(email.text_body), seal.open(email.html_body)
+    except SealBroken as error:
+        raise PermanentDeliveryError(f"the body cannot be opened: {error}") from error
+
+
 async def deliver(
-    email: OutboxEmail, backend: MailBackend, sender: str, first_retry: timedelta = FIRST_RETRY
+    email: OutboxEmail,
+    backend: MailBackend,
+    sender: str,
+    first_retry: timedelta = FIRST_RETRY,
+    seal: OutboxSeal | None = None,
 ) -> DeliveryState:
     try:
-        await backend.send(build_message(email, sender))
+        text_body, html_body = _bodies(email, seal)
+        await backend.send(build_message(email, sender, text_body, html_body))
     except PermanentDeliveryError as error:
         await _finish(email, DeliveryState.FAILED, last_error=str(error))
         log.warning("email %s to %s refused: %s", email.id, email.to_address, error)
@@ -98,6 +117,9 @@ async def deliver(
 
 
 async def _finish(email: OutboxEmail, state: DeliveryState, **changes: object) -> None:
+    """Record a final state; a sealed email's bodies go with it, as nothing will send them again."""
+    if email.sealed:
+        changes.update(text_body="", html_body="")
     await OutboxEmail.filter(id=email.id).update(state=state, claimed_until=None, **changes)
 
 
@@ -106,10 +128,11 @@ async def deliver_due(
     sender: str,
     batch_size: int = BATCH_SIZE,
     first_retry: timedelta = FIRST_RETRY,
+    seal: OutboxSeal | None = None,
 ) -> int:
-    """Claim one batch of due emails and deliver them; the number claimed."""
+    """Claim one batch of due emails and deliver them; the number claimed. Sealed emails need `seal`."""
     claimed = await claim_due(batch_size)
-    await asyncio.gather(*(deliver(email, backend, sender, first_retry) for email in claimed))
+    await asyncio.gather(*(deliver(email, backend, sender, first_retry, seal) for email in claimed))
     return len(claimed)
 
 
@@ -119,11 +142,12 @@ async def run(
     stop: asyncio.Event,
     poll_seconds: float = 1.0,
     first_retry: timedelta = FIRST_RETRY,
+    seal: OutboxSeal | None = None,
 ) -> None:
     """Deliver until `stop` is set; a full batch means more may be waiting, so go again at once."""
     while not stop.is_set():
         try:
-            claimed = await deliver_due(backend, sender, first_retry=first_retry)
+            claimed = await deliver_due(backend, sender, first_retry=first_retry, seal=seal)
         except Exception:  # the database may be restarting; keep the worker alive
             log.exception("outbox worker pass failed")
             claimed = 0

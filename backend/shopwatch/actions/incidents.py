@@ -1,0 +1,73 @@
+"""Reporting an incident (its offender links, the alert rules, its photos) and adding a photo later.
+
+The report, its links and the rules' alerts and emails are one transaction; photos are processed
+after it, each on its own, so a refused photo never costs the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from shopwatch.actions.acting import Acting
+from shopwatch.actions.photos import PhotoFile, PhotoRefused
+from shopwatch.alerts.services import evaluate_rules
+from shopwatch.core.errors import InvalidInput, PermissionRefused
+from shopwatch.incidents import services
+from shopwatch.incidents.attachments import attach_photo
+from shopwatch.incidents.models import Incident, Photo
+from shopwatch.incidents.photos import PhotoRejected
+from shopwatch.offenders.services import link_offenders, offenders_in_bid
+from shopwatch.places.models import Shop
+
+NOT_YOUR_REPORT = "Only the reporter or the BID's managers can add photos."
+
+
+@dataclass(frozen=True)
+class ReportedIncident:
+    incident: Incident
+    duplicate: bool
+    photo_errors: list[PhotoRefused]
+
+
+async def report_incident(
+    by: Acting,
+    shop: Shop,
+    report: services.IncidentReport,
+    offender_ids: Sequence[int] = (),
+    photos: Sequence[PhotoFile] = (),
+) -> ReportedIncident:
+    """Store the report (or find it again by its clientId) and its photos. `InvalidInput` for an
+    offender outside the BID's gallery or a clientId of a report the viewer cannot see."""
+    async with in_transaction():
+        offenders = await offenders_in_bid(offender_ids, shop.bid_id)
+        reported = await services.report_incident(by.user, shop.bid_id, shop.id, report)
+        if not reported.duplicate:
+            await link_offenders(reported.incident, offenders, by.user)
+            # The rules see the report and its links, and their emails go out with it.
+            await evaluate_rules(reported.incident, by.settings)
+    incident = reported.incident
+    if reported.duplicate and not await services.visible_incidents(by.viewer).filter(id=incident.id).exists():
+        raise InvalidInput("clientId", "This clientId belongs to another report.")
+    photo_errors = []
+    for index, photo in enumerate(photos):
+        try:
+            await _attach(by, incident, photo)
+        except (PhotoRejected, PermissionRefused) as error:
+            photo_errors.append(PhotoRefused(index=index, message=f"{photo.name}: {error}"))
+    return ReportedIncident(incident=incident, duplicate=reported.duplicate, photo_errors=photo_errors)
+
+
+async def add_incident_photo(by: Acting, incident: Incident, photo: PhotoFile) -> Photo:
+    """One more photo for a report; `PermissionRefused` unless the viewer reported it or manages
+    its BID, `PhotoRejected` for a photo that cannot be kept."""
+    return await _attach(by, incident, photo)
+
+
+async def _attach(by: Acting, incident: Incident, photo: PhotoFile) -> Photo:
+    # The one check for every way a photo reaches a report, a resent clientId included.
+    if not services.may_add_photos(by.viewer, incident):
+        raise PermissionRefused(NOT_YOUR_REPORT)
+    return await attach_photo(incident, await photo.read(), by.store)

@@ -1,0 +1,50 @@
+"""Everything the retention rules ask for, in one run: `shopwatch purge` and the worker's daily pass.
+
+Forgotten offenders lose their names, photos and exclusion reasons, and so do the alert emails that
+named them; old incidents lose their free text and photos; emails finished 30 days ago lose their
+bodies. A run that changed anything is written to the audit trail with its counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from shopwatch.alerts.retention import forget_offenders_in_emails
+from shopwatch.core.audit.trail import SYSTEM, record
+from shopwatch.core.mail.retention import drop_old_bodies
+from shopwatch.core.storage import PhotoStore
+from shopwatch.incidents.retention import redact_old_incidents
+from shopwatch.offenders.retention import redact_dormant_offenders
+
+
+@dataclass(frozen=True)
+class Purged:
+    offenders: int
+    incidents: int
+    alert_emails: int  # emails cleared of a forgotten offender's name
+    email_bodies: int  # emails whose bodies were dropped 30 days after they finished
+
+    @property
+    def changed(self) -> int:
+        return self.offenders + self.incidents + self.alert_emails + self.email_bodies
+
+
+async def purge(store: PhotoStore, moment: datetime) -> Purged:
+    """Everything retention asks for, as of `moment`, recorded in the audit trail when it did anything."""
+    purged = Purged(
+        offenders=await redact_dormant_offenders(store, moment),
+        incidents=await redact_old_incidents(store, moment),
+        alert_emails=await forget_offenders_in_emails(),
+        email_bodies=await drop_old_bodies(moment),
+    )
+    if purged.changed:
+        await record(
+            SYSTEM,
+            "retention.purge",
+            offenders=purged.offenders,
+            incidents=purged.incidents,
+            alert_emails=purged.alert_emails,
+            email_bodies=purged.email_bodies,
+        )
+    return purged
