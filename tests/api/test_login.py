@@ -119,11 +119,6 @@ async def test_a_deactivated_user_can_neither_log_in_nor_use_a_session(
     assert (await log_in(gql, STAFF)) == wrong
 
 
-async def test_a_nul_character_in_the_email_is_just_a_failed_login(gql: GraphQLClient, world: World) -> None:
-    wrong = await log_in(gql, STAFF, "not the password")
-    assert await log_in(gql, "shop_staff\x00@home.example.org") == wrong
-
-
 async def test_a_password_hashed_with_other_parameters_is_hashed_again_at_login(
     gql: GraphQLClient, world: World
 ) -> None:

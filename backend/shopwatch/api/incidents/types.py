@@ -10,7 +10,7 @@ from shopwatch.api.accounts import User
 from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
 from shopwatch.api.offenders.types import Offender, PossibleOffender
-from shopwatch.api.pagination import Connection
+from shopwatch.api.pagination import Connection, SortKey
 from shopwatch.api.places import Shop
 from shopwatch.incidents import models
 from shopwatch.incidents.services import may_see_originals
@@ -125,3 +125,8 @@ class Incident:
 
 
 IncidentConnection = Connection[Incident]
+
+
+def incident_sort_key(row: models.Incident) -> SortKey:
+    """Every list of incidents is newest first by (occurred_at, id), so their cursors are one kind."""
+    return row.occurred_at, row.id

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime
-
 import strawberry
-from graphql import GraphQLError
 
 from shopwatch.actions import access
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
 from shopwatch.api.offenders.data_export import OffenderDataExport, export_offender_data
 from shopwatch.api.offenders.types import Offender
-from shopwatch.api.pagination import Connection, Edge, PageInfo, page_size
+from shopwatch.api.pagination import Connection, connection, decode_cursor_of_maybe_timeless, page_size
 from shopwatch.api.permissions import IsAuthenticated
 from shopwatch.offenders import gallery
 
 _NOTHING = -1  # a BID id that matches nothing, for an ID that is not a BID's
-
-
-def encode_cursor(seen_at: datetime | None, pk: int) -> str:
-    """Like the incident cursors, but the time may be missing: never-seen offenders come last."""
-    moment = seen_at.isoformat() if seen_at is not None else ""
-    return base64.urlsafe_b64encode(f"{moment}|{pk}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
-    if cursor is None:
-        return None
-    try:
-        moment, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return (datetime.fromisoformat(moment) if moment else None), int(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError("`after` is not a cursor from this list.") from None
 
 
 @strawberry.type
@@ -53,17 +32,9 @@ class OffendersQuery:
         query = gallery.visible_offenders(info.context.viewer).filter(
             bid_id=decode_id("Bid", bid_id) or _NOTHING
         )
-        rows = await gallery.page_after(query, decode_cursor(after), size)
-        edges = [
-            Edge(node=Offender.from_model(row), cursor=encode_cursor(row.last_seen_at, row.id))
-            for row in rows[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        # Never-seen offenders come last, and their cursors carry no time.
+        rows = await gallery.page_after(query, decode_cursor_of_maybe_timeless("Offender", after), size)
+        return connection(rows, size, Offender.from_model, "Offender", lambda row: (row.last_seen_at, row.id))
 
     @strawberry.field(
         permission_classes=[IsAuthenticated],

@@ -9,7 +9,7 @@ import strawberry
 
 from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
-from shopwatch.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from shopwatch.api.pagination import Connection, connection, decode_cursor, empty_connection, page_size
 from shopwatch.api.places import Bid
 from shopwatch.incidents.services import page_after, visible_incidents
 from shopwatch.offenders import models
@@ -126,24 +126,15 @@ class Offender:
     async def incidents(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Incident, strawberry.lazy("shopwatch.api.incidents.types")]]:
-        from shopwatch.api.incidents.types import Incident
+        from shopwatch.api.incidents.types import Incident, incident_sort_key
 
         size = page_size(first)
         viewer = info.context.viewer
         if viewer is None:
-            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+            return empty_connection()
         query = visible_incidents(viewer).filter(offender_links__offender_id=self.model.id)
-        rows = await page_after(query, decode_cursor(after), size)
-        edges = [
-            Edge(node=Incident.from_model(row), cursor=encode_cursor(row.occurred_at, row.id))
-            for row in rows[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        rows = await page_after(query, decode_cursor("Incident", after), size)
+        return connection(rows, size, Incident.from_model, "Incident", incident_sort_key)
 
     @strawberry.field(description="The exclusion in force today, else the one starting latest; or null.")
     async def exclusion(self, info: Info) -> Exclusion | None:
