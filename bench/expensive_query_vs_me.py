@@ -32,13 +32,13 @@ from common import (
     graphql_request,
     latency_summary,
     log_in,
+    measure_me,
     running_server,
     server_env,
     settings_of,
     write_results,
 )
 from graphql import parse
-from uploads_vs_me import measure_me
 
 from shopwatch.api.cost import QUERY_BUDGET, query_cost
 from shopwatch.api.execution import QUERY_TIME_LIMIT, time_limit_message

@@ -167,6 +167,28 @@ def test_every_query_the_app_sends_is_within_the_budget() -> None:
     assert not over, over
 
 
+# The shapes the API contract names for its clients (README, schema.graphql), at full page size.
+CONTRACT_QUERIES = {
+    "bids": "{ bids { id name slug shops { id name } } }",
+    "me": "{ me { id email name memberships { role bid { id name } shop { id name } } } }",
+    "incidents": """{ incidents(first: 100) { edges { cursor node { id clientId kind occurredAt reportedAt
+        shop { id name } description valueStolenPence policeReference vehicleRegistration
+        offenders { id displayName } photos { id url thumbnailUrl originalUrl width height sha256 } } }
+        pageInfo { hasNextPage endCursor } } }""",
+    "offenders": """{ offenders(bidId: "x", first: 100) { edges { node { id displayName description status
+        incidentCount lastSeenAt exclusion { startsOn endsOn } } } pageInfo { hasNextPage endCursor } } }""",
+    "alerts": """{ alerts(first: 100) { edges { node { id rule createdAt summary offender { id displayName }
+        shop { id name } emailedTo } } pageInfo { hasNextPage endCursor } } }""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT_QUERIES))
+def test_the_contracts_own_queries_are_within_the_budget(name: str) -> None:
+    document = parse(CONTRACT_QUERIES[name])
+    assert validate(GRAPHQL_SCHEMA, document) == []
+    assert query_cost(GRAPHQL_SCHEMA, document) <= QUERY_BUDGET
+
+
 def test_every_list_in_the_schema_has_a_size() -> None:
     """Each list is a connection's page (sized by `first`) or has a known or assumed size here."""
     unsized = []

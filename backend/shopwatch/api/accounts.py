@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from starlette.background import BackgroundTasks
 
 from shopwatch.accounts import models, services
 from shopwatch.accounts.models import Role
@@ -204,7 +205,11 @@ class AccountsMutation:
         description="Emails a one-time reset link if the account exists. Always true, so it reveals nothing."
     )
     async def request_password_reset(self, info: Info, email: str) -> bool:
-        await services.request_password_reset(email, info.context.settings)
+        # Done once the answer has been sent, so the answer takes as long whether the account exists.
+        response = info.context.response
+        tasks = response.background if isinstance(response.background, BackgroundTasks) else BackgroundTasks()
+        tasks.add_task(services.request_password_reset, email, info.context.settings)
+        response.background = tasks
         return True
 
     @strawberry.mutation(description="Sets a new password from a reset link, ends other sessions, logs in.")

@@ -1,8 +1,9 @@
 """What a query may cost, worked out from its document before it runs, and the budget it must fit.
 
 A query's cost is the most it can make the server do, counted in two kinds of work:
-- every field in the answer, once for each time it can appear: a field inside `edges` of a
-  connection asked with `first: 50` counts 50 times, and inside two such connections 50 times 50;
+- every object in the answer, once for each time it can appear: a node inside `edges` of a
+  connection asked with `first: 50` counts 50 times, and inside two such connections 50 times 50.
+  Scalar fields are read from an object already fetched, so they add nothing of their own;
 - every database statement a field runs on its own each time it appears (a connection does one
   per parent; an area summary three), counted as `STATEMENT_COST` fields: statements sent at once
   queue on the database (SQLite has one connection) ahead of every other request's, so they are
@@ -158,9 +159,12 @@ class _CostCounter:
         statements = OWN_STATEMENTS.get(key, 0) + (1 if own_page is not None else 0)
         count = self.list_size(key, definition.type, page)
         inner = node.selection_set
-        children = self.selection_set(inner, get_named_type(definition.type), own_page) if inner else 0
         queued = 1 if key in ONE_AFTER_ANOTHER else count
-        return count * (1 + children) + queued * statements * STATEMENT_COST
+        statement_cost = queued * statements * STATEMENT_COST
+        if inner is None:
+            return statement_cost
+        children = self.selection_set(inner, get_named_type(definition.type), own_page)
+        return count * (1 + children) + statement_cost
 
     def list_size(self, key: str, output: GraphQLOutputType, page: int | None) -> int:
         """1 for a single value; a list's length as a connection's page, known or assumed."""
