@@ -52,6 +52,8 @@ bench: install
 	$(BIN)/python bench/photo_pipeline.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/report_incident.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/uploads_vs_me.py $(if $(QUICK),--quick) || status=1; \
+	$(BIN)/python bench/logins_vs_me.py $(if $(QUICK),--quick) || status=1; \
+	$(BIN)/python bench/expensive_query_vs_me.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/area_summary.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/csv_export.py $(if $(QUICK),--quick) || status=1; \
 	exit $$status

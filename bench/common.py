@@ -9,6 +9,8 @@ its percentiles.
   less CPU than the server and the figures are the server's.
 - `run_load(...)`: requests over N concurrent connections into a `Sample` (latencies, wall time,
   server and client CPU), whose `summary()` gives req/s and percentiles.
+- `measure_me(...)`: the `me` probe of the "while something else runs" benchmarks, one request every
+  interval on one connection; `answer_of` and `read_line` talk to their child processes.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import asyncpg
 import httpx
@@ -281,6 +284,138 @@ def run_client(work: Awaitable[T]) -> T:
     except ImportError:  # pragma: no cover - uvicorn[standard] brings it
         runner = asyncio.run  # type: ignore[assignment]
     return runner(work)
+
+
+# --- the `me` probe and child processes --------------------------------------------------------
+
+ME_QUERY = "{ me { id email name memberships { role bid { id name } } } }"
+
+
+async def measure_me(port: int, token: str, seconds: float, interval: float, warmup: int) -> dict[str, Any]:
+    """`me` every `interval` seconds for `seconds`, one at a time on one keep-alive connection."""
+    request = graphql_request(port, token, ME_QUERY)
+    connection = await Connection.open(port)
+    latencies: list[int] = []
+    try:
+        for _ in range(warmup):
+            await connection.exchange(request)
+        started = time.monotonic_ns()
+        cpu_before = time.process_time()
+        number = 0
+        while (now := time.monotonic_ns()) - started < seconds * 1e9:
+            due = started + int(number * interval * 1e9)
+            if due > now:
+                await asyncio.sleep((due - now) / 1e9)
+            number += 1
+            sent = time.monotonic_ns()
+            status, body = await connection.exchange(request)
+            latencies.append(time.monotonic_ns() - sent)
+            if status != 200 or b'"BID_MANAGER"' not in body:
+                raise BenchError(f"me answered {status}: {body[:300]!r}")
+        ended = time.monotonic_ns()
+    finally:
+        await connection.close()
+    return {
+        "started_ns": started,
+        "ended_ns": ended,
+        "latencies_ns": latencies,
+        "client_cpu_s": time.process_time() - cpu_before,
+    }
+
+
+def me_main(args: argparse.Namespace) -> None:
+    """The `me` child process: measures, then prints what it measured as one JSON line."""
+    result = run_client(measure_me(args.port, args.token, args.duration, args.interval_ms / 1000, 20))
+    print(json.dumps(result), flush=True)
+
+
+def child(script: Path, role: str, *options: str, stdin: int | None = None) -> subprocess.Popen[str]:
+    """`script` run again as one of its own child processes (`--role`), its output piped."""
+    return subprocess.Popen(
+        [sys.executable, str(script), "--role", role, *options],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def me_figures(measured: dict[str, Any]) -> dict[str, Any]:
+    latencies = measured["latencies_ns"]
+    seconds = (measured["ended_ns"] - measured["started_ns"]) / 1e9
+    return {
+        **latency_summary(latencies),
+        "seconds": round(seconds, 1),
+        "client_cpu_us_per_request": round(measured["client_cpu_s"] / max(1, len(latencies)) * 1e6, 1),
+    }
+
+
+def answer_of(process: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
+    """The JSON line a child prints last."""
+    stdout, _ = process.communicate(timeout=timeout)
+    if process.returncode != 0 or not stdout.strip():
+        raise BenchError(f"a child process ({process.args!r}) failed with {process.returncode}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    return result
+
+
+def read_line(stream: IO[str] | None, timeout: float) -> str:
+    """One line from a child, or BenchError after `timeout` seconds."""
+    assert stream is not None
+    ready: list[str] = []
+
+    def reader() -> None:
+        ready.append(stream.readline())
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not ready or not ready[0]:
+        raise BenchError(f"no answer from a child process within {timeout:.0f} s")
+    return ready[0]
+
+
+@dataclass
+class CoresBusy:
+    """CPU cores kept busy on average while a block ran, to 0.01 (None where /proc cannot tell)."""
+
+    server: float | None = None
+    machine: float | None = None  # everything: the server, the clients, PostgreSQL, any other work
+
+
+@contextlib.contextmanager
+def cores_busy(server_pid: int) -> Iterator[CoresBusy]:
+    """The cores the server process and the whole machine kept busy over the block's wall time."""
+    busy = CoresBusy()
+    server_before, machine_before = server_cpu_seconds(server_pid), machine_busy_seconds()
+    started = time.monotonic()
+    yield busy
+    seconds = time.monotonic() - started
+    server_after, machine_after = server_cpu_seconds(server_pid), machine_busy_seconds()
+    if server_before is not None and server_after is not None:
+        busy.server = round((server_after - server_before) / seconds, 2)
+    if machine_before is not None and machine_after is not None:
+        busy.machine = round((machine_after - machine_before) / seconds, 2)
+
+
+@contextlib.contextmanager
+def child_until_told(script: Path, role: str, *options: str) -> Iterator[subprocess.Popen[str]]:
+    """A child process that works until a line arrives on its stdin (`stop_child`); killed if the
+    block ends otherwise."""
+    process = child(script, role, *options, stdin=subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def stop_child(process: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
+    """Tell a `child_until_told` to stop; its answer."""
+    assert process.stdin is not None
+    process.stdin.write("stop\n")
+    process.stdin.flush()
+    return answer_of(process, timeout)
 
 
 # --- the database ------------------------------------------------------------------------------

@@ -44,12 +44,11 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from common import (
     MANAGER_EMAIL,
@@ -57,30 +56,33 @@ from common import (
     STAFF_EMAIL,
     BenchError,
     Connection,
+    answer_of,
+    child,
+    child_until_told,
+    cores_busy,
     count_rows,
     database_kind,
     database_urls,
     free_port,
     fresh_database,
-    graphql_request,
-    latency_summary,
     log_in,
-    machine_busy_seconds,
+    me_figures,
+    me_main,
     percentile_ms,
     process_memory_bytes,
+    read_line,
     run_client,
     running_server,
-    server_cpu_seconds,
     server_env,
     settings_of,
     staff_shop_id,
+    stop_child,
     write_results,
 )
 
 RESULTS_FILE = RESULTS_DIR / "uploads_vs_me.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/shopwatch_bench_uploads"
 BUDGET_P95_MS = 100.0
-ME_QUERY = "{ me { id email name memberships { role bid { id name } } } }"
 REPORT_MUTATION = (
     "mutation Report($input: ReportIncidentInput!) { reportIncident(input: $input) { __typename"
     " ... on ReportIncidentSuccess { duplicate photoErrors { field message }"
@@ -227,91 +229,7 @@ def uploader_main(args: argparse.Namespace) -> None:
     print(json.dumps(result), flush=True)
 
 
-# --- the `me` client (a child process) ---------------------------------------------------------
-
-
-async def measure_me(port: int, token: str, seconds: float, interval: float, warmup: int) -> dict[str, Any]:
-    """`me` every `interval` seconds for `seconds`, one at a time on one keep-alive connection."""
-    request = graphql_request(port, token, ME_QUERY)
-    connection = await Connection.open(port)
-    latencies: list[int] = []
-    try:
-        for _ in range(warmup):
-            await connection.exchange(request)
-        started = time.monotonic_ns()
-        cpu_before = time.process_time()
-        number = 0
-        while (now := time.monotonic_ns()) - started < seconds * 1e9:
-            due = started + int(number * interval * 1e9)
-            if due > now:
-                await asyncio.sleep((due - now) / 1e9)
-            number += 1
-            sent = time.monotonic_ns()
-            status, body = await connection.exchange(request)
-            latencies.append(time.monotonic_ns() - sent)
-            if status != 200 or b'"BID_MANAGER"' not in body:
-                raise BenchError(f"me answered {status}: {body[:300]!r}")
-        ended = time.monotonic_ns()
-    finally:
-        await connection.close()
-    return {
-        "started_ns": started,
-        "ended_ns": ended,
-        "latencies_ns": latencies,
-        "client_cpu_s": time.process_time() - cpu_before,
-    }
-
-
-def me_main(args: argparse.Namespace) -> None:
-    result = run_client(measure_me(args.port, args.token, args.duration, args.interval_ms / 1000, 20))
-    print(json.dumps(result), flush=True)
-
-
-def child(role: str, *options: str, stdin: int | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(THIS), "--role", role, *options],
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-
-
-def answer_of(process: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
-    """The JSON line a child prints last."""
-    stdout, _ = process.communicate(timeout=timeout)
-    if process.returncode != 0 or not stdout.strip():
-        raise BenchError(f"a child process ({process.args!r}) failed with {process.returncode}")
-    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    return result
-
-
-def read_line(stream: IO[str] | None, timeout: float) -> str:
-    """One line from a child, or BenchError after `timeout` seconds."""
-    assert stream is not None
-    ready: list[str] = []
-
-    def reader() -> None:
-        ready.append(stream.readline())
-
-    thread = threading.Thread(target=reader, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if not ready or not ready[0]:
-        raise BenchError(f"no answer from the upload clients within {timeout:.0f} s")
-    return ready[0]
-
-
 # --- one database ------------------------------------------------------------------------------
-
-
-def me_figures(measured: dict[str, Any]) -> dict[str, Any]:
-    latencies = measured["latencies_ns"]
-    seconds = (measured["ended_ns"] - measured["started_ns"]) / 1e9
-    return {
-        **latency_summary(latencies),
-        "seconds": round(seconds, 1),
-        "client_cpu_us_per_request": round(measured["client_cpu_s"] / max(1, len(latencies)) * 1e6, 1),
-    }
 
 
 def bench_database(database_url: str, photo: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -326,41 +244,21 @@ def bench_database(database_url: str, photo: Path, args: argparse.Namespace) -> 
             # "--token=..." because a token may start with "-", which argparse would take for an option.
             me_client = [f"--port={port}", f"--token={manager_token}"]
             memory_start = process_memory_bytes(server.pid)
-            baseline = answer_of(child("me", *me_client, *me_options), timeout=args.duration + 60)
+            baseline = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
             memory_before = process_memory_bytes(server.pid)
-            uploads = child(
-                "uploader",
-                *[f"--port={port}", f"--token={staff_token}", f"--shop-id={shop_id}"],
-                *[f"--photo={photo}", f"--uploaders={args.uploaders}"],
-                stdin=subprocess.PIPE,
-            )
-            try:
+            uploader = [f"--port={port}", f"--token={staff_token}", f"--shop-id={shop_id}"]
+            uploader += [f"--photo={photo}", f"--uploaders={args.uploaders}"]
+            with child_until_told(THIS, "uploader", *uploader) as uploads:
                 read_line(uploads.stdout, timeout=120)  # every upload client has had an answer
-                cpu_before, machine_before = server_cpu_seconds(server.pid), machine_busy_seconds()
-                cpu_started = time.monotonic()
-                loaded = answer_of(child("me", *me_client, *me_options), timeout=args.duration + 60)
-                cpu_seconds = time.monotonic() - cpu_started
-                cpu_after, machine_after = server_cpu_seconds(server.pid), machine_busy_seconds()
-                assert uploads.stdin is not None
-                uploads.stdin.write("stop\n")
-                uploads.stdin.flush()
-                uploaded = answer_of(uploads, timeout=300)
-            finally:
-                if uploads.poll() is None:
-                    uploads.kill()
-                    uploads.wait()
+                # Over the wall time of the block (the `me` process's start-up included).
+                with cores_busy(server.pid) as cores:
+                    loaded = answer_of(child(THIS, "me", *me_client, *me_options), timeout=args.duration + 60)
+                uploaded = stop_child(uploads, timeout=300)
             memory_after = process_memory_bytes(server.pid)
         photos_stored = count_rows(database.url, "photo")
     window = (loaded["started_ns"], loaded["ended_ns"])
     during = [latency for ended, latency in uploaded["finished"] if window[0] <= ended <= window[1]]
     window_s = (window[1] - window[0]) / 1e9
-    # CPU over the wall time between the two readings (the `me` process's start-up included).
-    server_cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / cpu_seconds
-    machine_cpu = (
-        None
-        if machine_before is None or machine_after is None
-        else (machine_after - machine_before) / cpu_seconds
-    )
     me_loaded = me_figures(loaded)
     return {
         "database": kind,
@@ -378,9 +276,11 @@ def bench_database(database_url: str, photo: Path, args: argparse.Namespace) -> 
             "latency_p95_ms": round(percentile_ms(during, 95), 1) if during else None,
         },
         "server": {
-            "cpu_cores_busy_during_uploads": None if server_cpu is None else round(server_cpu, 2),
+            "cpu_cores_busy_during_uploads": cores.server,
             # Everything on the machine: the server, both clients, PostgreSQL and any other work.
-            "machine_cpu_cores_busy_during_uploads": None if machine_cpu is None else round(machine_cpu, 2),
+            "machine_cpu_cores_busy_during_uploads": None
+            if cores.machine is None
+            else round(cores.machine, 2),
             "rss_at_start_bytes": memory_start["rss"],
             "peak_rss_before_uploads_bytes": memory_before["peak_rss"],
             "peak_rss_bytes": memory_after["peak_rss"],

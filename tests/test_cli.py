@@ -43,7 +43,7 @@ async def test_create_admin_reads_the_password_from_standard_input(tmp_path: Pat
     )
     assert result.returncode == 0, result.stderr
     user = await User.get(email="chief@example.org")
-    assert verify_password(user.password_hash, "a long admin password")
+    assert await verify_password(user.password_hash, "a long admin password")
     assert await Membership.filter(user=user, role=Role.ADMIN, bid_id=None).count() == 1
 
 

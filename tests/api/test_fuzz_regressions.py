@@ -6,8 +6,6 @@ import base64
 
 from shopwatch.accounts.models import Role
 from shopwatch.api.ids import encode_id
-from shopwatch.incidents.models import Incident
-from tests.api.incidents.helpers import REPORT, report_input
 from tests.api.offenders.helpers import ISSUE_EXCLUSION, make_incident, make_offender
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
@@ -33,22 +31,6 @@ async def test_an_upload_variable_given_as_text_is_refused(gql: GraphQLClient, w
     assert any(
         "Send the file as a part of a multipart request, with a filename." in message for message in messages
     )
-
-
-async def test_a_nul_in_a_report_is_a_validation_error(gql: GraphQLClient, world: World) -> None:
-    # SQLite stored it; PostgreSQL refused it with a server error.
-    token = world.token(Role.SHOP_STAFF)
-    for changes, field in (
-        ({"description": "Took\x00 razors"}, "description"),
-        ({"policeReference": "CAD\x00 1"}, "policeReference"),
-    ):
-        data = await gql.execute(REPORT, {"input": report_input(world.home.shop_id(), **changes)}, token)
-        assert data["reportIncident"] == {
-            "__typename": "ValidationError",
-            "field": field,
-            "message": "Remove the NUL character.",
-        }
-    assert await Incident.all().count() == 0
 
 
 async def test_an_exclusion_starting_near_the_last_date_is_a_validation_error(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import re
@@ -12,6 +13,7 @@ from http.cookies import Morsel, SimpleCookie
 from typing import Any
 
 import httpx
+from argon2 import PasswordHasher
 
 from shopwatch.accounts.models import LoginFailure, Role, Session, User
 from shopwatch.app import create_app
@@ -117,9 +119,16 @@ async def test_a_deactivated_user_can_neither_log_in_nor_use_a_session(
     assert (await log_in(gql, STAFF)) == wrong
 
 
-async def test_a_nul_character_in_the_email_is_just_a_failed_login(gql: GraphQLClient, world: World) -> None:
-    wrong = await log_in(gql, STAFF, "not the password")
-    assert await log_in(gql, "shop_staff\x00@home.example.org") == wrong
+async def test_a_password_hashed_with_other_parameters_is_hashed_again_at_login(
+    gql: GraphQLClient, world: World
+) -> None:
+    four_lanes = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
+    await User.filter(email=STAFF).update(password_hash=four_lanes)
+    assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
+    rehashed = (await User.get(email=STAFF)).password_hash
+    assert rehashed != four_lanes
+    assert ",p=1$" in rehashed  # one lane: one hash, one CPU
+    assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
 
 
 # --- throttling ---------------------------------------------------------------------------------
@@ -180,6 +189,40 @@ async def test_address_failures_expire_too(gql: GraphQLClient, settings: Setting
         assert (await log_in(expired, STAFF))["__typename"] == "LoginSuccess"
     async with client_at(settings, "198.51.100.2") as recent:
         assert (await log_in(recent, STAFF))["message"].startswith(TOO_MANY)
+
+
+async def guesses_at_once(settings: Settings, emails: list[str]) -> list[str]:
+    """One wrong guess per email, all sent at once from one address; the answers' messages."""
+    async with client_at(settings, "192.0.2.30") as gql:
+        answers = await asyncio.gather(*(log_in(gql, email, "not the password") for email in emails))
+    return [answer["message"] for answer in answers]
+
+
+async def test_guesses_sent_all_at_once_check_at_most_five_passwords(
+    settings: Settings, world: World
+) -> None:
+    messages = await guesses_at_once(settings, [STAFF] * 30)
+    checked = [message for message in messages if not message.startswith(TOO_MANY)]
+    assert len(checked) == 5
+    assert await LoginFailure.filter(email=STAFF).count() == 5
+
+
+async def test_guesses_at_once_from_one_address_check_at_most_twenty_passwords(
+    settings: Settings, world: World
+) -> None:
+    messages = await guesses_at_once(settings, [f"guess{n}@home.example.org" for n in range(30)])
+    assert sum(not message.startswith(TOO_MANY) for message in messages) == 20
+    assert await LoginFailure.filter(address="192.0.2.30").count() == 20
+
+
+async def test_a_successful_login_is_not_counted_as_a_failure(gql: GraphQLClient, world: World) -> None:
+    await fail_earlier(STAFF, "127.0.0.1", 4, ago=timedelta(minutes=1))
+    for _ in range(3):
+        assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
+    assert await LoginFailure.filter(email=STAFF).count() == 4
+    # The fifth failure is still checked; only then is the email locked.
+    assert TOO_MANY not in (await log_in(gql, STAFF, "not the password"))["message"]
+    assert (await log_in(gql, STAFF))["message"].startswith(TOO_MANY)
 
 
 # --- the session cookie -------------------------------------------------------------------------

@@ -8,15 +8,19 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
+from starlette.types import Message, Receive, Scope, Send
 
 from shopwatch.accounts.models import PasswordReset, Role, User
+from shopwatch.app import create_app
 from shopwatch.core.clock import now
 from shopwatch.core.mail.models import OutboxEmail
 from shopwatch.core.mail.worker import deliver_due
 from shopwatch.settings import Settings
 from tests.support.graphql import GraphQLClient
 from tests.support.outbox import TEST_SEAL, plain_text
+from tests.support.queries import counting_queries
 from tests.support.smtp import SmtpServer
 from tests.support.world import PASSWORD, World
 
@@ -236,3 +240,36 @@ async def test_a_made_up_token_is_refused(gql: GraphQLClient, world: World) -> N
     assert (await login(gql, world.home.users[Role.SHOP_STAFF].email, PASSWORD))[
         "__typename"
     ] == "LoginSuccess"
+
+
+async def statements_before_the_answer(settings: Settings, email: str) -> list[str]:
+    """The SQL a reset request for `email` sends before its answer has reached the client."""
+    app = create_app(settings)
+    sent_before_answer: list[str] = []
+    with counting_queries() as statements:
+
+        async def noting_the_answer(scope: Scope, receive: Receive, send: Send) -> None:
+            async def send_noting(message: Message) -> None:
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    sent_before_answer.extend(sql for sql, _ in statements)
+                await send(message)
+
+            await app(scope, receive, send_noting)
+
+        transport = httpx.ASGITransport(app=noting_the_answer)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            assert await request_reset(GraphQLClient(http), email) is True
+    return sent_before_answer
+
+
+async def test_the_answer_costs_the_same_work_whether_or_not_the_account_exists(
+    settings: Settings, world: World
+) -> None:
+    user = world.home.users[Role.SHOP_STAFF]
+
+    known = await statements_before_the_answer(settings, user.email)
+    unknown = await statements_before_the_answer(settings, "nobody@home.example.org")
+
+    assert known == unknown
+    # The link is still made and emailed, after the answer.
+    assert len(await reset_tokens_in_outbox(user.email)) == 1

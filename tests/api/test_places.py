@@ -345,25 +345,6 @@ async def test_team_email_is_validated(gql: GraphQLClient, world: World, email: 
     assert not await NeighbourhoodTeam.exists(name="Town Centre NPT")
 
 
-# --- text PostgreSQL cannot store ---------------------------------------------------------------
-
-
-async def test_a_nul_character_is_a_validation_error_not_a_crash(gql: GraphQLClient, world: World) -> None:
-    bid = (
-        await gql.execute(CREATE_BID, {"input": {"name": "Nul\x00BID", "slug": "nul"}}, world.admin_token)
-    )["createBid"]
-    assert (bid["__typename"], bid["field"]) == ("ValidationError", "name")
-    for field in ("name", "address"):
-        variables = shop_input(world.home.bid_id, **{field: "Corner\x00Chemist"})
-        shop = (await gql.execute(CREATE_SHOP, variables, token=world.admin_token))["createShop"]
-        assert (shop["__typename"], shop["field"]) == ("ValidationError", field)
-    variables = team_input([world.home.bid_id], email="npt\x00@police.example.org")
-    team = (await gql.execute(CREATE_TEAM, variables, token=world.admin_token))["createNeighbourhoodTeam"]
-    assert (team["__typename"], team["field"]) == ("ValidationError", "email")
-    assert await Bid.all().count() == 2
-    assert await Shop.all().count() == 4
-
-
 UPDATE_RETENTION = """
 mutation R($input: UpdateRetentionInput!) {
   updateRetention(input: $input) {

@@ -87,3 +87,10 @@ def test_sqlite_urls_get_the_reading_client() -> None:
     config = db.connection_config("sqlite:///srv/shopwatch/db.sqlite3")
     assert config["engine"] == db.SQLITE_ENGINE
     assert config["credentials"]["file_path"] == "/srv/shopwatch/db.sqlite3"
+
+
+async def test_a_transaction_reads_what_it_has_written(database: str) -> None:
+    async with in_transaction():
+        await Bid.create(name="Mine", slug="mine")
+        assert await Bid.filter(slug="mine").exists()
+        assert [name async for name in Bid.all().values_list("name", flat=True)] == ["Mine"]

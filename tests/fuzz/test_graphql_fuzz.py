@@ -24,6 +24,7 @@ from schemathesis.graphql import nodes
 from shopwatch.accounts.models import Role
 from shopwatch.api.schema import build_sdl
 from shopwatch.settings import Settings
+from tests.fuzz.hostile import IDS, LONE_SURROGATE
 from tests.fuzz.seeding import seed_known_ids
 from tests.fuzz.support import (
     Blocking,
@@ -48,10 +49,11 @@ SCHEMA = schemathesis.graphql.from_file(build_sdl()).exclude(name="Mutation.logo
 
 
 def register_scalars(known_ids: list[str]) -> None:
-    """IDs: mostly ones that exist (so resolvers get past the lookup), some arbitrary text.
-    schemathesis sends JSON only, so an Upload is a literal in its place, which must be refused
-    cleanly (tests/fuzz/test_upload_fuzz.py sends real files)."""
-    ids = st.one_of(st.sampled_from(known_ids), st.text(max_size=40))
+    """IDs: mostly ones that exist (so resolvers get past the lookup), some malformed, oversized or
+    of another kind, some arbitrary text (lone surrogates left to tests/fuzz/test_input_fuzz.py:
+    a literal cannot carry one). schemathesis sends JSON only, so an Upload is a literal in its
+    place, which must be refused cleanly (tests/fuzz/test_upload_fuzz.py sends real files)."""
+    ids = st.one_of(st.sampled_from(known_ids), IDS.filter(lambda text: not LONE_SURROGATE.search(text)))
     schemathesis.graphql.scalar("ID", ids.map(nodes.String))
     schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(nodes.String))
 

@@ -148,3 +148,95 @@ async def test_generated_files_are_stored_or_refused_cleanly(
             ), body
 
         await run_in_thread(stored_or_refused)
+
+
+# Pieces of paths in `operations`: real ones, and ones that lead nowhere (a word or a number past
+# the end where a list index goes, a key that is not there, into a string).
+PATH_STEPS = ["variables", "input", "photos", "photo", "id", "query", "0", "1", "7", "-1", "x", "", "9" * 25]
+PATHS = st.lists(st.sampled_from(PATH_STEPS), min_size=1, max_size=5).map(".".join)
+PART_NAMES = st.sampled_from(["0", "1", "2", "map", "operations", "photo"])
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10) | PATHS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(PART_NAMES, inner, max_size=3),
+    max_leaves=8,
+)
+RANDOM_MAPS = st.one_of(
+    st.dictionaries(PART_NAMES, st.lists(PATHS, max_size=3), max_size=3).map(json.dumps),
+    JSON_VALUES.map(json.dumps),
+    st.text(max_size=20),
+)
+Part = tuple[str, tuple[str, bytes, str]]
+
+
+@st.composite
+def multipart_requests(draw: st.DrawFn, incident_id: str, shop_id: str) -> tuple[dict[str, str], list[Part]]:
+    """A well-formed request for one of two mutations, then as often as not one thing made wrong:
+    the map replaced, a file left out of it or one it names missing, a part sent twice or under
+    the name of a field, a file without a filename, or `operations` replaced."""
+    count = draw(st.integers(1, 2))
+    report = {
+        "clientId": str(uuid.uuid4()),
+        "shopId": shop_id,
+        "kind": "THEFT",
+        "occurredAt": datetime.now(UTC).isoformat(),
+        "description": "Took razor blades.",
+        "photos": [None] * count,
+    }
+    query, variables, placeholders = draw(
+        st.sampled_from(
+            [
+                (ADD_PHOTO, {"id": incident_id, "photo": None}, ["variables.photo"]),
+                (REPORT, {"input": report}, [f"variables.input.photos.{n}" for n in range(count)]),
+            ]
+        )
+    )
+    names = [str(n) for n in range(len(placeholders))]
+    fields = {
+        "operations": json.dumps({"query": query, "variables": variables}),
+        "map": json.dumps({name: [placeholders[int(name)]] for name in names}),
+    }
+    parts: list[Part] = [(name, ("till.jpg", draw(st.sampled_from(SEEDS)), "image/jpeg")) for name in names]
+    faults = ["none"] * 4 + ["map", "unmapped", "missing", "twice", "field", "nameless", "ops"]
+    fault = draw(st.sampled_from(faults))
+    if fault == "map":
+        fields["map"] = draw(RANDOM_MAPS)
+    elif fault == "unmapped":
+        parts.append(("9", ("till.jpg", SEEDS[0], "image/jpeg")))
+    elif fault == "missing":
+        parts.pop()
+    elif fault == "twice":
+        parts.append(parts[0])
+    elif fault == "field":
+        parts.append((draw(st.sampled_from(["map", "operations"])), ("m.json", b"{}", "application/json")))
+    elif fault == "nameless":
+        parts[0] = (parts[0][0], ("", parts[0][1][1], "image/jpeg"))
+    elif fault == "ops":
+        fields["operations"] = draw(JSON_VALUES.map(json.dumps) | st.text(max_size=20))
+    return fields, parts
+
+
+async def test_generated_maps_are_placed_or_refused_cleanly(settings: Settings, world: World) -> None:
+    """Multipart requests whose `map` and parts follow the spec or not: a malformed one is a 400
+    saying what is wrong, a well-formed one runs, and none is a server error."""
+    requests = multipart_requests(await own_incident(world), world.home.shop_id())
+    headers = {"Authorization": f"Bearer {world.token(Role.SHOP_STAFF)}"}
+    blocking = Blocking(asyncio.get_running_loop())
+    answered: dict[int, int] = {}
+
+    async with production_client(settings) as http:
+
+        @seed(20261215)
+        @against_the_app(EXAMPLES)
+        @given(request=requests)
+        def placed_or_refused(request: tuple[dict[str, str], list[Part]]) -> None:
+            fields, parts = request
+            response = blocking(http.post("/graphql", headers=headers, data=fields, files=parts))
+            sent = (fields, [(name, file[0]) for name, file in parts])
+            assert_answered_cleanly(response, sent)
+            answered[response.status_code] = answered.get(response.status_code, 0) + 1
+            if response.status_code == 400:
+                assert response.json()["errors"][0]["message"], sent
+
+        await run_in_thread(placed_or_refused)
+    print(f"fuzz: multipart requests answered {answered}")
+    assert answered.get(200) and answered.get(400)

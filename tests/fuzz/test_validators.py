@@ -25,8 +25,9 @@ PROPERTIES = settings(
 )
 T = TypeVar("T")
 
-# Text with what breaks naive code: NUL and other control characters, surrogates excluded (they
-# cannot arrive through JSON as str), combining marks, whitespace of every kind, very long runs.
+# Text with what breaks naive code: NUL and other control characters, surrogates excluded (the API
+# refuses a request holding one before any validator runs), combining marks, whitespace of every
+# kind, very long runs.
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300) | st.text(
     st.sampled_from("aA0 -_.@\x00\n\t\u00a0\u2028ß²٣İ"), max_size=300
 )

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from shopwatch.accounts.models import Membership, Role, User
 from shopwatch.accounts.sessions import start_session
 from shopwatch.api.ids import encode_id
-from shopwatch.core.security import hash_password
+from shopwatch.core.security import hash_password_sync
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 
 PASSWORD = "correct horse battery"
-_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+_PASSWORD_HASH = hash_password_sync(PASSWORD)  # hashed once: argon2 is slow on purpose
 
 
 @dataclass

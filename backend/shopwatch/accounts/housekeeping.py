@@ -7,8 +7,8 @@ from datetime import timedelta
 from tortoise.expressions import Q
 
 from shopwatch.accounts.models import Invite, LoginFailure, PasswordReset, Session
-from shopwatch.accounts.services import THROTTLE_WINDOW
 from shopwatch.accounts.sessions import IDLE_LIFETIME
+from shopwatch.accounts.throttle import THROTTLE_WINDOW
 from shopwatch.core.clock import now
 
 # Kept a while past their use, so a puzzled user's "my link did not work" can still be looked into.

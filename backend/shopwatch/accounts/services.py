@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from shopwatch.accounts.models import Invite, LoginFailure, Membership, PasswordReset, Role, User
 from shopwatch.accounts.sessions import revoke_all_sessions, start_session
+from shopwatch.accounts.throttle import release_attempt, reserve_attempt
 from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
 from shopwatch.core.mail.outbox import enqueue_email
@@ -23,9 +24,6 @@ from shopwatch.core.security import (
 )
 from shopwatch.settings import Settings
 
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 20
 INVITE_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
 MAX_RESETS_PER_HOUR = 3
@@ -104,20 +102,15 @@ def lookup_email(email: str) -> str:
 async def log_in(email: str, password: str, address: str, user_agent: str = "") -> Authenticated:
     """Check the password, throttling by email and by address so guessing is slow for everyone."""
     email = lookup_email(email)
-    address = address[:64]
-    since = now() - THROTTLE_WINDOW
-    if (
-        await LoginFailure.filter(email=email, created_at__gte=since).count() >= MAX_FAILURES_PER_EMAIL
-        or await LoginFailure.filter(address=address, created_at__gte=since).count()
-        >= MAX_FAILURES_PER_ADDRESS
-    ):
+    attempt = await reserve_attempt(email, address[:64])
+    if attempt is None:
         raise AuthFailed(TOO_MANY_ATTEMPTS)
     user = await User.get_or_none(email=email, is_active=True)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        await LoginFailure.create(email=email, address=address, created_at=now())
+    if not await verify_password(user.password_hash if user else None, password) or user is None:
         raise AuthFailed(WRONG_CREDENTIALS)
+    await release_attempt(attempt)
     if password_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])
     return Authenticated(token=await start_session(user, user_agent), user=user)
 
@@ -170,8 +163,10 @@ async def accept_invite(token: str, name: str, password: str, user_agent: str = 
             raise AuthFailed(LINK_NOT_VALID)
         user = await User.get_or_none(email=invite.email)
         if user is None:
-            user = await User.create(email=invite.email, name=name, password_hash=hash_password(password))
-        elif not verify_password(user.password_hash, password):
+            user = await User.create(
+                email=invite.email, name=name, password_hash=await hash_password(password)
+            )
+        elif not await verify_password(user.password_hash, password):
             raise AuthFailed("You already have an account: enter its password to accept this invitation.")
         await Membership.create(
             user=user,
@@ -214,16 +209,19 @@ async def request_password_reset(email: str, settings: Settings) -> None:
 async def reset_password(token: str, password: str, user_agent: str = "") -> Authenticated:
     """Use a one-time reset link: set the password, end every other session, log in."""
     check_password(password)
+    reset = await PasswordReset.get_or_none(
+        token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=now()
+    ).select_related("user")
+    if reset is None:
+        raise AuthFailed(LINK_NOT_VALID)
+    # Hashed before the transaction, so a single SQLite connection is not held while it runs.
+    password_hash = await hash_password(password)
     async with in_transaction():
-        reset = await PasswordReset.get_or_none(
-            token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=now()
-        ).select_related("user")
-        if reset is None or not await PasswordReset.filter(id=reset.id, used_at__isnull=True).update(
-            used_at=now()
-        ):
+        # The conditional update is what makes the link single-use when two requests race.
+        if not await PasswordReset.filter(id=reset.id, used_at__isnull=True).update(used_at=now()):
             raise AuthFailed(LINK_NOT_VALID)
         user = reset.user
-        user.password_hash = hash_password(password)
+        user.password_hash = password_hash
         await user.save(update_fields=["password_hash"])
         await PasswordReset.filter(user=user, used_at__isnull=True).update(used_at=now())
         await revoke_all_sessions(user.id)
@@ -235,14 +233,13 @@ async def create_admin(email: str, name: str, password: str) -> User:
     """An administrator account, or administrator rights and a new password for an existing one."""
     email = normalise_email(email)
     check_password(password)
+    password_hash = await hash_password(password)
     async with in_transaction():
         user = await User.get_or_none(email=email)
         if user is None:
-            user = await User.create(
-                email=email, name=check_name(name), password_hash=hash_password(password)
-            )
+            user = await User.create(email=email, name=check_name(name), password_hash=password_hash)
         else:
-            user.password_hash = hash_password(password)
+            user.password_hash = password_hash
             await user.save(update_fields=["password_hash"])
         if not await Membership.exists(user=user, role=Role.ADMIN):
             await Membership.create(user=user, role=Role.ADMIN)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from starlette.background import BackgroundTasks
 
 from shopwatch.accounts import models, services
 from shopwatch.accounts.models import Role
@@ -59,16 +60,25 @@ class User:
     email: str
     name: str
     pk: strawberry.Private[int]
+    # The viewer themself (`me`, or the user who has just logged in), who sees all their roles.
+    is_viewer: strawberry.Private[bool] = False
 
     @classmethod
-    def from_model(cls, user: models.User) -> User:
-        return cls(id=encode_id("User", user.id), email=user.email, name=user.name, pk=user.id)
+    def from_model(cls, user: models.User, *, is_viewer: bool = False) -> User:
+        return cls(
+            id=encode_id("User", user.id), email=user.email, name=user.name, pk=user.id, is_viewer=is_viewer
+        )
 
-    @strawberry.field
+    @strawberry.field(description="Their roles. Someone else's show only in the BIDs the viewer belongs to.")
     async def memberships(self, info: Info) -> list[Membership]:
-        return [
-            Membership.from_model(m) for m in await info.context.loaders.memberships_by_user.load(self.pk)
-        ]
+        loaders, viewer = info.context.loaders, info.context.viewer
+        if self.is_viewer:
+            rows = await loaders.memberships_by_user.load(self.pk)
+        elif viewer is None:
+            rows = []
+        else:
+            rows = await loaders.visible_memberships(viewer).load(self.pk)
+        return [Membership.from_model(membership) for membership in rows]
 
 
 def viewer_as_user(info: Info) -> User | None:
@@ -77,7 +87,7 @@ def viewer_as_user(info: Info) -> User | None:
         return None
     # The viewer's memberships are already loaded with the session.
     info.context.loaders.memberships_by_user.prime(viewer.user.id, list(viewer.memberships))
-    return User.from_model(viewer.user)
+    return User.from_model(viewer.user, is_viewer=True)
 
 
 @strawberry.type
@@ -133,7 +143,7 @@ async def _logged_in(info: Info, authenticated: services.Authenticated) -> Login
         secure=settings.secure_cookies,
         path="/",
     )
-    user = User.from_model(authenticated.user)
+    user = User.from_model(authenticated.user, is_viewer=True)
     return LoginSuccess(token=authenticated.token, user=user)
 
 
@@ -195,7 +205,11 @@ class AccountsMutation:
         description="Emails a one-time reset link if the account exists. Always true, so it reveals nothing."
     )
     async def request_password_reset(self, info: Info, email: str) -> bool:
-        await services.request_password_reset(email, info.context.settings)
+        # Done once the answer has been sent, so the answer takes as long whether the account exists.
+        response = info.context.response
+        tasks = response.background if isinstance(response.background, BackgroundTasks) else BackgroundTasks()
+        tasks.add_task(services.request_password_reset, email, info.context.settings)
+        response.background = tasks
         return True
 
     @strawberry.mutation(description="Sets a new password from a reset link, ends other sessions, logs in.")

@@ -6,6 +6,9 @@ else must look same-origin: the browser's `Sec-Fetch-Site` and `Origin`, when it
 say so, and the body must be JSON (which a cross-site page can only send after a CORS preflight we
 never grant) or carry the `X-Shopwatch-CSRF` header (which it cannot set at all). That leaves HTML
 form posts, `text/plain` and form-encoded bodies, and cross-site multipart uploads refused.
+
+GETs that open evidence or exports write an audit entry, so they refuse other sites too
+(`from_another_site`); every other GET is read-only and passes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,22 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 CSRF_HEADER = "x-shopwatch-csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 REFUSAL = "Cross-site request refused. Send JSON from the Shopwatch app, or use a bearer token."
+
+
+# A link elsewhere that a logged-in user follows is a top-level GET, which carries our SameSite=Lax
+# cookie: enough to open an evidence original or an export, and to write the audit entry in their
+# name. Browsers say where such a request came from; a sibling subdomain counts as another site.
+OTHER_SITES = frozenset({"cross-site", "same-site"})
+OPENED_FROM_ANOTHER_SITE = (
+    "This link was opened from another site. Evidence originals and exports open only from within "
+    "Shopwatch: open it from the app."
+)
+
+
+def from_another_site(headers: Headers) -> bool:
+    """The browser says another site made this request. Without the header (an old browser, a
+    script) the request passes, as before browsers sent it."""
+    return headers.get("sec-fetch-site", "").strip().lower() in OTHER_SITES
 
 
 def _origin(url: str) -> str:

@@ -7,25 +7,45 @@ selected on an object is a strawberry field with no resolver, permission or exte
 arguments and giving a scalar or enum, the answer is each attribute serialised, which this does
 in one loop. Anything else, and any value that would be an error, goes the ordinary way, so the
 errors are graphql-core's own.
+
+Execution also keeps one request from holding the others up: it hands the event loop back to them
+whenever it has worked for `YIELD_AFTER` seconds without a pause, and a query (a read: stopping it
+halfway leaves nothing half done) still running `QUERY_TIME_LIMIT` seconds after it started is
+stopped and answered with one error saying so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple
+import asyncio
+from collections.abc import Awaitable, Callable
+from time import monotonic
+from typing import Any, NamedTuple, cast
 
 from graphql import (
+    ExecutionResult,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    OperationType,
     Undefined,
 )
-from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
+
+from shopwatch.api.library_internals import (
+    FieldDetailsList,
+    GroupedFieldSet,
+    StrawberryExecutionContext,
+    plain_attribute,
+)
+
+QUERY_TIME_LIMIT = 1.0
+YIELD_AFTER = 0.005
+
+
+def time_limit_message() -> str:
+    return f"This query ran past the time limit of {QUERY_TIME_LIMIT:g} s and was stopped; ask for less."
 
 
 class _PlainField(NamedTuple):
@@ -35,17 +55,30 @@ class _PlainField(NamedTuple):
     non_null: bool
 
 
+# What execute_fields is given: parent type, source value, path, grouped field set, position context.
+_Fields = tuple[GraphQLObjectType, Any, Path | None, GroupedFieldSet, Any]
+
+
 class _NotPlain(Exception):
     """A value the shortcut leaves to graphql-core (a null where one is not allowed, say)."""
 
 
-class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class PlainFieldsExecutionContext(StrawberryExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # With middleware, a schema extension wraps every resolver: no shortcut.
         self._shortcut = self.middleware_manager is None or not self.middleware_manager.middlewares
         # (type, id of a grouped field set) -> (the set, kept alive so its id is not reused; its plan)
         self._plans: dict[tuple[str, int], tuple[GroupedFieldSet, list[_PlainField] | None]] = {}
+        self._pause_at = monotonic() + YIELD_AFTER
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        started = asyncio.get_running_loop().time()
+        self._pause_at = monotonic() + YIELD_AFTER
+        result = super().execute_operation(serially)
+        if self.operation.operation is OperationType.QUERY and self.is_awaitable(result):
+            return _within_time_limit(result, started + QUERY_TIME_LIMIT)
+        return result
 
     def execute_fields(
         self,
@@ -55,13 +88,29 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
+        fields: _Fields = (parent_type, source_value, path, grouped_field_set, position_context)
+        if monotonic() >= self._pause_at:
+            return self._after_pause(fields)
+        return self._execute_now(fields)
+
+    def _execute_now(self, fields: _Fields) -> AwaitableOrValue[dict[str, Any]]:
+        parent_type, source_value, _, grouped_field_set, _ = fields
         plan = self._plan(parent_type, grouped_field_set)
         if plan is not None:
             try:
                 return _plain_values(plan, source_value)
             except _NotPlain:
                 pass
-        return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        return super().execute_fields(*fields)
+
+    async def _after_pause(self, fields: _Fields) -> dict[str, Any]:
+        """The same fields, once every other task ready to run has had its turn."""
+        await asyncio.sleep(0)
+        self._pause_at = monotonic() + YIELD_AFTER
+        result = self._execute_now(fields)
+        if self.is_awaitable(result):
+            return await result
+        return cast(dict[str, Any], result)
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> list[_PlainField] | None:
         key = (parent_type.name, id(fields))
@@ -76,6 +125,15 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return plan
 
 
+async def _within_time_limit(result: Awaitable[ExecutionResult], deadline: float) -> ExecutionResult:
+    # Field errors never reach here (graphql-core keeps them in the result): only the limit does.
+    try:
+        async with asyncio.timeout_at(deadline):
+            return await result
+    except TimeoutError:
+        return ExecutionResult(data=None, errors=[GraphQLError(time_limit_message())])
+
+
 def _plain_field(
     parent_type: GraphQLObjectType, response_name: str, details: FieldDetailsList
 ) -> _PlainField | None:
@@ -85,16 +143,14 @@ def _plain_field(
         return None
     if any(detail.node.arguments or detail.defer_usage is not None for detail in details):
         return None
-    definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
-        return None
-    if definition.default_resolver is not getattr or not getattr(field_def.resolve, "_is_default", False):
+    attribute = plain_attribute(field_def)
+    if attribute is None:
         return None
     non_null = isinstance(field_def.type, GraphQLNonNull)
     leaf = field_def.type.of_type if non_null else field_def.type
     if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
         return None
-    return _PlainField(response_name, definition.python_name, leaf.coerce_output_value, non_null)
+    return _PlainField(response_name, attribute, leaf.coerce_output_value, non_null)
 
 
 def _plain_values(plan: list[_PlainField], source: Any) -> dict[str, Any]:

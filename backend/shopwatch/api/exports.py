@@ -1,5 +1,6 @@
 """`GET /export/incidents.csv?bidId=&from=&to=`: a BID's incidents for a period as a CSV download,
-authorised like its area summary and written to the audit trail."""
+authorised like its area summary and written to the audit trail; never for a request another site
+made."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from shopwatch.actions import access
 from shopwatch.api.context import acting_of
+from shopwatch.api.csrf import OPENED_FROM_ANOTHER_SITE, from_another_site
 from shopwatch.api.ids import decode_id
 from shopwatch.api.view import request_viewer
 from shopwatch.core.errors import InvalidInput
@@ -39,6 +41,8 @@ def _period(request: Request) -> Period:
 
 def incident_export_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response]]:
     async def export_incidents(request: Request) -> Response:
+        if from_another_site(request.headers):
+            return _refusal(403, OPENED_FROM_ANOTHER_SITE)
         viewer = await request_viewer(request)
         if viewer is None:
             return _refusal(401, "Log in to export incidents.")

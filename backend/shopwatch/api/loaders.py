@@ -12,12 +12,13 @@ from tortoise.queryset import QuerySet
 
 from shopwatch.accounts.models import Membership, User
 from shopwatch.accounts.viewer import Viewer
+from shopwatch.accounts.visibility import visible_memberships
 from shopwatch.alerts.emails import RecipientDelivery, delivery_state
 from shopwatch.alerts.models import Alert
 from shopwatch.incidents.models import Incident, Photo
 from shopwatch.incidents.services import visible_incidents
 from shopwatch.offenders.exclusions import exclusions_by_offender
-from shopwatch.offenders.gallery import visible_incident_counts
+from shopwatch.offenders.gallery import Sightings, visible_offenders, visible_sightings
 from shopwatch.offenders.matching import IncidentKey, Suggestion, suggest_offenders
 from shopwatch.offenders.models import Exclusion, Offender, OffenderPhoto
 from shopwatch.offenders.services import offenders_by_incident
@@ -36,25 +37,26 @@ def _loader(load: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> Callable[[
     return make
 
 
-def _by_id(model: type[M]) -> Callable[[], DataLoader[int, M | None]]:
-    async def load(ids: Sequence[int]) -> list[M | None]:
-        found = {row.pk: row for row in await model.filter(id__in=list(ids))}
-        return [found.get(pk) for pk in ids]
+async def _by_ids(query: QuerySet[M], ids: Sequence[int]) -> list[M | None]:
+    found = {row.pk: row for row in await query.filter(id__in=list(ids))}
+    return [found.get(pk) for pk in ids]
 
-    return _loader(load)
+
+def _by_id(model: type[M]) -> Callable[[], DataLoader[int, M | None]]:
+    return _loader(lambda ids: _by_ids(model.all(), ids))
+
+
+async def _grouped(query: QuerySet[M], key: str, ids: Sequence[int], *ordering: str) -> list[list[M]]:
+    """Rows of `query` whose `key` column is each id asked for, in one query."""
+    rows = await query.filter(**{f"{key}__in": list(ids)}).order_by(*ordering)
+    grouped: dict[Any, list[M]] = {pk: [] for pk in ids}
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return [grouped[pk] for pk in ids]
 
 
 def _grouped_by(model: type[M], key: str, *ordering: str) -> Callable[[], DataLoader[int, list[M]]]:
-    """Rows of `model` whose `key` column is each id asked for, in one query."""
-
-    async def load(ids: Sequence[int]) -> list[list[M]]:
-        rows = await model.filter(**{f"{key}__in": list(ids)}).order_by(*ordering)
-        grouped: dict[Any, list[M]] = {pk: [] for pk in ids}
-        for row in rows:
-            grouped[getattr(row, key)].append(row)
-        return [grouped[pk] for pk in ids]
-
-    return _loader(load)
+    return _loader(lambda ids: _grouped(model.all(), key, ids, *ordering))
 
 
 async def deliveries_by_alert(alert_ids: Sequence[int]) -> list[list[RecipientDelivery]]:
@@ -89,7 +91,6 @@ class Loaders:
     shop: DataLoader[int, Shop | None] = field(default_factory=_by_id(Shop))
     team: DataLoader[int, NeighbourhoodTeam | None] = field(default_factory=_by_id(NeighbourhoodTeam))
     user: DataLoader[int, User | None] = field(default_factory=_by_id(User))
-    offender: DataLoader[int, Offender | None] = field(default_factory=_by_id(Offender))
     shops_by_bid: DataLoader[int, list[Shop]] = field(
         default_factory=_grouped_by(Shop, "bid_id", "name", "id")
     )
@@ -99,9 +100,6 @@ class Loaders:
     )
     photos_by_incident: DataLoader[int, list[Photo]] = field(
         default_factory=_grouped_by(Photo, "incident_id", "id")
-    )
-    offenders_by_incident: DataLoader[int, list[Offender]] = field(
-        default_factory=_loader(offenders_by_incident)
     )
     photos_by_offender: DataLoader[int, list[OffenderPhoto]] = field(
         default_factory=_grouped_by(OffenderPhoto, "offender_id", "id")
@@ -118,26 +116,40 @@ class Loaders:
     # Loaders whose answers depend on who is asking; the viewer is fixed for the request.
     _for_viewer: dict[str, DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
 
+    def _per_viewer(
+        self, name: str, load: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+    ) -> DataLoader[K, V]:
+        """One loader of this name per request, made on first use."""
+        loader = self._for_viewer.get(name)
+        if loader is None:
+            loader = self._for_viewer[name] = DataLoader(load_fn=load)  # type: ignore[arg-type]
+        return loader
+
     def incidents_by_alert(self, viewer: Viewer) -> DataLoader[int, list[Incident]]:
         """Each alert's incidents that the viewer may see."""
-        loader = self._for_viewer.get("incidents_by_alert")
-        if loader is None:
-            visible = visible_incidents(viewer)
+        return self._per_viewer(
+            "incidents_by_alert", lambda ids: _incidents_by_alert(ids, visible_incidents(viewer))
+        )
 
-            async def load(alert_ids: Sequence[int]) -> list[list[Incident]]:
-                return await _incidents_by_alert(alert_ids, visible)
+    def visible_sightings(self, viewer: Viewer) -> DataLoader[int, Sightings]:
+        """Per offender, how many linked incidents the viewer may see and the latest: one GROUP BY per
+        batch."""
+        return self._per_viewer(
+            "visible_sightings", lambda ids: visible_sightings(ids, visible_incidents(viewer))
+        )
 
-            loader = self._for_viewer["incidents_by_alert"] = DataLoader(load_fn=load)  # type: ignore[arg-type]
-        return loader
+    def visible_memberships(self, viewer: Viewer) -> DataLoader[int, list[Membership]]:
+        """Per user, the memberships the viewer may see."""
+        return self._per_viewer(
+            "visible_memberships", lambda ids: _grouped(visible_memberships(viewer), "user_id", ids, "id")
+        )
 
-    def visible_incident_counts(self, viewer: Viewer) -> DataLoader[int, int]:
-        """Per offender, how many linked incidents the viewer may see: one GROUP BY per batch."""
-        loader = self._for_viewer.get("visible_incident_counts")
-        if loader is None:
-            incidents = visible_incidents(viewer)
+    def offenders_by_incident(self, viewer: Viewer) -> DataLoader[int, list[Offender]]:
+        """Per incident, the linked offenders the viewer may see in the gallery."""
+        return self._per_viewer(
+            "offenders_by_incident", lambda ids: offenders_by_incident(ids, visible_offenders(viewer))
+        )
 
-            async def load(offender_ids: Sequence[int]) -> list[int]:
-                return await visible_incident_counts(offender_ids, incidents)
-
-            loader = self._for_viewer["visible_incident_counts"] = DataLoader(load_fn=load)  # type: ignore[arg-type]
-        return loader
+    def visible_offender(self, viewer: Viewer) -> DataLoader[int, Offender | None]:
+        """Offenders by id, among those the viewer may see in the gallery."""
+        return self._per_viewer("visible_offender", lambda ids: _by_ids(visible_offenders(viewer), ids))

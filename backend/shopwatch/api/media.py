@@ -1,5 +1,5 @@
 """Serving photo files to viewers allowed to see the incident (or the gallery offender); originals only
-to those allowed evidence."""
+to those allowed evidence, and never to a request another site made."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from tortoise.expressions import Subquery
 
 from shopwatch.actions import access
 from shopwatch.api.context import acting_of
+from shopwatch.api.csrf import OPENED_FROM_ANOTHER_SITE, from_another_site
 from shopwatch.api.ids import decode_id
 from shopwatch.api.view import request_viewer
 from shopwatch.core.storage import PhotoStore, UnsafePath
@@ -58,6 +59,8 @@ def photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response
     store = PhotoStore(settings.media_root)
 
     async def serve_photo(request: Request) -> Response:
+        if request.path_params["variant"] == "original" and from_another_site(request.headers):
+            return _refusal(403, OPENED_FROM_ANOTHER_SITE)
         viewer = await request_viewer(request)
         if viewer is None:
             return _refusal(401, "Log in to see photos.")
@@ -87,6 +90,8 @@ def offender_photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable
     store = PhotoStore(settings.media_root)
 
     async def serve_offender_photo(request: Request) -> Response:
+        if request.path_params["variant"] == "original" and from_another_site(request.headers):
+            return _refusal(403, OPENED_FROM_ANOTHER_SITE)
         viewer = await request_viewer(request)
         if viewer is None:
             return _refusal(401, "Log in to see photos.")

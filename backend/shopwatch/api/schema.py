@@ -16,23 +16,24 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
 
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
 from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
+from shopwatch.api.cost import QueryCostLimit
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
+from shopwatch.api.library_internals import max_aliases_rule, max_depth_rule
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.outage import DatabaseOutage
 from shopwatch.api.places import PlacesMutation, PlacesQuery
 from shopwatch.api.suggestions import HideSuggestions
 from shopwatch.api.summaries.queries import SummariesQuery
+from shopwatch.api.text_input import RefuseUnusableText
 from shopwatch.api.uploads import UPLOAD_SCALAR
 
 MAX_DEPTH = 10
@@ -64,6 +65,9 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         ValidationCache,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(AddValidationRules, list(LIMIT_RULES)),
+        # Before the cost limit: a request it refuses is not costed.
+        RefuseUnusableText,
+        QueryCostLimit,
     ]
     if production:
         extensions += [

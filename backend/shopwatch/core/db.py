@@ -9,6 +9,8 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
+from shopwatch.core.orm_internals import init_shared_by_every_task
+
 APP_LABEL = "shopwatch"
 
 MODEL_MODULES = [
@@ -80,7 +82,7 @@ async def migrate(database_url: str) -> None:
 
 
 async def open_database(database_url: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await init_shared_by_every_task(tortoise_config(database_url))
 
 
 async def close_database() -> None:

@@ -20,8 +20,13 @@ def decode_id(kind: str, value: str) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     prefix, _, pk = raw.partition(":")
-    # ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and "٣" (another
-    # spelling of an ID that already has one).
-    if prefix != kind or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+    return parse_key(pk) if prefix == kind else None
+
+
+def parse_key(text: str) -> int | None:
+    """A primary key written in decimal, or None: ASCII digits only (str.isdigit() also takes "²",
+    which int() refuses, and "٣", another spelling of a key that already has one), and short enough
+    for a 64-bit column."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
-    return int(pk)
+    return int(text)

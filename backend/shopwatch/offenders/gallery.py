@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.expressions import Case, Q, Subquery, When
-from tortoise.functions import Count
+from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -50,6 +50,12 @@ def visible_offenders(viewer: Viewer) -> QuerySet[Offender]:
     if not scopes:
         return Offender.filter(id__in=[])
     return query.filter(Q(*scopes, join_type=Q.OR))
+
+
+async def place_of(query: QuerySet[Offender], pk: int) -> tuple[datetime | None, int] | None:
+    """Where record `pk` stands in the gallery's order, if `query` holds it."""
+    row = await query.filter(id=pk).first().values_list("last_seen_at", "id")
+    return (row[0], row[1]) if row else None
 
 
 def page_after(
@@ -169,16 +175,24 @@ async def merge_offenders(keep: Offender, merge: Offender) -> Merged:
     return Merged(kept=await Offender.get(id=keep.id), moved_links=moved_links)
 
 
-async def visible_incident_counts(offender_ids: Sequence[int], incidents: QuerySet[Incident]) -> list[int]:
-    """For each offender, how many of `incidents` (the viewer's visible ones) are linked to them;
-    one GROUP BY query."""
+@dataclass(frozen=True)
+class Sightings:
+    """What a viewer may know of an offender's incidents: how many they may see, and the latest."""
+
+    count: int
+    last_seen_at: datetime | None
+
+
+async def visible_sightings(offender_ids: Sequence[int], incidents: QuerySet[Incident]) -> list[Sightings]:
+    """For each offender, the count and latest time of `incidents` (the viewer's visible ones) linked
+    to them; one GROUP BY query."""
     rows = (
         await OffenderLink.filter(
             offender_id__in=list(offender_ids), incident_id__in=Subquery(incidents.values("id"))
         )
-        .annotate(count=Count("id"))
+        .annotate(count=Count("id"), latest=Max("incident__occurred_at"))
         .group_by("offender_id")
-        .values_list("offender_id", "count")
+        .values_list("offender_id", "count", "latest")
     )
-    counts = {int(offender_id): int(count) for offender_id, count in rows}
-    return [counts.get(pk, 0) for pk in offender_ids]
+    found = {int(offender_id): Sightings(int(count), latest) for offender_id, count, latest in rows}
+    return [found.get(pk, Sightings(0, None)) for pk in offender_ids]

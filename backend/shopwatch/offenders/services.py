@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from shopwatch.accounts.models import User
@@ -78,9 +79,14 @@ async def refresh_last_seen(offender_id: int) -> None:
     await Offender.filter(id=offender_id).update(last_seen_at=latest)
 
 
-async def offenders_by_incident(incident_ids: Sequence[int]) -> list[list[Offender]]:
+async def offenders_by_incident(
+    incident_ids: Sequence[int], offenders: QuerySet[Offender]
+) -> list[list[Offender]]:
+    """Each incident's offenders among `offenders` (those the viewer may see), in the order linked."""
     links = (
-        await OffenderLink.filter(incident_id__in=list(incident_ids))
+        await OffenderLink.filter(
+            incident_id__in=list(incident_ids), offender_id__in=Subquery(offenders.values("id"))
+        )
         .select_related("offender")
         .order_by("id")
     )

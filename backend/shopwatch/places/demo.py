@@ -42,7 +42,7 @@ async def load_demo() -> list[DemoLogin] | None:
     """Create the demo town centre unless any BID exists yet; the logins created, or None."""
     if await Bid.exists():
         return None
-    password_hash = hash_password(DEMO_PASSWORD)
+    password_hash = await hash_password(DEMO_PASSWORD)
     async with in_transaction():
         bid = await Bid.create(name="Market Harcombe Town Centre BID", slug=DEMO_SLUG)
         shops = [

@@ -95,6 +95,25 @@ def period_between(first: date, last: date) -> Period:
     return Period(first, last)
 
 
+def last_day_of_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def whole_months_between(first: date, last: date, today: date) -> Period:
+    """A period of whole calendar months that have all ended by `today`, or InvalidInput saying
+    what is wrong with it: figures for any other period could be subtracted from each other."""
+    period = period_between(first, last)
+    if first.day != 1:
+        raise InvalidInput("from", "Public figures are for whole months: start on the first day of a month.")
+    if last != last_day_of_month(last):
+        raise InvalidInput("to", "Public figures are for whole months: end on the last day of a month.")
+    this_month = today.replace(day=1)
+    if last >= this_month:
+        ended = this_month - timedelta(days=1)
+        raise InvalidInput("to", f"Public figures are for months that have ended: end by {ended:%Y-%m-%d}.")
+    return period
+
+
 @lru_cache(maxsize=256)
 def utc_offsets(start: datetime, end: datetime) -> tuple[tuple[datetime, timedelta], ...]:
     """The local zone's UTC offset from `start`, then each change before `end`: (from when, offset).

@@ -14,6 +14,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
+from shopwatch.core.orm_internals import models_from_sql
 from shopwatch.summaries.periods import LOCAL_ZONE_NAME, utc_offsets
 
 M = TypeVar("M", bound=Model)
@@ -78,9 +79,7 @@ async def fetch(statement: Statement, sql: str) -> list[Any]:
 async def fetch_models(model: type[M], statement: Statement, sql: str, extra_columns: list[str]) -> list[M]:
     """Rows of `model` selected by our own SQL (`model.*` and `extra_columns`), made into models as
     tortoise makes a query's, each with the extra columns as attributes."""
-    db = database()
-    executor = db.executor_class(model=model, db=db)
-    return await executor.execute_select(sql, statement.params, custom_fields=extra_columns)
+    return await models_from_sql(model, database(), sql, statement.params, extra_columns)
 
 
 def dialect() -> str:

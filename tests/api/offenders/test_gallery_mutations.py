@@ -76,9 +76,7 @@ async def test_a_manager_creates_an_offender(gql: GraphQLClient, world: World) -
     [
         ({"displayName": "   "}, "displayName"),
         ({"displayName": "x" * 201}, "displayName"),
-        ({"displayName": "Red\x00cap"}, "displayName"),
         ({"description": "x" * 5001}, "description"),
-        ({"description": "bad\x00"}, "description"),
     ],
 )
 async def test_invalid_offenders_are_refused(
@@ -220,7 +218,6 @@ async def test_an_exclusion_brings_an_archived_record_back(gql: GraphQLClient, w
         ),
         ({"reason": "   "}, "reason", "1 to 2,000 characters"),
         ({"reason": "x" * 2001}, "reason", "1 to 2,000 characters"),
-        ({"reason": "bad\x00"}, "reason", "NUL"),
     ],
 )
 async def test_invalid_exclusions_are_refused(

@@ -14,7 +14,7 @@ from shopwatch.alerts.scope import page_after, visible_alerts
 from shopwatch.api.alerts.types import Alert, AlertRuleSetting
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
-from shopwatch.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from shopwatch.api.pagination import Connection, connection, decode_cursor, page_size
 from shopwatch.api.permissions import IsAuthenticated
 from shopwatch.places.models import Bid
 
@@ -41,17 +41,8 @@ class AlertsQuery:
         query = visible_alerts(info.context.viewer)
         if bid_id is not None:
             query = query.filter(bid_id=decode_id("Bid", bid_id) or _NOTHING)
-        rows = await page_after(query, decode_cursor(after), size)
-        edges = [
-            Edge(node=Alert.from_model(row), cursor=encode_cursor(row.created_at, row.id))
-            for row in rows[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        rows = await page_after(query, decode_cursor("Alert", after), size)
+        return connection(rows, size, Alert.from_model, "Alert", lambda row: (row.created_at, row.id))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Null if not found or not visible.")
     async def alert(self, info: Info, id: strawberry.ID) -> Alert | None:

@@ -71,9 +71,10 @@ class Alert:
 
     @strawberry.field(description="The subject, for the offender rules; null otherwise.")
     async def offender(self, info: Info) -> Offender | None:
-        if self.model.offender_id is None:
+        viewer = info.context.viewer
+        if self.model.offender_id is None or viewer is None:
             return None
-        offender = await info.context.loaders.offender.load(self.model.offender_id)
+        offender = await info.context.loaders.visible_offender(viewer).load(self.model.offender_id)
         return Offender.from_model(offender) if offender else None
 
     @strawberry.field(description="The subject, for SHOP_HOTSPOT; null otherwise.")

@@ -8,8 +8,8 @@ import strawberry
 
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
-from shopwatch.api.incidents.types import Incident
-from shopwatch.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from shopwatch.api.incidents.types import Incident, incident_sort_key
+from shopwatch.api.pagination import Connection, connection, decode_cursor, page_size
 from shopwatch.api.permissions import IsAuthenticated
 from shopwatch.incidents import services
 from shopwatch.incidents.models import IncidentKind
@@ -60,17 +60,8 @@ class IncidentsQuery:
         query = services.visible_incidents(info.context.viewer)
         if filter is not None:
             query = services.filter_incidents(query, filter.to_domain())
-        rows = await services.page_after(query, decode_cursor(after), size)
-        edges = [
-            Edge(node=Incident.from_model(row), cursor=encode_cursor(row.occurred_at, row.id))
-            for row in rows[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        rows = await services.page_after(query, decode_cursor("Incident", after), size)
+        return connection(rows, size, Incident.from_model, "Incident", incident_sort_key)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Null if not found or not visible.")
     async def incident(self, info: Info, id: strawberry.ID) -> Incident | None:

@@ -10,7 +10,7 @@ from shopwatch.api.accounts import User
 from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
 from shopwatch.api.offenders.types import Offender, PossibleOffender
-from shopwatch.api.pagination import Connection
+from shopwatch.api.pagination import Connection, SortKey
 from shopwatch.api.places import Shop
 from shopwatch.incidents import models
 from shopwatch.incidents.services import may_see_originals
@@ -104,9 +104,15 @@ class Incident:
         photos = await info.context.loaders.photos_by_incident.load(self.model.id)
         return [Photo.from_model(photo, originals) for photo in photos]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The linked offenders the viewer may see in the gallery (for shop staff, not ARCHIVED "
+        "records)."
+    )
     async def offenders(self, info: Info) -> list[Offender]:
-        offenders = await info.context.loaders.offenders_by_incident.load(self.model.id)
+        viewer = info.context.viewer
+        if viewer is None:
+            return []
+        offenders = await info.context.loaders.offenders_by_incident(viewer).load(self.model.id)
         return [Offender.from_model(offender) for offender in offenders]
 
     @strawberry.field(
@@ -125,3 +131,8 @@ class Incident:
 
 
 IncidentConnection = Connection[Incident]
+
+
+def incident_sort_key(row: models.Incident) -> SortKey:
+    """Every list of incidents is newest first by (occurred_at, id), so their cursors are one kind."""
+    return row.occurred_at, row.id

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime
-
 import strawberry
 from graphql import GraphQLError
 
@@ -14,27 +10,17 @@ from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
 from shopwatch.api.offenders.data_export import OffenderDataExport, export_offender_data
 from shopwatch.api.offenders.types import Offender
-from shopwatch.api.pagination import Connection, Edge, PageInfo, page_size
+from shopwatch.api.pagination import (
+    NOT_A_CURSOR,
+    Connection,
+    connection,
+    decode_cursor_of_maybe_timeless,
+    page_size,
+)
 from shopwatch.api.permissions import IsAuthenticated
 from shopwatch.offenders import gallery
 
 _NOTHING = -1  # a BID id that matches nothing, for an ID that is not a BID's
-
-
-def encode_cursor(seen_at: datetime | None, pk: int) -> str:
-    """Like the incident cursors, but the time may be missing: never-seen offenders come last."""
-    moment = seen_at.isoformat() if seen_at is not None else ""
-    return base64.urlsafe_b64encode(f"{moment}|{pk}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
-    if cursor is None:
-        return None
-    try:
-        moment, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return (datetime.fromisoformat(moment) if moment else None), int(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError("`after` is not a cursor from this list.") from None
 
 
 @strawberry.type
@@ -53,17 +39,17 @@ class OffendersQuery:
         query = gallery.visible_offenders(info.context.viewer).filter(
             bid_id=decode_id("Bid", bid_id) or _NOTHING
         )
-        rows = await gallery.page_after(query, decode_cursor(after), size)
-        edges = [
-            Edge(node=Offender.from_model(row), cursor=encode_cursor(row.last_seen_at, row.id))
-            for row in rows[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        anchor = None
+        if (key := decode_cursor_of_maybe_timeless("Offender", after)) is not None:
+            # Only a cursor given out here (no time in it) and only for a record still in the list:
+            # a time chosen by the asker would let shop staff find sightings out by trying.
+            anchor = await gallery.place_of(query, key[1]) if key[0] is None else None
+            if anchor is None:
+                raise GraphQLError(NOT_A_CURSOR)
+        rows = await gallery.page_after(query, anchor, size)
+        # A cursor names the record alone and where it stands is looked up on the next page, so no
+        # cursor tells shop staff when someone was last seen at another shop.
+        return connection(rows, size, Offender.from_model, "Offender", lambda row: (None, row.id))
 
     @strawberry.field(
         permission_classes=[IsAuthenticated],

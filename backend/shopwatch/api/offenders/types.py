@@ -9,12 +9,12 @@ import strawberry
 
 from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
-from shopwatch.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from shopwatch.api.pagination import Connection, connection, decode_cursor, empty_connection, page_size
 from shopwatch.api.places import Bid
 from shopwatch.incidents.services import page_after, visible_incidents
 from shopwatch.offenders import models
 from shopwatch.offenders.exclusions import current_or_latest, effective_status, in_force, today
-from shopwatch.offenders.gallery import sees_whole_gallery
+from shopwatch.offenders.gallery import Sightings, sees_whole_gallery
 from shopwatch.offenders.matching import Suggestion
 
 if TYPE_CHECKING:
@@ -81,9 +81,6 @@ class Offender:
     id: strawberry.ID
     display_name: str
     description: str
-    last_seen_at: datetime | None = strawberry.field(
-        description="When the latest incident linked to them happened."
-    )
     created_at: datetime
     model: strawberry.Private[models.Offender]
 
@@ -93,7 +90,6 @@ class Offender:
             id=encode_id("Offender", offender.id),
             display_name=offender.display_name,
             description=offender.description,
-            last_seen_at=offender.last_seen_at,
             created_at=offender.created_at,
             model=offender,
         )
@@ -112,12 +108,25 @@ class Offender:
         assert bid is not None  # the foreign key guarantees it
         return Bid.from_model(bid)
 
-    @strawberry.field(description="How many of their incidents the viewer may see.")
-    async def incident_count(self, info: Info) -> int:
+    async def _sightings(self, info: Info) -> Sightings:
         viewer = info.context.viewer
         if viewer is None:
-            return 0
-        return await info.context.loaders.visible_incident_counts(viewer).load(self.model.id)
+            return Sightings(0, None)
+        return await info.context.loaders.visible_sightings(viewer).load(self.model.id)
+
+    @strawberry.field(description="How many of their incidents the viewer may see.")
+    async def incident_count(self, info: Info) -> int:
+        return (await self._sightings(info)).count
+
+    @strawberry.field(
+        description="When the latest of their incidents that the viewer may see happened: for shop "
+        "staff, the latest at their own shop; null if none."
+    )
+    async def last_seen_at(self, info: Info) -> datetime | None:
+        viewer = info.context.viewer
+        if viewer is not None and sees_whole_gallery(viewer, self.model.bid_id):
+            return self.model.last_seen_at  # every incident of the BID is theirs to see
+        return (await self._sightings(info)).last_seen_at
 
     @strawberry.field(
         description="Their incidents that the viewer may see, newest first. One query per offender: "
@@ -126,24 +135,15 @@ class Offender:
     async def incidents(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Incident, strawberry.lazy("shopwatch.api.incidents.types")]]:
-        from shopwatch.api.incidents.types import Incident
+        from shopwatch.api.incidents.types import Incident, incident_sort_key
 
         size = page_size(first)
         viewer = info.context.viewer
         if viewer is None:
-            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+            return empty_connection()
         query = visible_incidents(viewer).filter(offender_links__offender_id=self.model.id)
-        rows = await page_after(query, decode_cursor(after), size)
-        edges = [
-            Edge(node=Incident.from_model(row), cursor=encode_cursor(row.occurred_at, row.id))
-            for row in rows[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        rows = await page_after(query, decode_cursor("Incident", after), size)
+        return connection(rows, size, Incident.from_model, "Incident", incident_sort_key)
 
     @strawberry.field(description="The exclusion in force today, else the one starting latest; or null.")
     async def exclusion(self, info: Info) -> Exclusion | None:

@@ -13,10 +13,11 @@ from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
 from shopwatch.api.summaries.types import AreaSummary, PublicSummary
 from shopwatch.core.errors import InvalidInput
+from shopwatch.offenders.exclusions import today
 from shopwatch.places.models import Bid
 from shopwatch.summaries import area, public
 from shopwatch.summaries.access import may_see_area_summary
-from shopwatch.summaries.periods import Period, period_between
+from shopwatch.summaries.periods import Period, period_between, whole_months_between
 
 MAX_BIDS_COMPARED = 20
 
@@ -36,11 +37,14 @@ class SeesAreaSummaries(BasePermission):
         return all(pk is not None and may_see_area_summary(viewer, pk) for pk in pks)
 
 
-def _period(first: date, last: date) -> Period:
+def _period(first: date, last: date, *, whole_months: bool = False) -> Period:
+    """The period asked for, or a validation error naming the argument at fault."""
     try:
-        return period_between(first, last)
+        return whole_months_between(first, last, today()) if whole_months else period_between(first, last)
     except InvalidInput as error:
-        raise GraphQLError(error.message, extensions={"field": error.field}) from None
+        raise GraphQLError(
+            error.message, extensions={"code": "VALIDATION_ERROR", "field": error.field}
+        ) from None
 
 
 def _bid_pk(value: strawberry.ID) -> int:
@@ -72,9 +76,13 @@ class SummariesQuery:
         period = _period(from_, to)
         return [AreaSummary.from_figures(await area.area_figures(_bid_pk(b), period)) for b in bid_ids]
 
-    @strawberry.field(description="Figures anyone may publish; no login. Null for an unknown BID.")
+    @strawberry.field(
+        description="Figures anyone may publish; no login. Whole calendar months that have ended only "
+        "(`from` the first day of a month, `to` the last day of one): any other period is a validation "
+        "error naming `from` or `to`. Null for an unknown BID."
+    )
     async def public_summary(self, bid_slug: str, from_: From, to: To) -> PublicSummary | None:
-        period = _period(from_, to)
+        period = _period(from_, to, whole_months=True)
         bid = await Bid.get_or_none(slug=bid_slug[:64])
         if bid is None:
             return None

@@ -129,7 +129,7 @@ class AreaSummary:
         )
 
 
-@strawberry.type(description="A published count: null, with `suppressed`, when below 5.")
+@strawberry.type(description="A published count: null, with `suppressed: true`, when withheld.")
 class PublicCount:
     count: int | None
     suppressed: bool
@@ -146,17 +146,23 @@ class PublicKindCount:
     suppressed: bool
 
 
-@strawberry.type
+@strawberry.type(
+    description="One month: its total and its count of each kind (the cells), the same whatever period is "
+    "asked. Counts below 5 are withheld; when the withheld kinds would add up to less than 5, the "
+    "smallest published kind is withheld too, so the total never gives one away."
+)
 class PublicMonthCount:
     month: date = strawberry.field(description="The first day of the month.")
-    count: int | None
+    count: int | None = strawberry.field(description="The month's total; withheld below 5.")
     suppressed: bool
+    by_kind: list[PublicKindCount]
 
 
 @strawberry.type(
-    description="Figures anyone may see: totals by kind and month, nothing about a shop or a person. "
-    "A count below 5 is withheld (null, `suppressed: true`), and where one withheld count could be "
-    "worked out from the total, the next smallest is withheld too."
+    description="Figures anyone may see, for whole months that have ended: counts by kind for each month, "
+    "nothing about a shop or a person. A count below 5 is withheld (null, `suppressed: true`). "
+    "`byKind` and `total` add up the period's months and are published only when every figure they "
+    "add up is published, so no withheld count can be worked out from them."
 )
 class PublicSummary:
     bid_name: str
@@ -174,13 +180,19 @@ class PublicSummary:
             from_=figures.period.first,
             to=figures.period.last,
             total=PublicCount.from_published(figures.total),
-            by_kind=[
-                PublicKindCount(kind=kind, count=c.count, suppressed=c.suppressed)
-                for kind, c in figures.by_kind
-            ],
+            by_kind=_kind_counts(figures.by_kind),
             by_month=[
-                PublicMonthCount(month=month, count=c.count, suppressed=c.suppressed)
-                for month, c in figures.by_month
+                PublicMonthCount(
+                    month=month.month,
+                    count=month.total.count,
+                    suppressed=month.total.suppressed,
+                    by_kind=_kind_counts(month.by_kind),
+                )
+                for month in figures.by_month
             ],
             suppressed_below=public.SUPPRESS_BELOW,
         )
+
+
+def _kind_counts(counts: list[tuple[IncidentKind, public.PublishedCount]]) -> list[PublicKindCount]:
+    return [PublicKindCount(kind=kind, count=c.count, suppressed=c.suppressed) for kind, c in counts]

@@ -1,0 +1,243 @@
+"""What a query may cost, worked out from its document before it runs, and the budget it must fit.
+
+A query's cost is the most it can make the server do, counted in two kinds of work:
+- every object in the answer, once for each time it can appear: a node inside `edges` of a
+  connection asked with `first: 50` counts 50 times, and inside two such connections 50 times 50.
+  Scalar fields are read from an object already fetched, so they add nothing of their own;
+- every database statement a field runs on its own each time it appears (a connection does one
+  per parent; an area summary three), counted as `STATEMENT_COST` fields: statements sent at once
+  queue on the database (SQLite has one connection) ahead of every other request's, so they are
+  what holds others up. Everything else is batched by the request's DataLoaders, so it does not
+  grow with the number of parents; `areaSummaries` works through its BIDs one after another, so its
+  statements never queue more than one summary's at a time.
+
+A connection's list is as long as its `first` (a variable counts by its value; no `first`, the
+default page). Every other list has a known maximum or, where nothing bounds it, an assumed size
+(`LIST_SIZES`). Fragments and inline fragments count where they are spread; all branches of a
+union or of `@skip`/`@include` count, as any of them may be taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Undefined,
+    ValueNode,
+    get_named_type,
+    value_from_ast_untyped,
+)
+from strawberry.extensions import SchemaExtension
+
+from shopwatch.api.library_internals import graphql_schema
+from shopwatch.api.pagination import DEFAULT_PAGE, MAX_PAGE
+
+QUERY_BUDGET = 10_000
+STATEMENT_COST = 1_000
+# A list nothing bounds and no one has sized: the size assumed for it.
+ASSUMED_LIST_SIZE = 20
+
+# Every list field of the schema that is not a connection's page: its known maximum, or the size
+# assumed where nothing bounds it (tests/api/test_query_cost.py checks each list is named here).
+LIST_SIZES: Mapping[str, int] = {
+    # Known maxima.
+    "AreaSummary.byKind": 8,  # one per kind
+    "AreaSummary.byWeek": 158,  # every week touched by the longest period (1,098 days)
+    "AreaSummary.byHourOfWeek": 168,
+    "AreaSummary.topOffenders": 10,
+    "PublicSummary.byKind": 8,
+    "PublicSummary.byMonth": 37,  # every month touched by the longest period
+    "PublicMonthCount.byKind": 8,
+    "Incident.photos": 6,
+    "ReportIncidentSuccess.photoErrors": 6,
+    "CreateOffenderSuccess.photoErrors": 6,
+    "Query.alertRules": 6,  # one per rule
+    "UpdateAlertRulesSuccess.rules": 6,
+    "Query.areaSummaries": 20,  # MAX_BIDS_COMPARED
+    # Assumed: nothing bounds these, but they stay small in practice.
+    "AreaSummary.byShop": 100,  # a BID's shops
+    "AreaSummary.hotspots": 100,
+    "Bid.shops": 100,
+    "Bid.teams": 5,
+    "Query.bids": 50,
+    "User.memberships": 5,
+    "Incident.offenders": 10,
+    "Incident.possibleOffenders": 10,
+    "Alert.incidents": 20,
+    "Alert.emailedTo": 10,
+    "Alert.deliveries": 10,
+    "Offender.exclusions": 10,
+    "Offender.photos": 10,
+    "OffenderDataExport.mergedRecords": 10,
+    "OffenderDataExport.photos": 20,
+    "OffenderDataExport.exclusions": 10,
+    "OffenderDataExport.incidents": 100,
+    "OffenderDataExport.alerts": 50,
+    "OffenderDataExport.accessLog": 100,
+}
+
+# Fields that run database statements of their own each time they appear, beyond a connection's one.
+OWN_STATEMENTS: Mapping[str, int] = {
+    "Query.areaSummary": 3,  # the figures, the offenders, the BID's shops
+    "Query.areaSummaries": 3,  # per BID compared
+    "Query.publicSummary": 2,
+    "Query.exportOffenderData": 8,
+}
+
+# Lists whose items' statements run one after another: they count once, whatever the length.
+ONE_AFTER_ANOTHER = frozenset({"Query.areaSummaries"})
+
+# A page of a connection: the argument that sets its length.
+PAGE_ARGUMENT = "first"
+
+
+def budget_message(cost: int) -> str:
+    return (
+        f"This query would cost {cost:,} against the budget of {QUERY_BUDGET:,} per request; "
+        "ask for smaller pages (`first`) or fewer nested lists."
+    )
+
+
+@dataclass
+class _CostCounter:
+    schema: GraphQLSchema
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: Mapping[str, Any]
+    # (fragment, page size its lists take) -> its cost, so a fragment spread many times counts once.
+    fragment_costs: dict[tuple[str, int | None], int] = field(default_factory=dict)
+
+    def selection_set(self, selections: SelectionSetNode, parent: GraphQLNamedType, page: int | None) -> int:
+        total = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, page)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selection_set(selection.selection_set, inner or parent, page)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value, page)
+        return total
+
+    def fragment(self, name: str, page: int | None) -> int:
+        key = (name, page)
+        if key not in self.fragment_costs:
+            self.fragment_costs[key] = 0  # a cycle (refused by validation anyway) adds nothing
+            definition = self.fragments.get(name)
+            inner = self.schema.get_type(definition.type_condition.name.value) if definition else None
+            if definition is not None and inner is not None:
+                self.fragment_costs[key] = self.selection_set(definition.selection_set, inner, page)
+        return self.fragment_costs[key]
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType, page: int | None) -> int:
+        name = node.name.value
+        if name.startswith("__") or not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 0  # __typename and introspection: answered from the schema held in memory
+        definition = parent.fields.get(name)
+        if definition is None:
+            return 0
+        key = f"{parent.name}.{name}"
+        own_page = self.page_size(node) if PAGE_ARGUMENT in definition.args else None
+        statements = OWN_STATEMENTS.get(key, 0) + (1 if own_page is not None else 0)
+        count = self.list_size(key, definition.type, page)
+        inner = node.selection_set
+        queued = 1 if key in ONE_AFTER_ANOTHER else count
+        statement_cost = queued * statements * STATEMENT_COST
+        if inner is None:
+            return statement_cost
+        children = self.selection_set(inner, get_named_type(definition.type), own_page)
+        return count * (1 + children) + statement_cost
+
+    def list_size(self, key: str, output: GraphQLOutputType, page: int | None) -> int:
+        """1 for a single value; a list's length as a connection's page, known or assumed."""
+        unwrapped = output.of_type if isinstance(output, GraphQLNonNull) else output
+        if not isinstance(unwrapped, GraphQLList):
+            return 1
+        if page is not None:  # a list of the object a paged field returned: its edges
+            return page
+        return LIST_SIZES.get(key, ASSUMED_LIST_SIZE)
+
+    def page_size(self, node: FieldNode) -> int:
+        """`first` as the resolver will take it; anything it would refuse counts as the largest."""
+        argument = next((arg for arg in node.arguments or () if arg.name.value == PAGE_ARGUMENT), None)
+        value = self.argument_value(argument.value) if argument else None
+        if value is None:
+            return DEFAULT_PAGE
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_PAGE:
+            return value
+        return MAX_PAGE
+
+    def argument_value(self, node: ValueNode) -> Any:
+        try:
+            value = value_from_ast_untyped(node, dict(self.variables))
+        except (TypeError, ValueError):
+            return None
+        return None if value is Undefined else value
+
+
+def _operations(document: DocumentNode, operation_name: str | None) -> Iterator[OperationDefinitionNode]:
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            operation_name is None or (definition.name and definition.name.value == operation_name)
+        ):
+            yield definition
+
+
+def query_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+) -> int:
+    """The cost of the operation that would run (all of them when none is named: the dearest)."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    costs = [0]
+    for operation in _operations(document, operation_name):
+        root = schema.get_root_type(operation.operation)
+        if root is None:
+            continue
+        defaults = {
+            definition.variable.name.value: value_from_ast_untyped(definition.default_value)
+            for definition in operation.variable_definitions or ()
+            if definition.default_value is not None
+        }
+        counter = _CostCounter(schema, fragments, {**defaults, **(variables or {})})
+        costs.append(counter.selection_set(operation.selection_set, root, None))
+    return max(costs)
+
+
+class QueryCostLimit(SchemaExtension):
+    """Refuses, before it runs, an operation whose cost is over the budget."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.result is None:
+            variables = context.variables if isinstance(context.variables, dict) else None
+            cost = query_cost(graphql_schema(context.schema), document, context.operation_name, variables)
+            if cost > QUERY_BUDGET:
+                error = GraphQLError(budget_message(cost), extensions={"cost": cost, "budget": QUERY_BUDGET})
+                context.result = ExecutionResult(data=None, errors=[error])
+        yield
