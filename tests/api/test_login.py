@@ -127,7 +127,7 @@ async def test_a_password_hashed_with_other_parameters_is_hashed_again_at_login(
     assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
     rehashed = (await User.get(email=STAFF)).password_hash
     assert rehashed != four_lanes
-    assert ",p=1$" in rehashed  # one lane: one hash, one CPU
+    assert "$argon2id$v=19$m=65536,t=3,p=1$" in rehashed  # 64 MiB, 3 passes, one lane: one CPU
     assert (await log_in(gql, STAFF))["__typename"] == "LoginSuccess"
 
 
