@@ -111,6 +111,19 @@ async def test_a_summary_costs_the_same_queries_however_many_incidents(
     assert len(many) == 2 + 3 + 1, many
 
 
+async def test_change_is_a_fraction_of_the_period_before_and_null_when_it_had_none(
+    gql: GraphQLClient, world: World
+) -> None:
+    variables = {"bidId": world.home.bid_id, **LAST_30_DAYS}
+    await make_incident(world.home, hours_ago=1)
+    summary = (await gql.execute(SUMMARY, variables, token=world.token(Role.BID_MANAGER)))["areaSummary"]
+    assert (summary["previousPeriodTotal"], summary["change"]) == (0, None)
+    for days_before in (40, 41):
+        await make_incident(world.home, hours_ago=24 * days_before)
+    summary = (await gql.execute(SUMMARY, variables, token=world.token(Role.BID_MANAGER)))["areaSummary"]
+    assert (summary["previousPeriodTotal"], summary["change"]) == (2, -0.5)
+
+
 @pytest.mark.parametrize(
     ("first", "last", "message"),
     [
