@@ -104,3 +104,56 @@ def test_only_the_layers_above_import_actions() -> None:
         if within(module, "shopwatch.actions")
     ]
     assert found == []
+
+
+# docs/architecture.md's order, lowest first; a layer may import only its own and those before it
+# (alerts and summaries share a rank and never import each other).
+LAYERS = {
+    "settings": 0,
+    "core": 1,
+    "accounts": 2,
+    "places": 3,
+    "incidents": 4,
+    "offenders": 5,
+    "alerts": 6,
+    "summaries": 6,
+    "actions": 7,
+    "api": 8,
+    "frontend": 8,
+    "worker": 9,  # the background work that `serve` and `worker` run
+    "app": 10,
+    "cli": 11,
+}
+
+
+def layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "shopwatch" and len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_a_lower_layer_never_imports_a_higher_one() -> None:
+    found = []
+    for name, path in modules():
+        own = layer(name)
+        if own is None:
+            continue
+        for module, _ in imports(path):
+            other = layer(module)
+            if other is not None and other != own and LAYERS[other] >= LAYERS[own]:
+                found.append(f"{name} imports {module}")
+    assert sorted(set(found)) == []
+
+
+def test_every_module_has_a_layer() -> None:
+    assert [name for name, _ in modules() if name != "shopwatch" and layer(name) is None] == []
+
+
+def test_nothing_below_the_api_imports_strawberry_or_graphql() -> None:
+    found = [
+        f"{name} imports {module}"
+        for name, path in modules()
+        if (own := layer(name)) is not None and LAYERS[own] < LAYERS["api"]
+        for module, _ in imports(path)
+        if within(module, "strawberry", "graphql")
+    ]
+    assert found == []

@@ -39,6 +39,7 @@ async def test_every_response_has_the_headers(
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] in ("no-referrer", "same-origin")
+    assert response.headers["permissions-policy"]
     assert "strict-transport-security" not in response.headers  # http://testserver
 
 

@@ -14,6 +14,7 @@ from shopwatch.incidents.photos import PhotoRejected
 from shopwatch.offenders import gallery
 from shopwatch.offenders.models import Offender, OffenderPhoto, OffenderStatus
 from shopwatch.offenders.photos import attach_offender_photo
+from shopwatch.places.services import get_bid
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,10 @@ class CreatedOffender:
 async def create_offender(
     by: Acting, bid_id: int, display_name: str, description: str, photo: PhotoFile | None = None
 ) -> CreatedOffender:
-    """A new record; `InvalidInput` for a name or description that cannot be kept. A refused photo
-    keeps the record and says why."""
-    offender = await gallery.create_offender(bid_id, display_name, description, by.user)
+    """A new record; `InvalidInput` for a name or description that cannot be kept, `NotFoundError`
+    for a BID that does not exist. A refused photo keeps the record and says why."""
+    bid = await get_bid(bid_id)
+    offender = await gallery.create_offender(bid.id, display_name, description, by.user)
     if photo is None:
         return CreatedOffender(offender=offender)
     try:

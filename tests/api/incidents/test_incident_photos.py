@@ -73,6 +73,7 @@ async def test_a_report_with_photos_keeps_the_original_and_serves_clean_copies(
     assert display.headers["content-type"] == "image/jpeg"
     assert display.headers["x-content-type-options"] == "nosniff"
     assert display.headers["cache-control"].startswith("private")
+    assert display.headers["content-security-policy"] == "default-src 'none'; sandbox"
     shown = Image.open(io.BytesIO(display.content))
     assert shown.size == (600, 800)
     assert not shown.getexif()

@@ -71,6 +71,15 @@ async def test_a_manager_creates_an_offender(gql: GraphQLClient, world: World) -
     assert await Offender.filter(created_by_id=world.home.users[Role.BID_MANAGER].id).exists()
 
 
+async def test_an_administrator_creating_an_offender_in_no_bid_gets_not_found(
+    gql: GraphQLClient, world: World
+) -> None:
+    variables = {"input": {"bidId": encode_id("Bid", 0), "displayName": "Red cap", "description": ""}}
+    result = (await gql.execute(CREATE, variables, token=world.token(Role.ADMIN)))["createOffender"]
+    assert result["__typename"] == "NotFound"
+    assert not await Offender.exists()
+
+
 @pytest.mark.parametrize(
     ("values", "field"),
     [

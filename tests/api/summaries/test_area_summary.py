@@ -111,6 +111,19 @@ async def test_a_summary_costs_the_same_queries_however_many_incidents(
     assert len(many) == 2 + 3 + 1, many
 
 
+async def test_change_is_a_fraction_of_the_period_before_and_null_when_it_had_none(
+    gql: GraphQLClient, world: World
+) -> None:
+    variables = {"bidId": world.home.bid_id, **LAST_30_DAYS}
+    await make_incident(world.home, hours_ago=1)
+    summary = (await gql.execute(SUMMARY, variables, token=world.token(Role.BID_MANAGER)))["areaSummary"]
+    assert (summary["previousPeriodTotal"], summary["change"]) == (0, None)
+    for days_before in (40, 41):
+        await make_incident(world.home, hours_ago=24 * days_before)
+    summary = (await gql.execute(SUMMARY, variables, token=world.token(Role.BID_MANAGER)))["areaSummary"]
+    assert (summary["previousPeriodTotal"], summary["change"]) == (2, -0.5)
+
+
 @pytest.mark.parametrize(
     ("first", "last", "message"),
     [
@@ -153,3 +166,11 @@ async def test_an_id_that_is_not_a_bid_is_refused_like_one_out_of_reach(
     variables = {"bidId": world.home.shop_id(0), "from": "2026-01-01", "to": "2026-01-31"}
     errors = await gql.errors(SUMMARY, variables, token=world.token(Role.ADMIN))
     assert errors == ["Area summaries are for the BID's managers, the police covering it and administrators."]
+
+
+async def test_at_most_twenty_bids_are_compared_at_once(gql: GraphQLClient, world: World) -> None:
+    token = world.token(Role.ADMIN)
+    twenty = {"bidIds": [world.home.bid_id] * 20, **LAST_30_DAYS}
+    assert len((await gql.execute(COMPARE, twenty, token=token))["areaSummaries"]) == 20
+    twenty_one = {"bidIds": [world.home.bid_id] * 21, **LAST_30_DAYS}
+    assert await gql.errors(COMPARE, twenty_one, token=token) == ["Compare at most 20 BIDs at a time."]

@@ -61,6 +61,7 @@ async def test_one_readable_row_per_incident(http: httpx.AsyncClient, world: Wor
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"].startswith('attachment; filename="shopwatch-home-')
     assert response.headers["cache-control"] == "no-store"
+    assert response.content.startswith("\ufeff".encode())  # so spreadsheets read it as UTF-8
     rows = rows_of(response)
     assert len(rows) == 2
     first = rows[0]
@@ -81,7 +82,7 @@ async def test_one_readable_row_per_incident(http: httpx.AsyncClient, world: Wor
     assert rows[1]["Shop"] == home.shops[1].name and rows[1]["Value stolen (£)"] == ""
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 async def test_cells_that_would_run_as_formulas_are_neutralised(
     http: httpx.AsyncClient, world: World, start: str
 ) -> None:

@@ -30,7 +30,7 @@ from shopwatch.api.incidents.types import Incident
 from shopwatch.api.offenders.types import Exclusion, Offender, OffenderPhoto
 from shopwatch.api.permissions import LOG_IN_FIRST, ManagesBid, Rule, managed_bid, refusal
 from shopwatch.api.uploads import as_file, photo_file
-from shopwatch.core.errors import InvalidInput
+from shopwatch.core.errors import InvalidInput, NotFoundError
 from shopwatch.incidents import models as incident_models
 from shopwatch.incidents.photos import PhotoRejected
 from shopwatch.incidents.services import visible_incidents
@@ -194,6 +194,8 @@ class OffendersMutation:
                     input.description,
                     photo_file(input.photo, 0) if input.photo is not None else None,
                 )
+            except NotFoundError as error:
+                return NotFound.from_error(error)
             except InvalidInput as error:
                 return ValidationError.from_error(error)
             photo_errors = (
