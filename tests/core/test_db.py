@@ -18,6 +18,13 @@ def test_postgres_connections_plan_for_their_values_and_skip_the_reset_query() -
     assert credentials["reset"] is db._keep_session_state
 
 
+def test_postgres_pool_has_room_for_transactions_waiting_on_a_lock() -> None:
+    credentials = db.connection_config("postgres://postgres@127.0.0.1:5432/shopwatch")["credentials"]
+    assert credentials["maxsize"] == db.POSTGRES_POOL_SIZE >= 20
+    smaller = db.connection_config("postgres://postgres@127.0.0.1:5432/shopwatch?maxsize=8")
+    assert int(smaller["credentials"]["maxsize"]) == 8  # tortoise takes it as int(...)
+
+
 def _postgres_only(database: str) -> None:
     if not db.is_postgres(database):
         pytest.skip("SQLite has no connection pool")
@@ -47,3 +54,9 @@ async def test_every_pooled_connection_plans_for_its_values(database: str) -> No
     for _ in range(3):
         _, rows = await client.execute_query("SHOW plan_cache_mode")
         assert rows[0]["plan_cache_mode"] == "force_custom_plan"
+
+
+async def test_the_pool_opens_as_many_connections_as_its_size(database: str) -> None:
+    _postgres_only(database)
+    client = connections.get("default")
+    assert client._pool.get_max_size() == db.POSTGRES_POOL_SIZE  # type: ignore[attr-defined]

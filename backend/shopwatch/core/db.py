@@ -28,6 +28,10 @@ MODEL_MODULES = [
 # PostgreSQL may switch to a generic plan made without the values, which guesses a BID's period at a
 # handful of rows: the area summary's offender links then took 2-5x longer (bench/README.md).
 POSTGRES_SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+# Connections each process's pool may open (`?maxsize=` in DATABASE_URL overrides it). A transaction
+# waiting for a lock (the alert rules take one per shop) keeps its connection meanwhile: with
+# tortoise's five, five reports at one busy shop left every other request waiting for a connection.
+POSTGRES_POOL_SIZE = 20
 
 
 # tortoise's SQLite client with reads outside a transaction on their own connection (core/sqlite.py).
@@ -40,6 +44,7 @@ def connection_config(database_url: str) -> dict[str, Any]:
         config["engine"] = SQLITE_ENGINE
         return config
     credentials = config["credentials"]
+    credentials.setdefault("maxsize", POSTGRES_POOL_SIZE)
     credentials["server_settings"] = {**credentials.get("server_settings", {}), **POSTGRES_SERVER_SETTINGS}
     credentials["reset"] = _keep_session_state
     return config
