@@ -19,6 +19,8 @@ from shopwatch.accounts.viewer import Viewer
 from shopwatch.api.context import SESSION_COOKIE, Context
 from shopwatch.api.schema import build_schema
 from shopwatch.api.uploads import MalformedUpload, operations_with_files
+from shopwatch.core.concurrency import LoopSemaphore
+from shopwatch.incidents.photos import PHOTO_CONCURRENCY
 from shopwatch.settings import Settings
 
 
@@ -34,6 +36,17 @@ def session_token(request: Request | WebSocket) -> str | None:
 async def request_viewer(request: Request | WebSocket) -> Viewer | None:
     token = session_token(request)
     return await viewer_for_token(token) if token else None
+
+
+# Uploads taken on at once per process, one per CPU: each needs a photo thread, and every further
+# one being read and stored at once only adds to the event loop's queue, delaying every other
+# request. The rest wait, unread, for a slot.
+UPLOAD_CONCURRENCY = PHOTO_CONCURRENCY
+upload_slots = LoopSemaphore(UPLOAD_CONCURRENCY)
+
+
+def is_upload(request: Request) -> bool:
+    return request.headers.get("content-type", "").lower().startswith("multipart/")
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -54,8 +67,13 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            if is_upload(request):
+                async with upload_slots():
+                    response = await self.run(request)
+            else:
+                response = await self.run(request)
         except HTTPException as refusal:
             response = JSONResponse(
                 {"errors": [{"message": refusal.reason}]}, status_code=refusal.status_code

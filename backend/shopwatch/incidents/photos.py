@@ -27,12 +27,12 @@ import asyncio
 import hashlib
 import io
 import os
-import weakref
 from dataclasses import dataclass, field
 
 import simplejpeg
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
+from shopwatch.core.concurrency import LoopSemaphore
 from shopwatch.incidents.photo_formats import (
     DAMAGED_MESSAGE,
     DECODE_ERRORS,
@@ -327,18 +327,7 @@ def process_photo_sync(data: bytes, sha256: str | None = None) -> ProcessedPhoto
     )
 
 
-_semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _semaphore() -> asyncio.Semaphore:
-    """One semaphore per running event loop (an asyncio.Semaphore belongs to the loop it is used on)."""
-    loop = asyncio.get_running_loop()
-    semaphore = _semaphores.get(loop)
-    if semaphore is None:
-        semaphore = _semaphores[loop] = asyncio.Semaphore(PHOTO_CONCURRENCY)
-    return semaphore
+_semaphore = LoopSemaphore(PHOTO_CONCURRENCY)
 
 
 async def process_photo(data: bytes, sha256: str | None = None) -> ProcessedPhoto:
