@@ -1,4 +1,5 @@
-"""Uploads are taken on a few at a time per process (one per CPU); other requests never wait for a slot."""
+"""Uploads are worked on a few at a time per process (one per CPU), once their bodies are in; other
+requests never wait for a slot, and an upload still arriving holds none."""
 
 import asyncio
 
@@ -6,8 +7,10 @@ import httpx
 
 from shopwatch.accounts.models import Role
 from shopwatch.api.view import UPLOAD_CONCURRENCY, upload_slots
+from shopwatch.app import create_app
 from shopwatch.incidents.models import Incident
 from shopwatch.incidents.photos import PHOTO_CONCURRENCY
+from shopwatch.settings import Settings
 from tests.api.incidents.test_incident_photos import jpeg_file, report_with_photos
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
@@ -31,10 +34,61 @@ async def test_an_upload_waits_for_a_slot_while_other_requests_are_answered(
         assert me["me"]["email"]
         await asyncio.sleep(0.2)
         assert not upload.done()
-        assert not await Incident.exists()  # its body not even read
+        assert not await Incident.exists()  # not run before a slot is free
     finally:
         for _ in range(UPLOAD_CONCURRENCY):
             slots.release()
     result = await upload
     assert result["__typename"] == "ReportIncidentSuccess" and result["photoErrors"] == []
     assert await Incident.exists()
+
+
+async def test_uploads_still_arriving_hold_no_slot(settings: Settings, world: World) -> None:
+    """More phones than slots sending their photos slowly: another upload is still stored."""
+    app = create_app(settings)
+    token = world.token(Role.SHOP_STAFF) or ""
+    stalled = asyncio.Event()
+    headers = [
+        (b"host", b"testserver"),
+        (b"content-type", b"multipart/form-data; boundary=slow"),
+        (b"content-length", b"100000"),
+        (b"authorization", f"Bearer {token}".encode()),
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "root_path": "",
+    }
+
+    async def first_bytes_then_nothing() -> dict[str, object]:
+        if not stalled.is_set():
+            stalled.set()
+            return {"type": "http.request", "body": b"--slow\r\n", "more_body": True}
+        await asyncio.Event().wait()  # the rest never comes
+        raise AssertionError("unreachable")
+
+    async def ignore(message: object) -> None:
+        return None
+
+    slow = [
+        asyncio.create_task(app(dict(scope), first_bytes_then_nothing, ignore))
+        for _ in range(UPLOAD_CONCURRENCY + 1)
+    ]
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as http:
+            result = await asyncio.wait_for(report_with_photos(http, world, [jpeg_file()]), timeout=30)
+        assert result["__typename"] == "ReportIncidentSuccess" and result["photoErrors"] == []
+    finally:
+        for task in slow:
+            task.cancel()

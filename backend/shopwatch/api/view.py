@@ -38,9 +38,9 @@ async def request_viewer(request: Request | WebSocket) -> Viewer | None:
     return await viewer_for_token(token) if token else None
 
 
-# Uploads taken on at once per process, one per CPU: each needs a photo thread, and every further
-# one being read and stored at once only adds to the event loop's queue, delaying every other
-# request. The rest wait, unread, for a slot.
+# Uploads worked on at once per process, one per CPU: each needs a photo thread, and every further
+# one stored at once only adds to the event loop's queue, delaying every other request. The rest
+# wait for a slot once their bodies are in.
 UPLOAD_CONCURRENCY = PHOTO_CONCURRENCY
 upload_slots = LoopSemaphore(UPLOAD_CONCURRENCY)
 
@@ -67,18 +67,23 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope=scope, receive=receive)
         try:
-            if is_upload(request):
-                async with upload_slots():
-                    response = await self.run(request)
-            else:
-                response = await self.run(request)
+            response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as refusal:
             response = JSONResponse(
                 {"errors": [{"message": refusal.reason}]}, status_code=refusal.status_code
             )
         await response(scope, receive, send)
+
+    async def execute_operation(  # type: ignore[override]
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> Any:
+        """As strawberry's, but an upload, once its body is in, waits for one of the process's upload
+        slots: a phone sending slowly holds none while its photos arrive."""
+        if not is_upload(request):
+            return await super().execute_operation(request, *args, **kwargs)
+        async with upload_slots():
+            return await super().execute_operation(request, *args, **kwargs)
 
     def parse_json(self, data: str | bytes) -> object:
         # strawberry lets invalid UTF-8 (UnicodeDecodeError), nesting past the recursion limit and
