@@ -14,7 +14,7 @@ import pytest
 from graphql import GraphQLList, GraphQLNonNull, get_named_type, parse, validate
 
 from shopwatch.api import execution
-from shopwatch.api.cost import LIST_SIZES, OWN_STATEMENTS, QUERY_BUDGET, query_cost
+from shopwatch.api.cost import LIST_SIZES, OWN_STATEMENTS, QUERY_BUDGET, STATEMENT_COST, query_cost
 from shopwatch.api.schema import build_schema
 from shopwatch.incidents.models import Incident, IncidentKind
 from shopwatch.offenders.models import Offender, OffenderLink
@@ -136,6 +136,17 @@ def test_nested_pages_multiply() -> None:
     outer = '{ offenders(bidId: "x", first: 10) { edges { node { id } } } }'
     nested = '{ offenders(bidId: "x", first: 10) { edges { node { id incidents(first: 10) { edges { node { id } } } } } } }'  # noqa: E501
     assert cost_of(nested) > 10 * 10 * 2 + cost_of(outer)
+
+
+def test_a_page_below_a_list_is_one_statement_for_all_its_parents() -> None:
+    # The request's loader answers every offender's page in one statement (api/loaders.py).
+    def added_by_their_incidents(outer: int) -> int:
+        listing = '{ offenders(bidId: "x", first: %d) { edges { node { id %s } } } }'
+        incidents = "incidents(first: 3) { edges { node { id } } }"
+        return cost_of(listing % (outer, incidents)) - cost_of(listing % (outer, ""))
+
+    assert added_by_their_incidents(5) >= STATEMENT_COST
+    assert added_by_their_incidents(50) - added_by_their_incidents(5) < STATEMENT_COST
 
 
 # --- what the app itself asks ----------------------------------------------------------------------
