@@ -26,7 +26,7 @@ from tests.api.test_query_cost import reviewers_query
 from tests.faults.servers import Server, server_env
 from tests.support.world import World
 
-OFFENDERS = 30
+OFFENDERS = 100  # as many as the largest page the budget allows
 INCIDENTS_EACH = 4
 EXPENSIVE_CLIENTS = 3
 EXPENSIVE_EACH = 3
@@ -54,10 +54,16 @@ async def seed_gallery(world: World) -> None:
         )
         for n in range(OFFENDERS)
     ]
-    for n in range(OFFENDERS):
-        offender = await Offender.create(bid=world.home.bid, display_name=f"Offender {n}")
-        for k in range(INCIDENTS_EACH):
-            await OffenderLink.create(offender=offender, incident=incidents[(n + k) % OFFENDERS])
+    offenders = [
+        await Offender.create(bid=world.home.bid, display_name=f"Offender {n}") for n in range(OFFENDERS)
+    ]
+    await OffenderLink.bulk_create(
+        [
+            OffenderLink(offender=offender, incident=incidents[(n + k) % OFFENDERS])
+            for n, offender in enumerate(offenders)
+            for k in range(INCIDENTS_EACH)
+        ]
+    )
 
 
 async def test_expensive_queries_are_answered_or_refused_and_me_is_answered_throughout(
