@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "1181720749b3";
+const VERSION = "535ddb530a5f";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -20,6 +20,7 @@ const SHELL = [
   "/js/app.js",
   "/js/charts.js",
   "/js/dom.js",
+  "/js/menu.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/views/account.js",
