@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "cc5097c5df82";
+const VERSION = "x";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -21,6 +21,7 @@ const SHELL = [
   "/js/charts.js",
   "/js/dom.js",
   "/js/manage.js",
+  "/js/menu.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/views/account.js",
