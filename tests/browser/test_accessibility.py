@@ -54,11 +54,11 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (STAFF, "/#/reports"),
         (STAFF, f"/#/incidents/{incident['id']}"),
         (STAFF, "/#/gallery"),
-        (STAFF, f"/#/offenders/{offender}"),
+        (STAFF, f"/#/gallery/{offender}"),
         (MANAGER, "/#/dashboard"),
-        (MANAGER, f"/#/offenders/{offender}"),
-        (MANAGER, f"/#/offenders/{offender}/edit"),
-        (MANAGER, "/#/offenders/new"),
+        (MANAGER, f"/#/gallery/{offender}"),
+        (MANAGER, f"/#/gallery/{offender}/edit"),
+        (MANAGER, "/#/gallery/new"),
         (MANAGER, f"/#/incidents/{incident['id']}"),
         (PCSO, "/#/alerts"),
         (PCSO, f"/#/alerts/{alert_id}"),
@@ -115,7 +115,7 @@ def _screens_again(server: Server) -> list[tuple[str, str]]:
     return [
         (STAFF, "/#/report"),
         (MANAGER, "/#/dashboard"),
-        (MANAGER, f"/#/offenders/{offender}"),
+        (MANAGER, f"/#/gallery/{offender}"),
         (PCSO, f"/#/alerts/{alert['alerts']['edges'][0]['node']['id']}"),
     ]
 

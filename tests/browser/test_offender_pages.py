@@ -29,7 +29,7 @@ def photo(name: str, colour: tuple[int, int, int]) -> dict[str, Any]:
 
 
 def offender_id_of(page: Page) -> str:
-    return page.url.split("#/offenders/")[1]
+    return page.url.split("#/gallery/")[1]
 
 
 def test_a_manager_adds_an_offender_with_camera_photos_edits_and_adds_another(
@@ -82,7 +82,7 @@ def test_a_manager_issues_an_exclusion_and_merges_two_records(page: Page, server
     )
 
     log_in(page, MANAGER)
-    page.goto(f"/#/offenders/{keep}")
+    page.goto(f"/#/gallery/{keep}")
     page.get_by_text("Issue an exclusion").click()
     page.get_by_label("Reason").fill("Abusive to staff")
     page.get_by_role("button", name="Issue the exclusion").click()
@@ -138,5 +138,5 @@ def test_shop_staff_open_gallery_cards_read_only(page: Page, server: Server) -> 
     expect(page.get_by_text("Blue cap took batteries")).to_be_visible()
     expect(page.locator(MANAGEMENT)).to_have_count(0)
     expect(page.get_by_role("link", name="Edit the record")).to_have_count(0)
-    page.goto(f"/#/offenders/{offender}/edit")
+    page.goto(f"/#/gallery/{offender}/edit")
     expect(page.get_by_text("Only the BID's managers edit its gallery.")).to_be_visible()

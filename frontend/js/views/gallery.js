@@ -22,7 +22,7 @@ function offenderCard(offender) {
     { class: "offender" },
     h(
       "a",
-      { href: `#/offenders/${offender.id}`, class: excluded ? "card card-link offender-excluded" : "card card-link" },
+      { href: `#/gallery/${offender.id}`, class: excluded ? "card card-link offender-excluded" : "card card-link" },
       thumb(offender.thumbnailUrl, `Photo of ${offender.displayName}`),
       h(
         "span",
@@ -51,7 +51,7 @@ export async function render(app) {
   const { bids } = await gql("{ bids { id name } }");
   const page = h("div", {}, h("h1", {}, "Offender gallery"));
   if (bids.some((b) => managesBid(app.me, b.id)))
-    page.append(h("p", {}, h("a", { href: "#/offenders/new", class: "button-link primary" }, "Add an offender")));
+    page.append(h("p", {}, h("a", { href: "#/gallery/new", class: "button-link primary" }, "Add an offender")));
   for (const bid of bids) {
     const { offenders } = await gql(GALLERY, { bidId: bid.id });
     if (bids.length > 1) page.append(h("h2", {}, bid.name));

@@ -64,7 +64,7 @@ export async function renderNew(app) {
       const problem = refusedNotice(refused);
       if (problem) setFlash(problem.text, problem.kind);
       else setFlash("Added to the gallery.");
-      location.hash = `#/offenders/${id}`;
+      location.hash = `#/gallery/${id}`;
     },
   );
   return h("div", {}, h("h1", {}, "Add an offender"), form);
@@ -93,7 +93,7 @@ export async function renderEdit(app, { id }) {
       if (status && status.value !== offender.status) input.status = status.value;
       await mutate(UPDATE, { input }, "updateOffender");
       setFlash("Saved.");
-      location.hash = `#/offenders/${id}`;
+      location.hash = `#/gallery/${id}`;
     },
   );
   return h(
@@ -101,6 +101,6 @@ export async function renderEdit(app, { id }) {
     {},
     h("h1", {}, `Edit ${offender.displayName}`),
     form,
-    h("p", {}, h("a", { href: `#/offenders/${id}`, class: "button-link" }, "Cancel")),
+    h("p", {}, h("a", { href: `#/gallery/${id}`, class: "button-link" }, "Cancel")),
   );
 }

@@ -142,7 +142,7 @@ function duplicatesSection(app, offender, manager) {
           { class: "card" },
           h(
             "a",
-            { href: `#/offenders/${other.id}`, class: "card-link row" },
+            { href: `#/gallery/${other.id}`, class: "card-link row" },
             thumb(other.thumbnailUrl),
             h("span", { class: "card-body" }, h("span", { class: "card-title" }, other.displayName), h("span", { class: "card-text" }, other.description)),
           ),
@@ -211,7 +211,7 @@ export async function render(app, { id }) {
       : null,
     h("p", { class: "description" }, offender.description),
     h("p", { class: "hint" }, `${offender.bid.name} · in the gallery since ${formatDateTime(offender.createdAt)}`),
-    manager ? h("p", {}, h("a", { href: `#/offenders/${offender.id}/edit`, class: "button-link" }, "Edit the record")) : null,
+    manager ? h("p", {}, h("a", { href: `#/gallery/${offender.id}/edit`, class: "button-link" }, "Edit the record")) : null,
     h("h2", {}, "Photos"),
     photosSection(app, offender, manager),
     h("h2", {}, "Exclusions"),

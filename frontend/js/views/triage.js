@@ -96,7 +96,7 @@ function offenderCard(content, actions) {
 function offenderLink(offender, extra = null) {
   return h(
     "a",
-    { href: `#/offenders/${offender.id}`, class: "card-link row" },
+    { href: `#/gallery/${offender.id}`, class: "card-link row" },
     thumb(offender.thumbnailUrl),
     h("span", { class: "card-body" }, h("span", { class: "card-title" }, offender.displayName), h("span", { class: "card-meta" }, offenderStatusName(offender.status)), extra),
   );
