@@ -11,6 +11,8 @@ import * as dashboard from "./views/dashboard.js";
 import * as gallery from "./views/gallery.js";
 import * as home from "./views/home.js";
 import * as incident from "./views/incident.js";
+import * as offenderForm from "./views/offender-form.js";
+import * as offender from "./views/offender.js";
 import * as report from "./views/report.js";
 import * as reports from "./views/reports.js";
 
@@ -26,6 +28,9 @@ route("/report/:clientId", report.render);
 route("/reports", reports.render);
 route("/incidents/:id", incident.render);
 route("/gallery", gallery.render);
+route("/gallery/new", offenderForm.renderNew);
+route("/gallery/:id", offender.render);
+route("/gallery/:id/edit", offenderForm.renderEdit);
 route("/alerts", alerts.renderList);
 route("/alerts/:id", alerts.renderDetail);
 route("/dashboard", dashboard.render);
