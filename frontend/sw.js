@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "63bd26e82e21";
+const VERSION = "a28b4ac67649";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
