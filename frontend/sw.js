@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "1181720749b3";
+const VERSION = "9d33b142b1ae";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -20,17 +20,27 @@ const SHELL = [
   "/js/app.js",
   "/js/charts.js",
   "/js/dom.js",
+  "/js/forms.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
+  "/js/views/audit.js",
+  "/js/views/bid.js",
+  "/js/views/bids.js",
   "/js/views/dashboard.js",
   "/js/views/gallery.js",
   "/js/views/home.js",
   "/js/views/incident.js",
+  "/js/views/members.js",
   "/js/views/outbox.js",
+  "/js/views/people.js",
   "/js/views/report.js",
   "/js/views/reports.js",
+  "/js/views/rules.js",
+  "/js/views/shops.js",
+  "/js/views/teams.js",
+  "/js/workspace.js",
 ];
 
 self.addEventListener("install", (event) => {

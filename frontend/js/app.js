@@ -12,6 +12,7 @@ import * as home from "./views/home.js";
 import * as incident from "./views/incident.js";
 import * as report from "./views/report.js";
 import * as reports from "./views/reports.js";
+import { workspaceLinks } from "./workspace.js";
 
 const PUBLIC = new Set(["login", "forgot", "invite", "reset"]);
 
@@ -42,6 +43,7 @@ function navLinks(me) {
   if (roles.has("BID_MANAGER") || roles.has("POLICE") || roles.has("ADMIN")) links.push(["/alerts", "Alerts"]);
   if (roles.has("BID_MANAGER") || roles.has("POLICE") || roles.has("ADMIN"))
     links.push(["/dashboard", "Dashboard"]);
+  links.push(...workspaceLinks(me));
   return links;
 }
 

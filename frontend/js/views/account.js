@@ -2,35 +2,16 @@
 
 import { forgetMe, gql, loadMe } from "../api.js";
 import { field, h, notice } from "../dom.js";
+import { actionForm } from "../forms.js";
 import { navigate } from "../router.js";
 
 const LOGIN_RESULT = `__typename ... on AuthError { message } ... on ValidationError { field message }`;
 
 function form(title, intro, controls, submitLabel, onSubmit) {
-  const status = h("div", { class: "form-status" });
-  const button = h("button", { type: "submit", class: "primary" }, submitLabel);
-  const element = h(
-    "form",
-    {
-      class: "stack",
-      onsubmit: async (event) => {
-        event.preventDefault();
-        button.disabled = true;
-        status.replaceChildren();
-        try {
-          const problem = await onSubmit();
-          if (problem) status.replaceChildren(notice(problem, "error"));
-        } catch (error) {
-          status.replaceChildren(notice(error.message, "error"));
-        } finally {
-          button.disabled = false;
-        }
-      },
-    },
-    controls,
-    status,
-    button,
-  );
+  const element = actionForm(submitLabel, controls, async () => {
+    const problem = await onSubmit();
+    if (problem) throw new Error(problem);
+  });
   return h("section", {}, h("h1", {}, title), intro ? h("p", {}, intro) : null, element);
 }
 
