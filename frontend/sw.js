@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "9d33b142b1ae";
+const VERSION = "a519128bed14";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -1,6 +1,6 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { loadMe, rememberedMe, rolesOf } from "./api.js";
+import { ApiError, forgetMe, loadMe, rememberedMe, rolesOf } from "./api.js";
 import { h, mount, notice } from "./dom.js";
 import { flushOutbox, listOutbox, onOutboxChange, requestBackgroundSync } from "./queue.js";
 import { currentPath, match, navigate, route } from "./router.js";
@@ -99,6 +99,13 @@ async function render() {
     document.title = heading ? `${heading.textContent} – Shopwatch` : "Shopwatch";
   } catch (error) {
     if (token !== rendering) return;
+    if (error instanceof ApiError && error.loggedOut) {
+      // The session ended on the server: the phone forgets the user and asks for a login.
+      forgetMe();
+      app.setMe(null);
+      navigate("/login");
+      return;
+    }
     mount(main, h("h1", {}, "Something went wrong"), notice(error.message, "error"));
   }
 }

@@ -90,6 +90,11 @@ export function isAdmin(me) {
   return rolesOf(me).has("ADMIN");
 }
 
+/** Whether `me` may manage the BID: an administrator, or one of its managers. */
+export function mayManage(me, bidId) {
+  return isAdmin(me) || (me?.memberships || []).some((m) => m.role === "BID_MANAGER" && m.bid?.id === bidId);
+}
+
 /** The screen for someone who may not use it. */
 export function notYours(title) {
   return h("div", {}, h("h1", {}, title), notice("This screen is for administrators."));

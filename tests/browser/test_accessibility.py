@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import fill_report, report
-from tests.browser.server import MANAGER, PCSO, STAFF, Server
+from tests.browser.helpers import bid_id, fill_report, report
+from tests.browser.server import ADMIN, MANAGER, PCSO, STAFF, Server
 
 MIN_TAP = 44
 
@@ -47,6 +47,7 @@ def _screens(server: Server) -> list[tuple[str, str]]:
     report(server, staff, description="Accessibility check again", vehicleRegistration="MH26ACC")
     alert = server.graphql("{ alerts { edges { node { id } } } }", token=server.login(PCSO))
     alert_id = alert["alerts"]["edges"][0]["node"]["id"]
+    bid = bid_id(server, server.login(MANAGER))
     return [
         (STAFF, "/#/"),
         (STAFF, "/#/report"),
@@ -56,6 +57,14 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (MANAGER, "/#/dashboard"),
         (PCSO, "/#/alerts"),
         (PCSO, f"/#/alerts/{alert_id}"),
+        *_workspace_screens(bid),
+    ]
+
+
+def _workspace_screens(bid: str) -> list[tuple[str, str]]:
+    managing = [f"/#/bids/{bid}{screen}" for screen in ("", "/shops", "/people", "/rules")]
+    return [(MANAGER, path) for path in managing] + [
+        (ADMIN, path) for path in ("/#/bids", "/#/teams", "/#/people", "/#/audit")
     ]
 
 
@@ -95,6 +104,7 @@ def _screens_again(server: Server) -> list[tuple[str, str]]:
         (STAFF, "/#/report"),
         (MANAGER, "/#/dashboard"),
         (PCSO, f"/#/alerts/{alert['alerts']['edges'][0]['node']['id']}"),
+        *_workspace_screens(bid_id(server, server.login(MANAGER))),
     ]
 
 

@@ -3,15 +3,16 @@
 
 import { gql } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { ERRORS, actionForm, changed, download, flashNotice, londonToday, mutate, select } from "../forms.js";
+import { ERRORS, actionForm, changed, download, flashNotice, londonToday, mayManage, mutate, select } from "../forms.js";
 
 const BID = `query Bid($bidId: ID!) {
   bids { id name offenderRetentionMonths }
   offenders(bidId: $bidId, first: 100) { edges { node { id displayName status } } }
 }`;
 
-/** The BID with this id among those the viewer may see, or null. */
-export async function findBid(bidId) {
+/** The BID with this id if the viewer may manage it, or null. */
+export async function findBid(app, bidId) {
+  if (!mayManage(app.me, bidId)) return null;
   const { bids } = await gql(`{ bids { id name } }`);
   return bids.find((b) => b.id === bidId) || null;
 }
@@ -99,6 +100,7 @@ function tile(path, title, text) {
 }
 
 export async function render(app, { bidId }) {
+  if (!mayManage(app.me, bidId)) return bidNotFound();
   const data = await gql(BID, { bidId });
   const bid = data.bids.find((b) => b.id === bidId);
   if (!bid) return bidNotFound();

@@ -4,7 +4,7 @@
 import { gql } from "../api.js";
 import { field, formatDateTime, h, notice } from "../dom.js";
 import {
-  ERRORS, ROLE_NAMES, actionForm, changed, confirmButton, flashNotice, isAdmin, membershipText, mutate, select,
+  ERRORS, ROLE_NAMES, actionForm, changed, confirmButton, flashNotice, isAdmin, membershipText, mayManage, mutate, select,
 } from "../forms.js";
 import { bidNotFound, crumbs } from "./bid.js";
 
@@ -85,6 +85,7 @@ function memberCard(app, membership) {
 }
 
 export async function render(app, { bidId }) {
+  if (!mayManage(app.me, bidId)) return bidNotFound();
   const data = await gql(MEMBERS, { bidId });
   const bid = data.bids.find((b) => b.id === bidId);
   if (!bid) return bidNotFound();

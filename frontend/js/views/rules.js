@@ -43,7 +43,7 @@ function ruleFieldset(rule) {
 }
 
 export async function render(app, { bidId }) {
-  const bid = await findBid(bidId);
+  const bid = await findBid(app, bidId);
   if (!bid) return bidNotFound();
   const { alertRules } = await gql(RULES, { bidId });
   const rules = alertRules.map(ruleFieldset);

@@ -3,7 +3,7 @@
 
 import { gql } from "../api.js";
 import { field, formatDateTime, h } from "../dom.js";
-import { ERRORS, actionForm, changed, confirmButton, flashNotice, mutate } from "../forms.js";
+import { ERRORS, actionForm, changed, confirmButton, flashNotice, mayManage, mutate } from "../forms.js";
 import { bidNotFound, crumbs } from "./bid.js";
 
 const SHOPS = `{ bids { id name shops { id name address postcode latitude longitude closedAt } } }`;
@@ -80,6 +80,7 @@ function shopCard(app, shop) {
 }
 
 export async function render(app, { bidId }) {
+  if (!mayManage(app.me, bidId)) return bidNotFound();
   const { bids } = await gql(SHOPS);
   const bid = bids.find((b) => b.id === bidId);
   if (!bid) return bidNotFound();
