@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "a519128bed14";
+const VERSION = "7ba96fcf441d";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -56,7 +56,7 @@ export function revokeButton(app, membership, who) {
   const what = membershipText(membership);
   return confirmButton(`Revoke ${ROLE_NAMES[membership.role] || membership.role}`, `Revoke ${who}'s access (${what})? It ends at once.`, async () => {
     await mutate("revokeMembership", REVOKE, { id: membership.id });
-    await changed(app, `${who} is no longer ${what}.`);
+    await changed(app, `${who}'s membership (${what}) is revoked.`);
   });
 }
 
@@ -65,6 +65,7 @@ const MEMBERS = `query Members($bidId: ID!) {
   members(bidId: $bidId, first: 100) {
     edges { node { id role createdAt user { id name email } shop { id name } team { id name } } }
   }
+  invitations(bidId: $bidId, first: 100) { edges { node { id email role expiresAt shop { name } team { name } } } }
 }`;
 
 const REVOCABLE_BY_MANAGERS = new Set(["SHOP_STAFF", "BID_MANAGER"]);
@@ -84,12 +85,24 @@ function memberCard(app, membership) {
   );
 }
 
+function invitationCard(invitation) {
+  const where = invitation.shop?.name || invitation.team?.name;
+  return h(
+    "li",
+    { class: "card" },
+    h("p", { class: "card-title" }, invitation.email),
+    h("p", { class: "card-text" }, `${ROLE_NAMES[invitation.role]}${where ? `, ${where}` : ""}`),
+    h("p", { class: "card-meta" }, `The link works until ${formatDateTime(invitation.expiresAt)}`),
+  );
+}
+
 export async function render(app, { bidId }) {
   if (!mayManage(app.me, bidId)) return bidNotFound();
   const data = await gql(MEMBERS, { bidId });
   const bid = data.bids.find((b) => b.id === bidId);
   if (!bid) return bidNotFound();
   const members = data.members.edges.map((e) => e.node);
+  const invitations = data.invitations.edges.map((e) => e.node);
   const roles = isAdmin(app.me) ? ["SHOP_STAFF", "BID_MANAGER", "POLICE"] : ["SHOP_STAFF", "BID_MANAGER"];
   return h(
     "div",
@@ -100,5 +113,6 @@ export async function render(app, { bidId }) {
     members.length ? h("ul", { class: "cards", id: "members" }, members.map((m) => memberCard(app, m))) : notice("No members yet."),
     h("h2", {}, "Invite someone"),
     inviteForm(app, [bid], roles),
+    invitations.length ? [h("h2", {}, "Invitations not yet accepted"), h("ul", { class: "cards", id: "invitations" }, invitations.map(invitationCard))] : null,
   );
 }
