@@ -15,6 +15,7 @@ from tests.browser.conftest import log_in
 from tests.browser.helpers import bid_id, mailed_link
 from tests.browser.server import ADMIN, MANAGER, PCSO, STAFF, Server
 
+NOT_YOURS = re.compile("not yours to manage|for administrators")
 NEWCOMER = "nia.newcomer@example.org"
 RULES = "query($b: ID!) { alertRules(bidId: $b) { rule enabled threshold windowDays } }"
 
@@ -96,7 +97,7 @@ def test_shop_staff_never_see_a_management_control(page: Page, server: Server) -
         "/#/audit",
     ):
         page.goto(path)
-        expect(page.locator("main .notice")).to_have_text(re.compile("not yours to manage|for administrators"))
+        expect(page.locator("main .notice")).to_have_text(NOT_YOURS)
         expect(page.locator("main form, main button")).to_have_count(0)
 
 
