@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "7ba96fcf441d";
+const VERSION = "3cf032297876";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -21,6 +21,8 @@ const SHELL = [
   "/js/charts.js",
   "/js/dom.js",
   "/js/forms.js",
+  "/js/manage.js",
+  "/js/menu.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/views/account.js",
@@ -33,6 +35,8 @@ const SHELL = [
   "/js/views/home.js",
   "/js/views/incident.js",
   "/js/views/members.js",
+  "/js/views/offender-form.js",
+  "/js/views/offender.js",
   "/js/views/outbox.js",
   "/js/views/people.js",
   "/js/views/report.js",
@@ -41,6 +45,7 @@ const SHELL = [
   "/js/views/shops.js",
   "/js/views/teams.js",
   "/js/workspace.js",
+  "/js/views/triage.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -1,78 +1,28 @@
-// What the management screens share: a mutation's union answer turned into a message, forms that
-// report failure beside themselves, and a message kept across the re-render that follows a change.
+// What the managers' and administrators' screens share beyond js/manage.js: forms with their
+// button's look, confirmed buttons, selects, paged lists, role names, downloads.
 
-import { gql, rolesOf } from "./api.js";
 import { h, notice } from "./dom.js";
+import { actionForm as formWith, attempt, setFlash } from "./manage.js";
 
-export const ERRORS = `... on ValidationError { field message } ... on PermissionDenied { message } ... on NotFound { message }`;
-
-/** A mutation whose answer is `data[name]`: its success payload, or an Error with the refusal's message. */
-export async function mutate(name, query, variables) {
-  const result = (await gql(query, variables))[name];
-  if (result.__typename.endsWith("Success")) return result;
-  throw new Error(result.message);
-}
-
-let flash = null;
-
-/** After a change: show `message` above the screen drawn again from the server. */
+/** After a change: the screen drawn again from the server, with `message` above it. */
 export function changed(app, message) {
-  flash = message;
+  setFlash(message);
   return app.render();
 }
 
-/** The message left by the last change, once. */
-export function flashNotice() {
-  const message = flash;
-  flash = null;
-  return message ? notice(message) : null;
-}
-
-/**
- * A form whose submit runs `action(form)`; a refusal or failure is shown above its button, which
- * stays disabled while the request runs.
- */
-export function actionForm(label, controls, action, buttonClass = "primary") {
-  const status = h("div", { class: "form-status" });
-  const button = h("button", { type: "submit", class: buttonClass }, label);
-  const form = h(
-    "form",
-    {
-      class: "stack",
-      onsubmit: async (event) => {
-        event.preventDefault();
-        button.disabled = true;
-        status.replaceChildren();
-        try {
-          await action(form);
-        } catch (error) {
-          status.replaceChildren(notice(error.message, "error"));
-        } finally {
-          button.disabled = false;
-        }
-      },
-    },
-    controls,
-    status,
-    button,
-  );
+/** A form submitted by `work(form)`, its button labelled `label` and styled `buttonClass`. */
+export function actionForm(label, controls, work, buttonClass = "primary") {
+  const form = formWith({}, controls, label, work);
+  form.querySelector("button[type=submit]").className = buttonClass;
   return form;
 }
 
-/** A button that asks `question` first, then runs `action`; a failure shows beside it. */
+/** A button that asks `question` first (when there is one), then runs `action`; a failure shows beside it. */
 export function confirmButton(label, question, action, buttonClass = "danger") {
   const status = h("span");
   const button = h("button", { type: "button", class: buttonClass }, label);
-  button.addEventListener("click", async () => {
-    if (question && !confirm(question)) return;
-    button.disabled = true;
-    status.replaceChildren();
-    try {
-      await action();
-    } catch (error) {
-      status.replaceChildren(notice(error.message, "error"));
-      button.disabled = false;
-    }
+  button.addEventListener("click", () => {
+    if (!question || confirm(question)) attempt(button, status, action);
   });
   return h("div", { class: "confirm-action" }, button, status);
 }
@@ -84,15 +34,6 @@ export function select(name, options, value = "") {
     { name },
     options.map(([v, label]) => h("option", { value: v, selected: String(v) === String(value) }, label)),
   );
-}
-
-export function isAdmin(me) {
-  return rolesOf(me).has("ADMIN");
-}
-
-/** Whether `me` may manage the BID: an administrator, or one of its managers. */
-export function mayManage(me, bidId) {
-  return isAdmin(me) || (me?.memberships || []).some((m) => m.role === "BID_MANAGER" && m.bid?.id === bidId);
 }
 
 /** The screen for someone who may not use it. */

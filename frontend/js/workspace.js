@@ -1,7 +1,8 @@
-// The managers' and administrators' screens: their routes, and the menu entries and home tiles
-// that lead to them (app.js and home.js add these to their own).
+// The managers' and administrators' screens: their routes, and the home tiles that lead to them
+// (their menu entries are in js/menu.js).
 
 import { rolesOf } from "./api.js";
+import { h } from "./dom.js";
 import { route } from "./router.js";
 import * as audit from "./views/audit.js";
 import * as bid from "./views/bid.js";
@@ -12,33 +13,47 @@ import * as rules from "./views/rules.js";
 import * as shops from "./views/shops.js";
 import * as teams from "./views/teams.js";
 
-route("/bids", bids.render);
-route("/bids/:bidId", bid.render);
-route("/bids/:bidId/shops", shops.render);
-route("/bids/:bidId/people", members.render);
-route("/bids/:bidId/rules", rules.render);
-route("/teams", teams.render);
-route("/people", people.render);
-route("/audit", audit.render);
-
 /** The BIDs `me` manages, as { id, name }. */
 export function managedBids(me) {
   return (me?.memberships || []).filter((m) => m.role === "BID_MANAGER" && m.bid).map((m) => m.bid);
 }
 
-/** [path, label, what it is for] for each workspace screen the user may open from the menu. */
+/** "Manage" in the menu: the manager's BID, or a choice when they manage several. */
+function manage(app) {
+  const managed = managedBids(app.me);
+  if (managed.length === 1) return bid.render(app, { bidId: managed[0].id });
+  if (!managed.length) return bids.render(app);
+  return h(
+    "div",
+    {},
+    h("h1", {}, "Manage"),
+    h("ul", { class: "tiles" }, managed.map((b) => h("li", {}, h("a", { href: `#/manage/${b.id}`, class: "tile" }, h("strong", {}, b.name))))),
+  );
+}
+
+route("/manage", manage);
+route("/manage/:bidId", bid.render);
+route("/manage/:bidId/shops", shops.render);
+route("/manage/:bidId/people", members.render);
+route("/manage/:bidId/rules", rules.render);
+route("/bids", bids.render);
+route("/teams", teams.render);
+route("/people", people.render);
+route("/audit", audit.render);
+
+/** [path, title, what it is for] for each workspace screen the user may open, for the home screen. */
 export function workspaceLinks(me) {
   const links = [];
+  const managed = managedBids(me);
+  if (managed.length)
+    links.push(["/manage", "Manage", `Shops, people, alert rules and data of ${managed.map((b) => b.name).join(", ")}`]);
   if (rolesOf(me).has("ADMIN")) {
     links.push(
       ["/bids", "BIDs", "Create and rename BIDs; manage each one"],
-      ["/teams", "Teams", "Neighbourhood police teams and the BIDs they cover"],
+      ["/teams", "Neighbourhood teams", "Police teams and the BIDs they cover"],
       ["/people", "People", "Everyone's memberships; invite, revoke, deactivate"],
-      ["/audit", "Audit", "Who did what, and whether the trail is intact"],
+      ["/audit", "Audit trail", "Who did what, and whether the trail is intact"],
     );
-  }
-  for (const managed of managedBids(me)) {
-    links.push([`/bids/${managed.id}`, managedBids(me).length > 1 ? `Manage ${managed.name}` : "Manage", `Shops, people, alert rules and data of ${managed.name}`]);
   }
   return links;
 }

@@ -27,6 +27,7 @@ async def issue_exclusion(
             by.actor,
             "exclusion.issue",
             f"Offender:{offender.id}",
+            bid_id=offender.bid_id,
             starts_on=notice.starts_on.isoformat(),
             ends_on=notice.ends_on.isoformat(),
         )

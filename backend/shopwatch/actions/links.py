@@ -32,7 +32,13 @@ async def link_offender(by: Acting, incident: Incident, offender: Offender) -> L
         linked = await services.link_offender(incident, offender, by.user)
         if linked:
             await evaluate_rules(incident, by.settings)
-            await record(by.actor, "offender.link", f"Offender:{offender.id}", incident=incident.id)
+            await record(
+                by.actor,
+                "offender.link",
+                f"Offender:{offender.id}",
+                bid_id=incident.bid_id,
+                incident=incident.id,
+            )
     return LinkChange(incident=incident, offender=await Offender.get(id=offender.id), changed=linked)
 
 
@@ -40,5 +46,11 @@ async def unlink_offender(by: Acting, incident: Incident, offender: Offender) ->
     async with in_transaction():
         unlinked = await services.unlink_offender(incident, offender)
         if unlinked:
-            await record(by.actor, "offender.unlink", f"Offender:{offender.id}", incident=incident.id)
+            await record(
+                by.actor,
+                "offender.unlink",
+                f"Offender:{offender.id}",
+                bid_id=incident.bid_id,
+                incident=incident.id,
+            )
     return LinkChange(incident=incident, offender=await Offender.get(id=offender.id), changed=unlinked)

@@ -78,6 +78,8 @@ LIST_SIZES: Mapping[str, int] = {
     "AreaSummary.hotspots": 100,
     "Bid.shops": 100,
     "Bid.teams": 5,
+    "NeighbourhoodTeam.bids": 20,
+    "Query.neighbourhoodTeams": 50,
     "Query.bids": 50,
     "User.memberships": 5,
     "Incident.offenders": 10,

@@ -25,7 +25,7 @@ from shopwatch.offenders.matching import IncidentKey, Suggestion, suggest_offend
 from shopwatch.offenders.models import Exclusion, Offender, OffenderPhoto
 from shopwatch.offenders.services import offenders_by_incident
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
-from shopwatch.places.services import teams_by_bid
+from shopwatch.places.services import bids_by_team, teams_by_bid, visible_bids
 
 M = TypeVar("M", bound=Model)
 K = TypeVar("K")
@@ -155,6 +155,10 @@ class Loaders:
         return self._per_viewer(
             "visible_sightings", lambda ids: visible_sightings(ids, visible_incidents(viewer))
         )
+
+    def bids_by_team(self, viewer: Viewer) -> DataLoader[int, list[Bid]]:
+        """Per team, the BIDs it covers that the viewer may see."""
+        return self._per_viewer("bids_by_team", lambda ids: bids_by_team(ids, visible_bids(viewer)))
 
     def visible_memberships(self, viewer: Viewer) -> DataLoader[int, list[Membership]]:
         """Per user, the memberships the viewer may see."""

@@ -3,7 +3,8 @@
 
 import { gql } from "../api.js";
 import { field, formatDateTime, h, notice } from "../dom.js";
-import { actionForm, flashNotice, isAdmin, notYours, pagedList, select } from "../forms.js";
+import { actionForm, notYours, pagedList, select } from "../forms.js";
+import { isAdmin, takeFlash } from "../manage.js";
 
 const ACTIONS = [
   "offender.view", "photo.open_original", "incidents.export_csv", "offender.export_data", "offender.link",
@@ -90,7 +91,7 @@ export async function render(app) {
     "div",
     {},
     h("h1", {}, "Audit trail"),
-    flashNotice(),
+    takeFlash(),
     chainCheck(),
     h("h2", {}, "Entries"),
     filterForm(app, data.users.edges.map((e) => e.node), data.bids),

@@ -3,7 +3,8 @@
 
 import { gql } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { ERRORS, actionForm, changed, download, flashNotice, londonToday, mayManage, mutate, select } from "../forms.js";
+import { actionForm, changed, download, londonToday, select } from "../forms.js";
+import { ANSWER, managesBid, mutate, takeFlash } from "../manage.js";
 
 const BID = `query Bid($bidId: ID!) {
   bids { id name offenderRetentionMonths }
@@ -12,7 +13,7 @@ const BID = `query Bid($bidId: ID!) {
 
 /** The BID with this id if the viewer may manage it, or null. */
 export async function findBid(app, bidId) {
-  if (!mayManage(app.me, bidId)) return null;
+  if (!managesBid(app.me, bidId)) return null;
   const { bids } = await gql(`{ bids { id name } }`);
   return bids.find((b) => b.id === bidId) || null;
 }
@@ -23,11 +24,11 @@ export function bidNotFound() {
 
 /** The way back to the BID's workspace. */
 export function crumbs(bid) {
-  return h("p", { class: "crumbs" }, h("a", { href: `#/bids/${bid.id}` }, `‹ ${bid.name}`));
+  return h("p", { class: "crumbs" }, h("a", { href: `#/manage/${bid.id}` }, `‹ ${bid.name}`));
 }
 
 const RETENTION = `mutation Retention($input: UpdateRetentionInput!) {
-  updateRetention(input: $input) { __typename ... on UpdateRetentionSuccess { bid { id offenderRetentionMonths } } ${ERRORS} }
+  updateRetention(input: $input) { ... on UpdateRetentionSuccess { bid { id offenderRetentionMonths } } ${ANSWER} }
 }`;
 
 function retentionForm(app, bid) {
@@ -44,7 +45,7 @@ function retentionForm(app, bid) {
       ),
     ],
     async () => {
-      await mutate("updateRetention", RETENTION, { input: { bidId: bid.id, offenderRetentionMonths: Number(months.value) } });
+      await mutate(RETENTION, { input: { bidId: bid.id, offenderRetentionMonths: Number(months.value) } }, "updateRetention");
       await changed(app, `Offender records are now kept for ${months.value} months.`);
     },
     "secondary",
@@ -100,7 +101,7 @@ function tile(path, title, text) {
 }
 
 export async function render(app, { bidId }) {
-  if (!mayManage(app.me, bidId)) return bidNotFound();
+  if (!managesBid(app.me, bidId)) return bidNotFound();
   const data = await gql(BID, { bidId });
   const bid = data.bids.find((b) => b.id === bidId);
   if (!bid) return bidNotFound();
@@ -109,13 +110,13 @@ export async function render(app, { bidId }) {
     "div",
     {},
     h("h1", {}, `Manage ${bid.name}`),
-    flashNotice(),
+    takeFlash(),
     h(
       "ul",
       { class: "tiles" },
-      tile(`/bids/${bid.id}/shops`, "Shops", "Add, edit, close or reopen shops"),
-      tile(`/bids/${bid.id}/people`, "People", "Members, invitations, revoking access"),
-      tile(`/bids/${bid.id}/rules`, "Alert rules", "Which patterns raise alerts, and when"),
+      tile(`/manage/${bid.id}/shops`, "Shops", "Add, edit, close or reopen shops"),
+      tile(`/manage/${bid.id}/people`, "People", "Members, invitations, revoking access"),
+      tile(`/manage/${bid.id}/rules`, "Alert rules", "Which patterns raise alerts, and when"),
     ),
     h("h2", {}, "Offender retention"),
     retentionForm(app, bid),

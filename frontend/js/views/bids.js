@@ -2,14 +2,15 @@
 
 import { gql } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { ERRORS, actionForm, changed, flashNotice, isAdmin, mutate, notYours } from "../forms.js";
+import { actionForm, changed, notYours } from "../forms.js";
+import { ANSWER, isAdmin, mutate, takeFlash } from "../manage.js";
 
 const BIDS = `{ bids { id name slug shops { id } teams { id name } } }`;
 const CREATE = `mutation CreateBid($input: CreateBidInput!) {
-  createBid(input: $input) { __typename ... on CreateBidSuccess { bid { id name } } ${ERRORS} }
+  createBid(input: $input) { ... on CreateBidSuccess { bid { id name } } ${ANSWER} }
 }`;
 const RENAME = `mutation UpdateBid($input: UpdateBidInput!) {
-  updateBid(input: $input) { __typename ... on UpdateBidSuccess { bid { id name } } ${ERRORS} }
+  updateBid(input: $input) { ... on UpdateBidSuccess { bid { id name } } ${ANSWER} }
 }`;
 
 /** "Market Harcombe Town Centre" → "market-harcombe-town-centre". */
@@ -26,13 +27,13 @@ function bidCard(app, bid) {
     h("h2", { class: "card-title" }, bid.name),
     h("p", { class: "card-meta" }, `${bid.slug} · ${bid.shops.length} ${bid.shops.length === 1 ? "shop" : "shops"}`),
     h("p", { class: "card-text" }, teams ? `Police: ${teams}` : "No police team covers it yet."),
-    h("a", { href: `#/bids/${bid.id}`, class: "button-link" }, `Manage ${bid.name}`),
+    h("a", { href: `#/manage/${bid.id}`, class: "button-link" }, `Manage ${bid.name}`),
     h(
       "details",
       {},
       h("summary", {}, `Rename ${bid.name}`),
       actionForm("Save name", [field("New name", name)], async () => {
-        await mutate("updateBid", RENAME, { input: { bidId: bid.id, name: name.value.trim() } });
+        await mutate(RENAME, { input: { bidId: bid.id, name: name.value.trim() } }, "updateBid");
         await changed(app, `Renamed to ${name.value.trim()}.`);
       }),
     ),
@@ -55,14 +56,14 @@ export async function render(app) {
     "div",
     {},
     h("h1", {}, "BIDs"),
-    flashNotice(),
+    takeFlash(),
     bids.length ? h("ul", { class: "cards", id: "bids" }, bids.map((bid) => bidCard(app, bid))) : notice("No BIDs yet."),
     h("h2", {}, "Create a BID"),
     actionForm(
       "Create BID",
       [field("Name", name), field("Short name for links", slug, "Lower-case letters, digits and dashes, e.g. market-harcombe")],
       async () => {
-        const { bid } = await mutate("createBid", CREATE, { input: { name: name.value.trim(), slug: slug.value } });
+        const { bid } = await mutate(CREATE, { input: { name: name.value.trim(), slug: slug.value } }, "createBid");
         await changed(app, `${bid.name} created. Add its shops and a police team next.`);
       },
     ),

@@ -3,16 +3,15 @@
 
 import { gql } from "../api.js";
 import { field, formatDateTime, h, notice } from "../dom.js";
-import {
-  ERRORS, ROLE_NAMES, actionForm, changed, confirmButton, flashNotice, isAdmin, membershipText, mayManage, mutate, select,
-} from "../forms.js";
+import { ROLE_NAMES, actionForm, changed, confirmButton, membershipText, select } from "../forms.js";
+import { ANSWER, isAdmin, managesBid, mutate, takeFlash } from "../manage.js";
 import { bidNotFound, crumbs } from "./bid.js";
 
 const INVITE = `mutation Invite($input: InviteUserInput!) {
-  inviteUser(input: $input) { __typename ... on InviteUserSuccess { email expiresAt } ${ERRORS} }
+  inviteUser(input: $input) { ... on InviteUserSuccess { email expiresAt } ${ANSWER} }
 }`;
 const REVOKE = `mutation Revoke($id: ID!) {
-  revokeMembership(membershipId: $id) { __typename ... on RevokeMembershipSuccess { membership { id } } ${ERRORS} }
+  revokeMembership(membershipId: $id) { ... on RevokeMembershipSuccess { membership { id } } ${ANSWER} }
 }`;
 
 /**
@@ -45,7 +44,7 @@ export function inviteForm(app, bids, roles) {
       const input = { email: email.value.trim(), role: role.value, bidId: bid.value };
       if (role.value === "SHOP_STAFF") input.shopId = shop.value || null;
       if (role.value === "POLICE") input.teamId = team.value || null;
-      const invited = await mutate("inviteUser", INVITE, { input });
+      const invited = await mutate(INVITE, { input }, "inviteUser");
       await changed(app, `Invitation emailed to ${invited.email}; the link works until ${formatDateTime(invited.expiresAt)}.`);
     },
   );
@@ -55,7 +54,7 @@ export function inviteForm(app, bids, roles) {
 export function revokeButton(app, membership, who) {
   const what = membershipText(membership);
   return confirmButton(`Revoke ${ROLE_NAMES[membership.role] || membership.role}`, `Revoke ${who}'s access (${what})? It ends at once.`, async () => {
-    await mutate("revokeMembership", REVOKE, { id: membership.id });
+    await mutate(REVOKE, { id: membership.id }, "revokeMembership");
     await changed(app, `${who}'s membership (${what}) is revoked.`);
   });
 }
@@ -97,7 +96,7 @@ function invitationCard(invitation) {
 }
 
 export async function render(app, { bidId }) {
-  if (!mayManage(app.me, bidId)) return bidNotFound();
+  if (!managesBid(app.me, bidId)) return bidNotFound();
   const data = await gql(MEMBERS, { bidId });
   const bid = data.bids.find((b) => b.id === bidId);
   if (!bid) return bidNotFound();
@@ -109,7 +108,7 @@ export async function render(app, { bidId }) {
     {},
     crumbs(bid),
     h("h1", {}, `People of ${bid.name}`),
-    flashNotice(),
+    takeFlash(),
     members.length ? h("ul", { class: "cards", id: "members" }, members.map((m) => memberCard(app, m))) : notice("No members yet."),
     h("h2", {}, "Invite someone"),
     inviteForm(app, [bid], roles),

@@ -3,7 +3,8 @@
 
 import { gql } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { ERRORS, actionForm, changed, confirmButton, flashNotice, isAdmin, membershipText, mutate, notYours, pagedList } from "../forms.js";
+import { actionForm, changed, confirmButton, membershipText, notYours, pagedList } from "../forms.js";
+import { ANSWER, isAdmin, mutate, takeFlash } from "../manage.js";
 import { inviteForm, revokeButton } from "./members.js";
 
 const PEOPLE = `query People($search: String, $after: String) {
@@ -14,7 +15,7 @@ const PEOPLE = `query People($search: String, $after: String) {
   bids { id name shops { id name closedAt } teams { id name } }
 }`;
 const DEACTIVATE = `mutation Deactivate($id: ID!) {
-  deactivateUser(userId: $id) { __typename ... on DeactivateUserSuccess { user { id active } } ${ERRORS} }
+  deactivateUser(userId: $id) { ... on DeactivateUserSuccess { user { id active } } ${ANSWER} }
 }`;
 
 function personCard(app, user) {
@@ -35,7 +36,7 @@ function personCard(app, user) {
     user.memberships.length ? null : h("p", { class: "hint" }, "No membership."),
     user.active && !self
       ? confirmButton(`Deactivate ${user.name}`, `Deactivate ${user.name}'s account? They are logged out at once and cannot log in again.`, async () => {
-          await mutate("deactivateUser", DEACTIVATE, { id: user.id });
+          await mutate(DEACTIVATE, { id: user.id }, "deactivateUser");
           await changed(app, `${user.name}'s account is deactivated.`);
         })
       : null,
@@ -58,7 +59,7 @@ export async function render(app) {
     "div",
     {},
     h("h1", {}, "People"),
-    flashNotice(),
+    takeFlash(),
     actionForm("Search", [field("Name or email", query)], async () => {
       search = query.value.trim();
       await app.render();

@@ -2,13 +2,14 @@
 
 import { gql } from "../api.js";
 import { field, h } from "../dom.js";
-import { ERRORS, actionForm, changed, flashNotice, mutate } from "../forms.js";
+import { actionForm, changed } from "../forms.js";
+import { ANSWER, mutate, takeFlash } from "../manage.js";
 import { bidNotFound, crumbs, findBid } from "./bid.js";
 
 const RULE_FIELDS = `rule title description enabled threshold windowDays adjustable defaultThreshold defaultWindowDays`;
 const RULES = `query Rules($bidId: ID!) { alertRules(bidId: $bidId) { ${RULE_FIELDS} } }`;
 const UPDATE = `mutation Rules($input: UpdateAlertRulesInput!) {
-  updateAlertRules(input: $input) { __typename ... on UpdateAlertRulesSuccess { rules { rule } } ${ERRORS} }
+  updateAlertRules(input: $input) { ... on UpdateAlertRulesSuccess { rules { rule } } ${ANSWER} }
 }`;
 
 function ruleFieldset(rule) {
@@ -52,10 +53,10 @@ export async function render(app, { bidId }) {
     {},
     crumbs(bid),
     h("h1", {}, `Alert rules of ${bid.name}`),
-    flashNotice(),
+    takeFlash(),
     h("p", { class: "hint" }, "An alert emails every neighbourhood team covering the BID. The same rule does not alert again about the same person, vehicle or shop within 7 days."),
     actionForm("Save alert rules", rules.map((r) => r.fieldset), async () => {
-      await mutate("updateAlertRules", UPDATE, { input: { bidId, rules: rules.map((r) => r.value()) } });
+      await mutate(UPDATE, { input: { bidId, rules: rules.map((r) => r.value()) } }, "updateAlertRules");
       await changed(app, "Alert rules saved.");
     }),
   );

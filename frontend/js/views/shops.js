@@ -3,17 +3,18 @@
 
 import { gql } from "../api.js";
 import { field, formatDateTime, h } from "../dom.js";
-import { ERRORS, actionForm, changed, confirmButton, flashNotice, mayManage, mutate } from "../forms.js";
+import { actionForm, changed, confirmButton } from "../forms.js";
+import { ANSWER, managesBid, mutate, takeFlash } from "../manage.js";
 import { bidNotFound, crumbs } from "./bid.js";
 
 const SHOPS = `{ bids { id name shops { id name address postcode latitude longitude closedAt } } }`;
 
 const SHOP_FIELDS = `shop { id name closedAt }`;
 const CREATE = `mutation CreateShop($input: CreateShopInput!) {
-  createShop(input: $input) { __typename ... on CreateShopSuccess { ${SHOP_FIELDS} } ${ERRORS} }
+  createShop(input: $input) { ... on CreateShopSuccess { ${SHOP_FIELDS} } ${ANSWER} }
 }`;
 const UPDATE = `mutation UpdateShop($input: UpdateShopInput!) {
-  updateShop(input: $input) { __typename ... on UpdateShopSuccess { ${SHOP_FIELDS} } ${ERRORS} }
+  updateShop(input: $input) { ... on UpdateShopSuccess { ${SHOP_FIELDS} } ${ANSWER} }
 }`;
 
 /** The shop's fields as controls, filled from `shop` when editing. */
@@ -56,14 +57,14 @@ function shopCard(app, shop) {
   const closed = Boolean(shop.closedAt);
   const edit = shopControls(shop);
   const form = actionForm("Save changes", edit.elements, async () => {
-    await mutate("updateShop", UPDATE, { input: { shopId: shop.id, ...edit.values() } });
+    await mutate(UPDATE, { input: { shopId: shop.id, ...edit.values() } }, "updateShop");
     await changed(app, `${edit.values().name} saved.`);
   });
   const toggle = confirmButton(
     closed ? "Reopen shop" : "Close shop",
     closed ? null : `Close ${shop.name}? Its reports stay; it takes no new reports and its staff cannot be invited.`,
     async () => {
-      await mutate("updateShop", UPDATE, { input: { shopId: shop.id, closed: !closed } });
+      await mutate(UPDATE, { input: { shopId: shop.id, closed: !closed } }, "updateShop");
       await changed(app, `${shop.name} ${closed ? "reopened" : "closed"}.`);
     },
     closed ? "secondary" : "danger",
@@ -80,7 +81,7 @@ function shopCard(app, shop) {
 }
 
 export async function render(app, { bidId }) {
-  if (!mayManage(app.me, bidId)) return bidNotFound();
+  if (!managesBid(app.me, bidId)) return bidNotFound();
   const { bids } = await gql(SHOPS);
   const bid = bids.find((b) => b.id === bidId);
   if (!bid) return bidNotFound();
@@ -92,11 +93,11 @@ export async function render(app, { bidId }) {
     {},
     crumbs(bid),
     h("h1", {}, `Shops of ${bid.name}`),
-    flashNotice(),
+    takeFlash(),
     h("ul", { class: "cards", id: "shops" }, [...open, ...closed].map((shop) => shopCard(app, shop))),
     h("h2", {}, "Add a shop"),
     actionForm("Add shop", add.elements, async () => {
-      const { shop } = await mutate("createShop", CREATE, { input: { bidId: bid.id, ...add.values() } });
+      const { shop } = await mutate(CREATE, { input: { bidId: bid.id, ...add.values() } }, "createShop");
       await changed(app, `${shop.name} added.`);
     }),
   );

@@ -3,15 +3,16 @@
 
 import { gql } from "../api.js";
 import { field, h, notice, uid } from "../dom.js";
-import { ERRORS, actionForm, changed, flashNotice, isAdmin, mutate, notYours } from "../forms.js";
+import { actionForm, changed, notYours } from "../forms.js";
+import { ANSWER, isAdmin, mutate, takeFlash } from "../manage.js";
 
 const TEAMS = `{ neighbourhoodTeams { id name email bids { id name } } bids { id name } }`;
 const TEAM = `team { id name }`;
 const CREATE = `mutation CreateTeam($input: CreateTeamInput!) {
-  createNeighbourhoodTeam(input: $input) { __typename ... on CreateTeamSuccess { ${TEAM} } ${ERRORS} }
+  createNeighbourhoodTeam(input: $input) { ... on CreateTeamSuccess { ${TEAM} } ${ANSWER} }
 }`;
 const UPDATE = `mutation UpdateTeam($input: UpdateTeamInput!) {
-  updateNeighbourhoodTeam(input: $input) { __typename ... on UpdateTeamSuccess { ${TEAM} } ${ERRORS} }
+  updateNeighbourhoodTeam(input: $input) { ... on UpdateTeamSuccess { ${TEAM} } ${ANSWER} }
 }`;
 
 /** Name, email and a checkbox per BID, filled from `team`; and the values they hold. */
@@ -50,7 +51,7 @@ function teamCard(app, bids, team) {
       {},
       h("summary", {}, `Edit ${team.name}`),
       actionForm("Save team", edit.elements, async () => {
-        await mutate("updateNeighbourhoodTeam", UPDATE, { input: { teamId: team.id, ...edit.values() } });
+        await mutate(UPDATE, { input: { teamId: team.id, ...edit.values() } }, "updateNeighbourhoodTeam");
         await changed(app, `${edit.values().name} saved.`);
       }),
     ),
@@ -65,13 +66,13 @@ export async function render(app) {
     "div",
     {},
     h("h1", {}, "Neighbourhood teams"),
-    flashNotice(),
+    takeFlash(),
     neighbourhoodTeams.length
       ? h("ul", { class: "cards", id: "teams" }, neighbourhoodTeams.map((team) => teamCard(app, bids, team)))
       : notice("No teams yet."),
     h("h2", {}, "Add a team"),
     actionForm("Add team", add.elements, async () => {
-      const { team } = await mutate("createNeighbourhoodTeam", CREATE, { input: add.values() });
+      const { team } = await mutate(CREATE, { input: add.values() }, "createNeighbourhoodTeam");
       await changed(app, `${team.name} added. Invite its officers from People.`);
     }),
   );
