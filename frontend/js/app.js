@@ -1,6 +1,6 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { ApiError, forgetMe, loadMe, rememberedMe } from "./api.js";
+import { SESSION_ENDED, forgetMe, loadMe, rememberedMe } from "./api.js";
 import { h, mount, notice } from "./dom.js";
 import { flushOutbox, listOutbox, onOutboxChange, requestBackgroundSync } from "./queue.js";
 import { renderMenu, watchMenu } from "./menu.js";
@@ -97,14 +97,6 @@ async function render() {
     show(path, view);
   } catch (error) {
     if (token !== rendering) return;
-    if (error instanceof ApiError && error.loggedOut) {
-      // The session ended on the server (membership revoked, account deactivated): the phone
-      // forgets the user, and the login form comes back here.
-      forgetMe();
-      app.setMe(null);
-      render();
-      return;
-    }
     show(path, h("h1", {}, "Something went wrong"), notice(error.message, "error"));
   }
 }
@@ -132,6 +124,14 @@ async function start() {
     navigator.serviceWorker.register("/sw.js", { type: "module" }).catch(() => {});
   }
   window.addEventListener("hashchange", render);
+  // The session ended on the server (membership revoked, account deactivated, logged out
+  // elsewhere): the phone forgets the user, and the login form comes back to this screen.
+  window.addEventListener(SESSION_ENDED, () => {
+    if (!app.me) return;
+    forgetMe();
+    app.setMe(null);
+    render();
+  });
   watchMenu(nav);
   window.addEventListener("online", () => {
     showNetwork();

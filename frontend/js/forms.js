@@ -4,6 +4,12 @@
 import { h, notice } from "./dom.js";
 import { actionForm as formWith, attempt, setFlash } from "./manage.js";
 
+/** The refusals of a mutation that takes no free input (no ValidationError in its union). */
+export const REFUSED = "... on PermissionDenied { message } ... on NotFound { message }";
+
+/** The refusals of a mutation that makes something from nothing (no NotFound in its union). */
+export const CREATE_REFUSED = "__typename ... on ValidationError { field message } ... on PermissionDenied { message }";
+
 /** After a change: the screen drawn again from the server, with `message` above it. */
 export function changed(app, message) {
   setFlash(message);

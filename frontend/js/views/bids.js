@@ -2,12 +2,12 @@
 
 import { gql } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { actionForm, changed, notYours } from "../forms.js";
+import { CREATE_REFUSED, actionForm, changed, notYours } from "../forms.js";
 import { ANSWER, isAdmin, mutate, takeFlash } from "../manage.js";
 
 const BIDS = `{ bids { id name slug shops { id } teams { id name } } }`;
 const CREATE = `mutation CreateBid($input: CreateBidInput!) {
-  createBid(input: $input) { ... on CreateBidSuccess { bid { id name } } ${ANSWER} }
+  createBid(input: $input) { ... on CreateBidSuccess { bid { id name } } ${CREATE_REFUSED} }
 }`;
 const RENAME = `mutation UpdateBid($input: UpdateBidInput!) {
   updateBid(input: $input) { ... on UpdateBidSuccess { bid { id name } } ${ANSWER} }

@@ -3,7 +3,7 @@
 
 import { gql } from "../api.js";
 import { field, formatDateTime, h, notice } from "../dom.js";
-import { ROLE_NAMES, actionForm, changed, confirmButton, membershipText, select } from "../forms.js";
+import { REFUSED, ROLE_NAMES, actionForm, changed, confirmButton, membershipText, select } from "../forms.js";
 import { ANSWER, isAdmin, managesBid, mutate, takeFlash } from "../manage.js";
 import { bidNotFound, crumbs } from "./bid.js";
 
@@ -11,7 +11,7 @@ const INVITE = `mutation Invite($input: InviteUserInput!) {
   inviteUser(input: $input) { ... on InviteUserSuccess { email expiresAt } ${ANSWER} }
 }`;
 const REVOKE = `mutation Revoke($id: ID!) {
-  revokeMembership(membershipId: $id) { ... on RevokeMembershipSuccess { membership { id } } ${ANSWER} }
+  revokeMembership(membershipId: $id) { __typename ... on RevokeMembershipSuccess { membership { id } } ${REFUSED} }
 }`;
 
 /**

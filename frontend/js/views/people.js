@@ -3,7 +3,7 @@
 
 import { gql } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { actionForm, changed, confirmButton, membershipText, notYours, pagedList } from "../forms.js";
+import { REFUSED, actionForm, changed, confirmButton, membershipText, notYours, pagedList } from "../forms.js";
 import { ANSWER, isAdmin, mutate, takeFlash } from "../manage.js";
 import { inviteForm, revokeButton } from "./members.js";
 
@@ -15,7 +15,7 @@ const PEOPLE = `query People($search: String, $after: String) {
   bids { id name shops { id name closedAt } teams { id name } }
 }`;
 const DEACTIVATE = `mutation Deactivate($id: ID!) {
-  deactivateUser(userId: $id) { ... on DeactivateUserSuccess { user { id active } } ${ANSWER} }
+  deactivateUser(userId: $id) { __typename ... on DeactivateUserSuccess { user { id active } } ${REFUSED} }
 }`;
 
 function personCard(app, user) {

@@ -3,13 +3,13 @@
 
 import { gql } from "../api.js";
 import { field, h, notice, uid } from "../dom.js";
-import { actionForm, changed, notYours } from "../forms.js";
+import { CREATE_REFUSED, actionForm, changed, notYours } from "../forms.js";
 import { ANSWER, isAdmin, mutate, takeFlash } from "../manage.js";
 
 const TEAMS = `{ neighbourhoodTeams { id name email bids { id name } } bids { id name } }`;
 const TEAM = `team { id name }`;
 const CREATE = `mutation CreateTeam($input: CreateTeamInput!) {
-  createNeighbourhoodTeam(input: $input) { ... on CreateTeamSuccess { ${TEAM} } ${ANSWER} }
+  createNeighbourhoodTeam(input: $input) { ... on CreateTeamSuccess { ${TEAM} } ${CREATE_REFUSED} }
 }`;
 const UPDATE = `mutation UpdateTeam($input: UpdateTeamInput!) {
   updateNeighbourhoodTeam(input: $input) { ... on UpdateTeamSuccess { ${TEAM} } ${ANSWER} }
