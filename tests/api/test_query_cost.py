@@ -154,15 +154,20 @@ def test_a_page_below_a_list_is_one_statement_for_all_its_parents() -> None:
 
 def pwa_operations() -> dict[str, str]:
     """Every GraphQL document in the PWA's modules, with `${NAME}` filled in from the module's
-    string constants, named by file and position."""
+    string constants or those another module exports, named by file and position."""
     found: dict[str, str] = {}
-    for path in sorted(FRONTEND_JS.rglob("*.js")):
-        source = path.read_text()
-        constants: dict[str, str] = dict(re.findall(r"const (\w+) = `([^`]*)`", source))
+    sources = {path: path.read_text() for path in sorted(FRONTEND_JS.rglob("*.js"))}
+    exported = {
+        name: backticked or quoted
+        for source in sources.values()
+        for name, backticked, quoted in re.findall(r'export const (\w+) = (?:`([^`]*)`|"([^"]*)")', source)
+    }
+    for path, source in sources.items():
+        constants = {**exported, **dict(re.findall(r"const (\w+) = `([^`]*)`", source))}
         literals = re.findall(r"`([^`]*)`|\"((?:query|mutation|\{)[^\"]*)\"", source)
         for index, (template, quoted) in enumerate(literals):
             text = template or quoted
-            if not re.match(r"\s*(query\b|mutation\b|\{\s*\w+\s*[({])", text):
+            if "{" not in text or not re.match(r"\s*(query\b|mutation\b|\{\s*\w+\s*[({])", text):
                 continue
             filled = re.sub(r"\$\{(\w+)\}", lambda match, known=constants: known[match.group(1)], text)
             found[f"{path.relative_to(FRONTEND_JS)}#{index}"] = filled

@@ -22,6 +22,7 @@ from strawberry.tools import merge_types
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
 from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
+from shopwatch.api.audit import AuditQuery
 from shopwatch.api.cost import QueryCostLimit
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
@@ -56,6 +57,7 @@ Query = merge_types(
         OffendersQuery,
         AlertsQuery,
         SummariesQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
