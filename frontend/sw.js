@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "28bda67feaab";
+const VERSION = "3cb4ab067f91";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
