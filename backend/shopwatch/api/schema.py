@@ -24,6 +24,7 @@ from strawberry.types import ExecutionContext
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
 from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
+from shopwatch.api.audit import AuditQuery
 from shopwatch.api.cost import QueryCostLimit
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
@@ -58,6 +59,7 @@ Query = merge_types(
         OffendersQuery,
         AlertsQuery,
         SummariesQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
