@@ -80,7 +80,7 @@ async def test_admins_see_every_entry_newest_first(gql: GraphQLClient, world: Wo
     assert newest["id"] == encode_id("AuditEntry", stored.id)
     assert newest["actor"] == "bid_manager@away.example.org"
     assert newest["subject"] == f"Shop:{world.away.shops[1].id}"
-    assert newest["detail"] == '{"closed":true,"fields":["closed_at"]}'
+    assert newest["detail"] == '{"closed":true,"fields":["closed_at"],"invitations_withdrawn":0}'
     assert newest["address"] == stored.address
     assert newest["at"].endswith("+00:00")
 
@@ -104,11 +104,15 @@ async def test_entries_filter_by_person_action_bid_and_time(gql: GraphQLClient, 
 
     stored = await AuditEntry.all().order_by("id")
     first, last = stored[0].at, stored[-1].at
-    within = {"from": first.isoformat(), "to": last.isoformat()}
+    within = {"from": first.isoformat(), "to": (last + timedelta(seconds=1)).isoformat()}
     assert len((await entries(gql, admin, filter=within))["edges"]) == 3
+    up_to_the_last = {"from": first.isoformat(), "to": last.isoformat()}
+    assert len((await entries(gql, admin, filter=up_to_the_last))["edges"]) == len(
+        [entry for entry in stored if entry.at < last]
+    )
     after = {"from": (last + timedelta(seconds=1)).isoformat()}
     assert (await entries(gql, admin, filter=after))["edges"] == []
-    before = {"to": (first - timedelta(seconds=1)).isoformat()}
+    before = {"to": first.isoformat()}
     assert (await entries(gql, admin, filter=before))["edges"] == []
 
 
