@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "3cb4ab067f91";
+const VERSION = "14e3ba39a8a8";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
