@@ -319,6 +319,7 @@ async def test_others_see_the_teams_covering_their_bids_and_only_their_bids(
     gql: GraphQLClient, world: World, role: Role
 ) -> None:
     await world.away.team.bids.add(world.home.bid)  # the away team now covers home too
+    await (await NeighbourhoodTeam.create(name="Far NPT", email="far@example.org")).bids.add(world.away.bid)
     teams = (await gql.execute(TEAMS, token=world.token(role)))["neighbourhoodTeams"]
     assert [(team["name"], [bid["slug"] for bid in team["bids"]]) for team in teams] == [
         ("Away NPT", ["home"]),
@@ -423,3 +424,24 @@ async def test_closing_a_shop_withdraws_its_open_invitations(gql: GraphQLClient,
     refused = await accept(gql, to_shop)
     assert refused == {"__typename": "AuthError", "message": LINK_NOT_VALID}
     assert not await User.exists(email="joining@example.org")
+
+
+@pytest.mark.parametrize("role", NOT_ADMINS)
+async def test_another_bids_closed_shop_is_not_found_not_closed(
+    gql: GraphQLClient, world: World, role: Role
+) -> None:
+    """Whether another BID's shop has closed is not for them to learn."""
+    await update_shop(gql, world.admin_token, world.home.shop_id(), closed=True)
+    token = world.token(role, "away")
+    reported = await gql.execute(REPORT, {"input": report_input(world.home.shop_id())}, token=token)
+    assert reported["reportIncident"]["__typename"] == "NotFound"
+    variables = {
+        "input": {
+            "email": "new@example.org",
+            "role": "SHOP_STAFF",
+            "bidId": world.home.bid_id,
+            "shopId": world.home.shop_id(),
+        }
+    }
+    invited = (await gql.execute(INVITE_STAFF, variables, token=token))["inviteUser"]
+    assert invited["__typename"] == "NotFound"
