@@ -91,7 +91,7 @@ def test_shop_staff_never_see_a_management_control(page: Page, server: Server) -
     bid = bid_id(server, server.login(STAFF))
     log_in(page, STAFF)
     menu = page.locator("#nav")
-    for name in ("Manage", "BIDs", "Teams", "People"):
+    for name in ("Manage", "BIDs", "Teams", "People", "Audit"):
         expect(menu.get_by_role("link", name=name, exact=True)).to_have_count(0)
     for path in (
         "/#/manage",
@@ -102,6 +102,7 @@ def test_shop_staff_never_see_a_management_control(page: Page, server: Server) -
         "/#/bids",
         "/#/teams",
         "/#/people",
+        "/#/audit",
     ):
         page.goto(path)
         expect(page.locator("main .notice")).to_have_text(NOT_YOURS)
@@ -257,3 +258,33 @@ def test_an_administrator_invites_revokes_and_deactivates(page: Page, server: Se
         'mutation { login(email: "pcso@example.org", password: "harcombe-demo-2026") { __typename } }'
     )
     assert login["login"]["__typename"] == "AuthError"
+
+
+def test_an_administrator_filters_the_audit_trail_and_verifies_the_chain(page: Page, server: Server) -> None:
+    token = server.login(ADMIN)
+    offender = server.graphql(
+        "query($b: ID!) { offenders(bidId: $b, first: 1) { edges { node { id } } } }",
+        {"b": bid_id(server, token)},
+        token=token,
+    )["offenders"]["edges"][0]["node"]["id"]
+    server.graphql(
+        "query($o: ID!) { exportOffenderData(offenderId: $o) { exportedAt } }", {"o": offender}, token=token
+    )
+    log_in(page, ADMIN)
+    open_menu(page, "Audit")
+    page.get_by_label("Person").select_option(label="Alex Admin (admin@example.org)")
+    page.get_by_label("Action").select_option("offender.export_data")
+    page.get_by_role("button", name="Show entries").click()
+    entries = page.locator("#audit-entries > li")
+    expect(entries.first).to_contain_text("offender.export_data")
+    with sqlite3.connect(server.database) as connection:
+        (stored,) = connection.execute(
+            "SELECT count(*) FROM audit_entry WHERE action = 'offender.export_data' AND actor = ?",
+            (ADMIN,),
+        ).fetchone()
+    expect(entries).to_have_count(stored)
+
+    page.get_by_role("button", name="Verify the chain").click()
+    chain = server.graphql("{ auditChain { intact message } }", token=token)["auditChain"]
+    assert chain["intact"] is True
+    expect(page.get_by_text(chain["message"])).to_be_visible()
