@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "f5c2de49100d";
+const VERSION = "3ba11484a28a";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

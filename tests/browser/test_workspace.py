@@ -288,3 +288,4 @@ def test_an_administrator_filters_the_audit_trail_and_verifies_the_chain(page: P
     chain = server.graphql("{ auditChain { intact message } }", token=token)["auditChain"]
     assert chain["intact"] is True
     expect(page.get_by_text(chain["message"])).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]  # type: ignore[index]

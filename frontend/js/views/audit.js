@@ -60,7 +60,7 @@ function chainCheck() {
       result.replaceChildren(
         h(
           "p",
-          { class: auditChain.intact ? "notice chain-intact" : "notice notice-error", role: auditChain.intact ? "status" : "alert" },
+          { class: auditChain.intact ? "notice chain-result chain-intact" : "notice chain-result notice-error", role: auditChain.intact ? "status" : "alert" },
           auditChain.message,
         ),
       );
