@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "3ba11484a28a";
+const VERSION = "210fde720474";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -80,7 +80,7 @@ async def test_admins_see_every_entry_newest_first(gql: GraphQLClient, world: Wo
     assert newest["id"] == encode_id("AuditEntry", stored.id)
     assert newest["actor"] == "bid_manager@away.example.org"
     assert newest["subject"] == f"Shop:{world.away.shops[1].id}"
-    assert newest["detail"] == '{"closed":true,"fields":["closed_at"]}'
+    assert newest["detail"] == '{"closed":true,"fields":["closed_at"],"invitations_withdrawn":0}'
     assert newest["address"] == stored.address
     assert newest["at"].endswith("+00:00")
 

@@ -198,6 +198,19 @@ CONTRACT_QUERIES = {
         incidentCount lastSeenAt exclusion { startsOn endsOn } } } pageInfo { hasNextPage endCursor } } }""",
     "alerts": """{ alerts(first: 100) { edges { node { id rule createdAt summary offender { id displayName }
         shop { id name } emailedTo } } pageInfo { hasNextPage endCursor } } }""",
+    "members": """{ members(bidId: "x", first: 100) { edges { node { id role createdAt
+        user { id name email active memberships { role bid { id name } shop { id name } } }
+        shop { id name closedAt } team { id name } } } pageInfo { hasNextPage endCursor } } }""",
+    "invitations": """{ invitations(bidId: "x", first: 100) { edges { node { id email role expiresAt
+        shop { id name } } } pageInfo { hasNextPage endCursor } } }""",
+    "users": """{ users(first: 100, search: "a") { edges { node { id name email active
+        memberships { id role createdAt bid { id name } shop { id name } team { id name } } } }
+        pageInfo { hasNextPage endCursor } } }""",
+    "auditEntries": """{ auditEntries(filter: {action: "shop.update"}, first: 100) { edges { node { id at
+        actor action subject detail address actorUser { id name email } bid { id name } } }
+        pageInfo { hasNextPage endCursor } } }""",
+    "neighbourhoodTeams": "{ neighbourhoodTeams { id name email bids { id name slug } } }",
+    "auditChain": "{ auditChain { intact entries firstBrokenId head message } }",
 }
 
 
