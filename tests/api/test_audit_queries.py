@@ -104,11 +104,15 @@ async def test_entries_filter_by_person_action_bid_and_time(gql: GraphQLClient, 
 
     stored = await AuditEntry.all().order_by("id")
     first, last = stored[0].at, stored[-1].at
-    within = {"from": first.isoformat(), "to": last.isoformat()}
+    within = {"from": first.isoformat(), "to": (last + timedelta(seconds=1)).isoformat()}
     assert len((await entries(gql, admin, filter=within))["edges"]) == 3
+    up_to_the_last = {"from": first.isoformat(), "to": last.isoformat()}
+    assert len((await entries(gql, admin, filter=up_to_the_last))["edges"]) == len(
+        [entry for entry in stored if entry.at < last]
+    )
     after = {"from": (last + timedelta(seconds=1)).isoformat()}
     assert (await entries(gql, admin, filter=after))["edges"] == []
-    before = {"to": (first - timedelta(seconds=1)).isoformat()}
+    before = {"to": first.isoformat()}
     assert (await entries(gql, admin, filter=before))["edges"] == []
 
 

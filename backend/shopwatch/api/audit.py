@@ -62,13 +62,13 @@ class AuditEntry:
         return Bid.from_model(bid) if bid else None
 
 
-@strawberry.input(description="Each value given narrows the entries; `from` and `to` include their moment.")
+@strawberry.input(description="Each value given narrows the entries.")
 class AuditEntryFilter:
     actor_id: strawberry.ID | None = None
     action: str | None = None
     bid_id: strawberry.ID | None = None
-    from_: datetime | None = strawberry.field(name="from", default=None)
-    to: datetime | None = None
+    from_: datetime | None = strawberry.field(name="from", default=None, description="At or after.")
+    to: datetime | None = strawberry.field(default=None, description="Before.")
 
 
 @strawberry.type(description="What checking the audit trail's hash chain found (`shopwatch audit verify`).")

@@ -12,7 +12,7 @@ from shopwatch.core.audit.models import AuditEntry
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """Each given value narrows the entries; `start` and `end` both include their moment."""
+    """Each given value narrows the entries: at or after `start`, before `end` (as incidents' filter)."""
 
     actor_id: int | None = None
     action: str | None = None
@@ -32,7 +32,7 @@ def entries_matching(wanted: AuditFilter) -> QuerySet[AuditEntry]:
     if wanted.start is not None:
         query = query.filter(at__gte=wanted.start)
     if wanted.end is not None:
-        query = query.filter(at__lte=wanted.end)
+        query = query.filter(at__lt=wanted.end)
     return query
 
 
