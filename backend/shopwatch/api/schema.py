@@ -26,7 +26,9 @@ from shopwatch.api.cost import QueryCostLimit
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
+from shopwatch.api.incidents.triage import TriageMutation
 from shopwatch.api.library_internals import max_aliases_rule, max_depth_rule
+from shopwatch.api.offenders.decisions import DecisionsMutation
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.outage import DatabaseOutage
@@ -48,7 +50,16 @@ Query = merge_types(
     "Query", (AccountsQuery, PlacesQuery, IncidentsQuery, OffendersQuery, AlertsQuery, SummariesQuery)
 )
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, PlacesMutation, IncidentsMutation, OffendersMutation, AlertsMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        PlacesMutation,
+        IncidentsMutation,
+        TriageMutation,
+        OffendersMutation,
+        DecisionsMutation,
+        AlertsMutation,
+    ),
 )
 
 
