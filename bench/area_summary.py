@@ -69,9 +69,9 @@ from common import (
     write_results,
 )
 
+from shopwatch.core.sql import Statement
 from shopwatch.summaries import area, area_sql
 from shopwatch.summaries.periods import LOCAL_ZONE, Period
-from shopwatch.summaries.sql import Statement
 
 RESULTS_FILE = RESULTS_DIR / "area_summary.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/shopwatch_bench_summary"

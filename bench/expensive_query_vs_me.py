@@ -1,5 +1,5 @@
 """`me` while clients send the dearest query the cost budget allows (budget: `me` p95 <= 50 ms, and
-every expensive query answered or stopped within 1 s).
+every expensive query answered within 1 s).
 
 The demo BID gets a gallery of offenders with skewed incident links (`measured_bid.py`). The
 expensive query is the review's shape (offenders, each one's incidents, those incidents' shops,
@@ -41,13 +41,15 @@ from common import (
 from graphql import parse
 
 from shopwatch.api.cost import QUERY_BUDGET, query_cost
-from shopwatch.api.execution import QUERY_TIME_LIMIT, time_limit_message
+from shopwatch.api.execution import time_limit_message
 from shopwatch.api.library_internals import graphql_schema
 from shopwatch.api.schema import build_schema
+from shopwatch.settings import DEFAULT_QUERY_TIME_LIMIT
 
 RESULTS_FILE = RESULTS_DIR / "expensive_query_vs_me.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/shopwatch_bench_cost"
 ME_BUDGET_MS = 50.0
+ANSWER_BUDGET_MS = 1100.0  # every expensive query answered within 1 s, with 100 ms for the client
 WARMUP = 20
 EXPENSIVE = """query Expensive($bid: ID!) { offenders(bidId: $bid, first: FIRST) { edges { node {
   id displayName status incidentCount thumbnailUrl
@@ -79,7 +81,7 @@ async def expensive_client(
     port: int, request: bytes, stop: asyncio.Event, seen: dict[str, list[Any]]
 ) -> None:
     connection = await Connection.open(port)
-    stopped_marker = json.dumps(time_limit_message()).encode()
+    stopped_marker = json.dumps(time_limit_message(DEFAULT_QUERY_TIME_LIMIT)).encode()
     try:
         while not stop.is_set():
             sent = time.monotonic_ns()
@@ -150,8 +152,7 @@ def bench_database(database_url: str, args: argparse.Namespace) -> dict[str, Any
             refusal = asyncio.run(reviewers_refusal(port, token, bid_id))
     run = {"database": kind, "query_cost": cost, "me_alone": alone, **loaded, "reviewers_query": refusal}
     run["within_budget"] = (
-        loaded["me"]["p95_ms"] <= ME_BUDGET_MS
-        and loaded["expensive"]["max_ms"] <= QUERY_TIME_LIMIT * 1000 + 100
+        loaded["me"]["p95_ms"] <= ME_BUDGET_MS and loaded["expensive"]["max_ms"] <= ANSWER_BUDGET_MS
     )
     return run
 

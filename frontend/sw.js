@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "1181720749b3";
+const VERSION = "63bd26e82e21";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -20,6 +20,8 @@ const SHELL = [
   "/js/app.js",
   "/js/charts.js",
   "/js/dom.js",
+  "/js/manage.js",
+  "/js/menu.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/views/account.js",
@@ -28,9 +30,12 @@ const SHELL = [
   "/js/views/gallery.js",
   "/js/views/home.js",
   "/js/views/incident.js",
+  "/js/views/offender-form.js",
+  "/js/views/offender.js",
   "/js/views/outbox.js",
   "/js/views/report.js",
   "/js/views/reports.js",
+  "/js/views/triage.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -21,8 +21,8 @@ from shopwatch.api import library_internals
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.schema import build_schema
 from shopwatch.core.orm_internals import models_from_sql
+from shopwatch.core.sql import Statement, dialect
 from shopwatch.places.models import Bid
-from shopwatch.summaries.sql import Statement, dialect
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = build_schema(production=False)

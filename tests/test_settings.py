@@ -109,10 +109,16 @@ def test_the_first_email_retry_waits_30_seconds_unless_told_otherwise(tmp_path: 
     assert load_settings({"MAIL_FIRST_RETRY_SECONDS": "0.5"}, tmp_path).mail_first_retry_seconds == 0.5
 
 
+@pytest.mark.parametrize("name", ["MAIL_FIRST_RETRY_SECONDS", "QUERY_TIME_LIMIT_SECONDS"])
 @pytest.mark.parametrize("seconds", ["0", "-1", "soon", "nan", "86400"])
-def test_a_bad_first_email_retry_is_refused(tmp_path: Path, seconds: str) -> None:
-    with pytest.raises(ImproperlyConfigured, match="MAIL_FIRST_RETRY_SECONDS"):
-        load_settings({"MAIL_FIRST_RETRY_SECONDS": seconds}, tmp_path)
+def test_a_bad_number_of_seconds_is_refused(tmp_path: Path, name: str, seconds: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=name):
+        load_settings({name: seconds}, tmp_path)
+
+
+def test_queries_are_stopped_after_3_seconds_unless_told_otherwise(tmp_path: Path) -> None:
+    assert load_settings({}, tmp_path).query_time_limit_seconds == 3.0
+    assert load_settings({"QUERY_TIME_LIMIT_SECONDS": "1.5"}, tmp_path).query_time_limit_seconds == 1.5
 
 
 # --- development --------------------------------------------------------------------------------

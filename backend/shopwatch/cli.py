@@ -147,15 +147,8 @@ def audit(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> int:
         result = await verify_chain()
-        if result.intact:
-            print(f"The audit trail is intact: {result.entries} entries. Latest hash: {result.head}")
-            return 0
-        print(
-            f"The audit trail is broken at entry {result.first_broken_id}: it was altered, or the entry "
-            f"before it was removed. The {result.entries} entries before it are intact.",
-            file=sys.stderr,
-        )
-        return 1
+        print(result.message, file=sys.stdout if result.intact else sys.stderr)
+        return 0 if result.intact else 1
 
     return asyncio.run(_with_database(settings, work))
 

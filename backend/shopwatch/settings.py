@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 DEVELOPMENT = "development"
 PRODUCTION = "production"
+DEFAULT_QUERY_TIME_LIMIT = 3.0
 
 
 class ImproperlyConfigured(Exception):
@@ -30,6 +31,9 @@ class Settings:
     # The first wait before an email that failed for a passing reason goes again; it doubles after
     # each failure, up to an hour.
     mail_first_retry_seconds: float = 30.0
+    # A query (never a mutation) still running this long after it started is stopped: the cost
+    # budget bounds the work; this bounds the wait if something unforeseen is slow.
+    query_time_limit_seconds: float = DEFAULT_QUERY_TIME_LIMIT
 
     @property
     def is_production(self) -> bool:
@@ -84,6 +88,7 @@ def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None
     if smtp_url is not None:
         _check_smtp_url(smtp_url)
     first_retry = _positive_seconds(environ, "MAIL_FIRST_RETRY_SECONDS", 30.0)
+    query_time_limit = _positive_seconds(environ, "QUERY_TIME_LIMIT_SECONDS", DEFAULT_QUERY_TIME_LIMIT)
 
     return Settings(
         env=env,
@@ -95,6 +100,7 @@ def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None
         public_url=public_url,
         mail_from=environ.get("MAIL_FROM") or f"Shopwatch <noreply@{urlsplit(public_url).hostname}>",
         mail_first_retry_seconds=first_retry,
+        query_time_limit_seconds=query_time_limit,
     )
 
 

@@ -1,15 +1,18 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { loadMe, rememberedMe, rolesOf } from "./api.js";
+import { loadMe, rememberedMe } from "./api.js";
 import { h, mount, notice } from "./dom.js";
 import { flushOutbox, listOutbox, onOutboxChange, requestBackgroundSync } from "./queue.js";
-import { currentPath, match, navigate, route } from "./router.js";
+import { renderMenu, watchMenu } from "./menu.js";
+import { currentPath, match, navigate, route, wantedPath } from "./router.js";
 import * as account from "./views/account.js";
 import * as alerts from "./views/alerts.js";
 import * as dashboard from "./views/dashboard.js";
 import * as gallery from "./views/gallery.js";
 import * as home from "./views/home.js";
 import * as incident from "./views/incident.js";
+import * as offenderForm from "./views/offender-form.js";
+import * as offender from "./views/offender.js";
 import * as report from "./views/report.js";
 import * as reports from "./views/reports.js";
 
@@ -25,6 +28,9 @@ route("/report/:clientId", report.render);
 route("/reports", reports.render);
 route("/incidents/:id", incident.render);
 route("/gallery", gallery.render);
+route("/gallery/new", offenderForm.renderNew);
+route("/gallery/:id", offender.render);
+route("/gallery/:id/edit", offenderForm.renderEdit);
 route("/alerts", alerts.renderList);
 route("/alerts/:id", alerts.renderDetail);
 route("/dashboard", dashboard.render);
@@ -34,33 +40,12 @@ const nav = document.getElementById("nav");
 const network = document.getElementById("network");
 const app = { me: rememberedMe(), main };
 
-function navLinks(me) {
-  const roles = rolesOf(me);
-  const links = [["/", "Home"]];
-  if (roles.has("SHOP_STAFF") || roles.has("BID_MANAGER")) links.push(["/report", "Report"]);
-  links.push(["/reports", "Reports"], ["/gallery", "Gallery"]);
-  if (roles.has("BID_MANAGER") || roles.has("POLICE") || roles.has("ADMIN")) links.push(["/alerts", "Alerts"]);
-  if (roles.has("BID_MANAGER") || roles.has("POLICE") || roles.has("ADMIN"))
-    links.push(["/dashboard", "Dashboard"]);
-  return links;
-}
-
-function renderNav() {
-  if (!app.me) {
-    mount(nav);
-    return;
-  }
-  const here = currentPath();
-  mount(
-    nav,
-    h(
-      "ul",
-      {},
-      navLinks(app.me).map(([path, label]) =>
-        h("li", {}, h("a", { href: `#${path}`, "aria-current": here === path ? "page" : null }, label)),
-      ),
-    ),
-  );
+/** The document's title: the view's own (`data-title` on its root) or its heading's words. */
+function titleOf(view) {
+  const own = view instanceof HTMLElement ? view.dataset.title : null;
+  const heading = main.querySelector("h1");
+  const words = own || heading?.textContent;
+  return words ? `${words} – Shopwatch` : "Shopwatch";
 }
 
 async function showNetwork() {
@@ -75,29 +60,43 @@ async function showNetwork() {
 }
 
 let rendering = 0;
+let shownPath = null;
+
+/** Puts a screen in <main>, names it in the title and, on moving to another screen, takes focus
+ * and scroll back to its top so that a screen reader starts reading the new screen. */
+function show(path, ...content) {
+  mount(main, ...content);
+  document.title = titleOf(content[0]);
+  if (shownPath !== null && shownPath !== path) {
+    window.scrollTo(0, 0);
+    if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
+  }
+  shownPath = path;
+}
+
 async function render() {
   const token = ++rendering;
   const path = currentPath();
   const found = match(path);
   const name = path.split("/")[1] || "";
   if (!app.me && !PUBLIC.has(name)) {
-    navigate("/login");
+    // Logging in comes back here: a link from an email opens its screen after the login form.
+    const wanted = wantedPath();
+    navigate(wanted === "/" ? "/login" : `/login?next=${encodeURIComponent(wanted)}`);
     return;
   }
-  renderNav();
+  renderMenu(nav, app.me, path);
   if (!found) {
-    mount(main, h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "Go to the home screen")));
+    show(path, h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "Go to the home screen")));
     return;
   }
   try {
     const view = await found.view(app, found.params);
     if (token !== rendering) return; // A later navigation has taken over.
-    mount(main, view);
-    const heading = main.querySelector("h1");
-    document.title = heading ? `${heading.textContent} – Shopwatch` : "Shopwatch";
+    show(path, view);
   } catch (error) {
     if (token !== rendering) return;
-    mount(main, h("h1", {}, "Something went wrong"), notice(error.message, "error"));
+    show(path, h("h1", {}, "Something went wrong"), notice(error.message, "error"));
   }
 }
 
@@ -124,6 +123,7 @@ async function start() {
     navigator.serviceWorker.register("/sw.js", { type: "module" }).catch(() => {});
   }
   window.addEventListener("hashchange", render);
+  watchMenu(nav);
   window.addEventListener("online", () => {
     showNetwork();
     sendWaiting();

@@ -12,12 +12,24 @@ export function route(pattern, view) {
   routes.push({ regex: new RegExp(`^${source}$`), names, view });
 }
 
+/** The screen's path, without its query: "/alerts/42" for #/alerts/42 and #/alerts/42?x=1. */
 export function currentPath() {
+  return wantedPath().split("?")[0] || "/";
+}
+
+/** The path with its query, as the address bar has it. */
+export function wantedPath() {
   return location.hash.replace(/^#/, "") || "/";
 }
 
+/** The query after the path ("#/login?next=%2Falerts%2F42"), as URLSearchParams. */
+export function currentQuery() {
+  const query = wantedPath().split("?")[1];
+  return new URLSearchParams(query || "");
+}
+
 export function navigate(path) {
-  if (currentPath() === path) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  if (wantedPath() === path) window.dispatchEvent(new HashChangeEvent("hashchange"));
   else location.hash = `#${path}`;
 }
 

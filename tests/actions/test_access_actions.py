@@ -27,7 +27,7 @@ async def test_each_look_at_a_record_is_in_its_access_log(world: World, settings
     police = await acting(world, settings, Role.POLICE)
 
     await view_offender(police, dave.offender)
-    await open_original(police, photo)
+    await open_original(police, photo, world.home.bid.id)
     held = await export_offender_data(manager, dave.offender)
 
     assert [(entry.action, entry.actor) for entry in held.access_log] == [

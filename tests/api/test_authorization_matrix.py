@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shopwatch.accounts.models import Role
+from shopwatch.accounts.models import Invite, Membership, Role
 from shopwatch.alerts.models import Alert, AlertRule
 from shopwatch.api.ids import encode_id
 from shopwatch.api.schema import build_schema
@@ -52,6 +52,7 @@ class Things:
     linked: Incident  # already linked to `offender`
     alert: Alert
     exclusion: Exclusion  # in force today, on `offender`
+    membership: Membership  # the shop staff's
 
 
 @dataclass
@@ -223,6 +224,34 @@ MATRIX: dict[str, Row] = {
         EVERYONE,
         EVERYONE,
     ),
+    "neighbourhoodTeams": Row(
+        "query { neighbourhoodTeams { id } }",
+        lambda s, t: {},
+        _lists("neighbourhoodTeams", lambda s, t: t.team_id),
+        OWN_ALL_ROLES,
+        ADMINS,
+    ),
+    "members": Row(
+        "query Q($bidId: ID!) { members(bidId: $bidId) { edges { node { id } } } }",
+        lambda s, t: {"bidId": t.bid_id},
+        _lists("members", lambda s, t: encode_id("Membership", s.of(t).membership.id)),
+        MANAGERS,
+        ADMINS,
+    ),
+    "invitations": Row(
+        "query Q($bidId: ID!) { invitations(bidId: $bidId) { edges { node { email } } } }",
+        lambda s, t: {"bidId": t.bid_id},
+        lambda data, s, t: bool(data["invitations"]["edges"]),
+        MANAGERS,
+        ADMINS,
+    ),
+    "users": Row(
+        "query { users(first: 100) { edges { node { id } } } }",
+        lambda s, t: {},
+        _lists("users", lambda s, t: encode_id("User", t.users[STAFF].id)),
+        ADMINS,
+        ADMINS,
+    ),
     "exportOffenderData": Row(
         "query Q($id: ID!) { exportOffenderData(offenderId: $id) { offender { id } } }",
         lambda s, t: {"id": _offender_id(s, t)},
@@ -307,6 +336,42 @@ MATRIX: dict[str, Row] = {
         lambda s, t: {"input": {"bidId": t.bid_id, "offenderRetentionMonths": 18}},
         _success("updateRetention"),
         MANAGERS,
+        ADMINS,
+    ),
+    "updateBid": Row(
+        mutation("updateBid", "($input: UpdateBidInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"bidId": t.bid_id, "name": "Renamed BID"}},
+        _success("updateBid"),
+        ADMINS,
+        ADMINS,
+    ),
+    "updateShop": Row(
+        mutation("updateShop", "($input: UpdateShopInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"shopId": t.shop_id(1), "name": "Renamed Shop", "closed": True}},
+        _success("updateShop"),
+        MANAGERS,
+        ADMINS,
+    ),
+    "updateNeighbourhoodTeam": Row(
+        mutation("updateNeighbourhoodTeam", "($input: UpdateTeamInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"teamId": t.team_id, "name": "Renamed NPT"}},
+        _success("updateNeighbourhoodTeam"),
+        ADMINS,
+        ADMINS,
+    ),
+    # People: managers take away the roles they may give; administrators any, and close accounts.
+    "revokeMembership": Row(
+        mutation("revokeMembership", "($id: ID!)", "(membershipId: $id)"),
+        lambda s, t: {"id": encode_id("Membership", s.of(t).membership.id)},
+        _success("revokeMembership"),
+        MANAGERS,
+        ADMINS,
+    ),
+    "deactivateUser": Row(
+        mutation("deactivateUser", "($id: ID!)", "(userId: $id)"),
+        lambda s, t: {"id": encode_id("User", t.users[STAFF].id)},
+        _success("deactivateUser"),
+        ADMINS,
         ADMINS,
     ),
     "createNeighbourhoodTeam": Row(
@@ -490,6 +555,14 @@ async def _things(town: Town) -> Things:
     linked = await make_incident(town, description="linked already")
     await link(linked, offender)
     moment = now()
+    await Invite.create(
+        token_hash=uuid.uuid4().hex,
+        email=f"invited@{town.bid.slug}.example.org",
+        role=STAFF,
+        bid=town.bid,
+        shop=town.shops[1],
+        expires_at=moment + timedelta(days=7),
+    )
     alert = await Alert.create(
         bid=town.bid,
         rule=AlertRule.REPEAT_OFFENDER,
@@ -511,6 +584,7 @@ async def _things(town: Town) -> Things:
         linked=linked,
         alert=alert,
         exclusion=exclusion,
+        membership=await Membership.get(user=town.users[STAFF]),
     )
 
 

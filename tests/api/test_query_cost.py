@@ -4,6 +4,7 @@ a query running past the time limit is stopped; long work hands the event loop t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import uuid
 from datetime import UTC, datetime
@@ -13,10 +14,12 @@ import pytest
 from graphql import GraphQLList, GraphQLNonNull, get_named_type, parse, validate
 
 from shopwatch.api import execution
-from shopwatch.api.cost import LIST_SIZES, OWN_STATEMENTS, QUERY_BUDGET, query_cost
+from shopwatch.api.cost import LIST_SIZES, OWN_STATEMENTS, QUERY_BUDGET, STATEMENT_COST, query_cost
 from shopwatch.api.schema import build_schema
 from shopwatch.incidents.models import Incident, IncidentKind
 from shopwatch.offenders.models import Offender, OffenderLink
+from shopwatch.settings import DEVELOPMENT, PRODUCTION, Settings
+from tests.api.conftest import client, mode_settings
 from tests.api.test_abuse import refusal
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
@@ -135,6 +138,17 @@ def test_nested_pages_multiply() -> None:
     assert cost_of(nested) > 10 * 10 * 2 + cost_of(outer)
 
 
+def test_a_page_below_a_list_is_one_statement_for_all_its_parents() -> None:
+    # The request's loader answers every offender's page in one statement (api/loaders.py).
+    def added_by_their_incidents(outer: int) -> int:
+        listing = '{ offenders(bidId: "x", first: %d) { edges { node { id %s } } } }'
+        incidents = "incidents(first: 3) { edges { node { id } } }"
+        return cost_of(listing % (outer, incidents)) - cost_of(listing % (outer, ""))
+
+    assert added_by_their_incidents(5) >= STATEMENT_COST
+    assert added_by_their_incidents(50) - added_by_their_incidents(5) < STATEMENT_COST
+
+
 # --- what the app itself asks ----------------------------------------------------------------------
 
 
@@ -248,30 +262,30 @@ async def test_a_query_within_the_budget_is_answered(gql: GraphQLClient, world: 
 # --- time limit and pauses -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("mode", [DEVELOPMENT, PRODUCTION])
 async def test_a_query_past_the_time_limit_is_stopped_and_the_next_request_is_answered(
-    any_mode: GraphQLClient, world: World, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, world: World, mode: str
 ) -> None:
-    monkeypatch.setattr(execution, "QUERY_TIME_LIMIT", 0.0)
     query = "{ bids { name } incidents(first: 10) { edges { node { id shop { name } } } } }"
-    messages = refusal(await any_mode.post(query, token=world.admin_token))
-    assert messages == ["This query ran past the time limit of 0 s and was stopped; ask for less."]
-    monkeypatch.setattr(execution, "QUERY_TIME_LIMIT", 1.0)
-    data = await any_mode.execute(query, token=world.admin_token)
+    no_time = dataclasses.replace(mode_settings(settings, mode), query_time_limit_seconds=0.001)
+    async with client(no_time) as gql:
+        messages = refusal(await gql.post(query, token=world.admin_token))
+    assert messages == ["This query ran past the time limit of 0.001 s and was stopped; ask for less."]
+    async with client(mode_settings(settings, mode)) as gql:
+        data = await gql.execute(query, token=world.admin_token)
     assert sorted(bid["name"] for bid in data["bids"]) == ["Away BID", "Home BID"]
 
 
-async def test_mutations_are_not_cut_by_the_time_limit(
-    gql: GraphQLClient, world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_mutations_are_not_cut_by_the_time_limit(settings: Settings, world: World) -> None:
     # Stopping a change halfway could leave part of it done; mutations are bounded by their cost.
-    monkeypatch.setattr(execution, "QUERY_TIME_LIMIT", 0.0)
-    data = await gql.execute(
-        'mutation { createShop(input: {bidId: "BID", name: "New Shop", address: "3 High Street", '
-        'postcode: "MH1 1AA", latitude: 52.19, longitude: -1.70}) { __typename } }'.replace(
-            "BID", world.home.bid_id
-        ),
-        token=world.admin_token,
-    )
+    async with client(dataclasses.replace(settings, query_time_limit_seconds=0.001)) as gql:
+        data = await gql.execute(
+            'mutation { createShop(input: {bidId: "BID", name: "New Shop", address: "3 High Street", '
+            'postcode: "MH1 1AA", latitude: 52.19, longitude: -1.70}) { __typename } }'.replace(
+                "BID", world.home.bid_id
+            ),
+            token=world.admin_token,
+        )
     assert data == {"createShop": {"__typename": "CreateShopSuccess"}}
 
 

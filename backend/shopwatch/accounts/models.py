@@ -58,8 +58,8 @@ class Membership(Model):
 
     class Meta:
         table = "membership"
-        # Every request loads the viewer's memberships by user.
-        indexes = (("user_id",),)
+        # Every request loads the viewer's memberships by user; a BID's people are listed by BID.
+        indexes = (("user_id",), ("bid_id", "created_at"))
 
 
 class Session(Model):

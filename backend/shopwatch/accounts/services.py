@@ -33,6 +33,7 @@ MAX_PASSWORD_LENGTH = 256
 WRONG_CREDENTIALS = "That email and password do not match an account."
 TOO_MANY_ATTEMPTS = "Too many failed attempts. Wait 15 minutes, then try again."
 LINK_NOT_VALID = "This link has expired or has already been used. Ask for a new one."
+ACCOUNT_CLOSED = "This account has been closed by an administrator."
 
 ROLE_LABELS = {
     Role.SHOP_STAFF: "shop staff",
@@ -166,6 +167,8 @@ async def accept_invite(token: str, name: str, password: str, user_agent: str = 
             user = await User.create(
                 email=invite.email, name=name, password_hash=await hash_password(password)
             )
+        elif not user.is_active:
+            raise AuthFailed(ACCOUNT_CLOSED)
         elif not await verify_password(user.password_hash, password):
             raise AuthFailed("You already have an account: enter its password to accept this invitation.")
         await Membership.create(

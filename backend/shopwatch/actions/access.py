@@ -17,18 +17,18 @@ from shopwatch.summaries.periods import Period
 
 async def view_offender(by: Acting, offender: Offender) -> None:
     """Call before showing an offender's record."""
-    await record(by.actor, "offender.view", f"Offender:{offender.id}")
+    await record(by.actor, "offender.view", f"Offender:{offender.id}", bid_id=offender.bid_id)
 
 
-async def open_original(by: Acting, photo: Photo | OffenderPhoto) -> None:
-    """Call before serving an evidence original."""
+async def open_original(by: Acting, photo: Photo | OffenderPhoto, bid_id: int) -> None:
+    """Call before serving an evidence original (of `bid_id`'s BID)."""
     kind = "OffenderPhoto" if isinstance(photo, OffenderPhoto) else "Photo"
-    await record(by.actor, "photo.open_original", f"{kind}:{photo.id}")
+    await record(by.actor, "photo.open_original", f"{kind}:{photo.id}", bid_id=bid_id)
 
 
 async def export_offender_data(by: Acting, offender: Offender) -> OffenderRecord:
     """Everything held on one person, for a subject-access request."""
-    await record(by.actor, "offender.export_data", f"Offender:{offender.id}")
+    await record(by.actor, "offender.export_data", f"Offender:{offender.id}", bid_id=offender.bid_id)
     return await offender_record(offender)
 
 
@@ -38,6 +38,7 @@ async def export_incidents(by: Acting, bid: Bid, period: Period) -> AsyncIterato
         by.actor,
         "incidents.export_csv",
         f"Bid:{bid.id}",
+        bid_id=bid.id,
         first=period.first.isoformat(),
         last=period.last.isoformat(),
     )

@@ -28,6 +28,7 @@ async def issue_exclusion(
             by.actor,
             "exclusion.issue",
             f"Offender:{offender.id}",
+            bid_id=offender.bid_id,
             starts_on=notice.starts_on.isoformat(),
             ends_on=notice.ends_on.isoformat(),
         )
@@ -45,12 +46,14 @@ async def end_exclusion(by: Acting, exclusion: Exclusion, reason: str) -> EndedE
     audit entry names the days, not the reason: the trail outlives the record's retention."""
     async with in_transaction():
         ended = await exclusions.end_exclusion(exclusion, reason)
+        offender = await Offender.get(id=exclusion.offender_id)
         await record(
             by.actor,
             "exclusion.end",
-            f"Offender:{exclusion.offender_id}",
+            f"Offender:{offender.id}",
+            bid_id=offender.bid_id,
             exclusion=exclusion.id,
             ends_on=ended.ends_on.isoformat(),
             issued_ends_on=exclusion.ends_on.isoformat(),
         )
-    return EndedExclusion(exclusion=ended, offender=await Offender.get(id=exclusion.offender_id))
+    return EndedExclusion(exclusion=ended, offender=offender)

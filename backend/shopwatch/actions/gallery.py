@@ -59,6 +59,7 @@ async def update_offender(
                 by.actor,
                 "offender.update",
                 f"Offender:{offender.id}",
+                bid_id=offender.bid_id,
                 fields=changed,
                 status=status.value if status else None,
             )
@@ -75,5 +76,5 @@ async def merge_offenders(by: Acting, keep: Offender, merge: Offender) -> galler
     be merged."""
     async with in_transaction():
         merged = await gallery.merge_offenders(keep, merge)
-        await record(by.actor, "offender.merge", f"Offender:{keep.id}", merged=merge.id)
+        await record(by.actor, "offender.merge", f"Offender:{keep.id}", bid_id=keep.bid_id, merged=merge.id)
     return merged

@@ -21,6 +21,7 @@ from shopwatch.incidents.models import Incident, Photo
 from shopwatch.incidents.photos import PhotoRejected
 from shopwatch.offenders.services import link_offenders, offenders_in_bid
 from shopwatch.places.models import Shop
+from shopwatch.places.services import check_shop_open
 
 NOT_YOUR_REPORT = "Only the reporter or the BID's managers can add photos."
 
@@ -40,8 +41,12 @@ async def report_incident(
     photos: Sequence[PhotoFile] = (),
 ) -> ReportedIncident:
     """Store the report (or find it again by its clientId) and its photos. `InvalidInput` for an
-    offender outside the BID's gallery or a clientId of a report the viewer cannot see."""
+    offender outside the BID's gallery, a clientId of a report the viewer cannot see, or a shop
+    that has closed."""
     async with in_transaction():
+        # A closed shop takes no new reports; one made before it closed, resent, is still found.
+        if shop.closed_at is not None and not await Incident.exists(client_id=report.client_id):
+            check_shop_open(shop)
         offenders = await offenders_in_bid(offender_ids, shop.bid_id)
         reported = await services.report_incident(by.user, shop.bid_id, shop.id, report)
         if not reported.duplicate:

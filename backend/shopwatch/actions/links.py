@@ -33,7 +33,13 @@ async def link_offender(by: Acting, incident: Incident, offender: Offender) -> L
         linked = await services.link_offender(incident, offender, by.user)
         if linked:
             await evaluate_rules(incident, by.settings)
-            await record(by.actor, "offender.link", f"Offender:{offender.id}", incident=incident.id)
+            await record(
+                by.actor,
+                "offender.link",
+                f"Offender:{offender.id}",
+                bid_id=incident.bid_id,
+                incident=incident.id,
+            )
     return LinkChange(incident=incident, offender=await Offender.get(id=offender.id), changed=linked)
 
 
@@ -41,7 +47,13 @@ async def unlink_offender(by: Acting, incident: Incident, offender: Offender) ->
     async with in_transaction():
         unlinked = await services.unlink_offender(incident, offender)
         if unlinked:
-            await record(by.actor, "offender.unlink", f"Offender:{offender.id}", incident=incident.id)
+            await record(
+                by.actor,
+                "offender.unlink",
+                f"Offender:{offender.id}",
+                bid_id=incident.bid_id,
+                incident=incident.id,
+            )
     return LinkChange(incident=incident, offender=await Offender.get(id=offender.id), changed=unlinked)
 
 
@@ -51,5 +63,11 @@ async def dismiss_suggestion(by: Acting, incident: Incident, offender: Offender)
     async with in_transaction():
         dismissed = await remember_dismissal(incident, offender, by.user)
         if dismissed:
-            await record(by.actor, "suggestion.dismiss", f"Offender:{offender.id}", incident=incident.id)
+            await record(
+                by.actor,
+                "suggestion.dismiss",
+                f"Offender:{offender.id}",
+                bid_id=incident.bid_id,
+                incident=incident.id,
+            )
     return LinkChange(incident=incident, offender=offender, changed=dismissed)

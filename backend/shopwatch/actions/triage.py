@@ -30,6 +30,7 @@ async def change_incident_status(
             by.actor,
             "incident.status",
             f"Incident:{incident.id}",
+            bid_id=incident.bid_id,
             previous=change.previous_status.value,
             status=status.value,
             note=bool(change.note),
@@ -42,5 +43,11 @@ async def update_incident(by: Acting, incident: Incident, *, police_reference: s
     be kept. Nothing is written when it is unchanged."""
     async with in_transaction():
         if await triage.set_police_reference(incident, police_reference):
-            await record(by.actor, "incident.update", f"Incident:{incident.id}", fields=["policeReference"])
+            await record(
+                by.actor,
+                "incident.update",
+                f"Incident:{incident.id}",
+                bid_id=incident.bid_id,
+                fields=["policeReference"],
+            )
     return await Incident.get(id=incident.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -23,25 +24,11 @@ strawberry.enum(Role, description="What a membership lets its holder do.")
 
 
 @strawberry.type
-class Membership:
-    role: Role
-    bid_pk: strawberry.Private[int | None]
+class InBid:
+    """A role held or offered in a BID: its shop and team, shared by memberships and invitations."""
+
     shop_pk: strawberry.Private[int | None]
     team_pk: strawberry.Private[int | None]
-
-    @classmethod
-    def from_model(cls, membership: models.Membership) -> Membership:
-        return cls(
-            role=membership.role,
-            bid_pk=membership.bid_id,
-            shop_pk=membership.shop_id,
-            team_pk=membership.team_id,
-        )
-
-    @strawberry.field(description="Null for administrators, who are not tied to one BID.")
-    async def bid(self, info: Info) -> Bid | None:
-        bid = await info.context.loaders.bid.load(self.bid_pk) if self.bid_pk else None
-        return Bid.from_model(bid) if bid else None
 
     @strawberry.field(description="The shop, for shop staff.")
     async def shop(self, info: Info) -> Shop | None:
@@ -55,10 +42,45 @@ class Membership:
 
 
 @strawberry.type
+class Membership(InBid):
+    id: strawberry.ID
+    role: Role
+    created_at: datetime
+    user_pk: strawberry.Private[int]
+    bid_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, membership: models.Membership) -> Membership:
+        return cls(
+            id=encode_id("Membership", membership.id),
+            role=membership.role,
+            created_at=membership.created_at,
+            user_pk=membership.user_id,
+            bid_pk=membership.bid_id,
+            shop_pk=membership.shop_id,
+            team_pk=membership.team_id,
+        )
+
+    @strawberry.field(description="Whose role this is.")
+    async def user(self, info: Info) -> User:
+        user = await info.context.loaders.user.load(self.user_pk)
+        assert user is not None  # a membership goes with its user
+        return User.from_model(user)
+
+    @strawberry.field(description="Null for administrators, who are not tied to one BID.")
+    async def bid(self, info: Info) -> Bid | None:
+        bid = await info.context.loaders.bid.load(self.bid_pk) if self.bid_pk else None
+        return Bid.from_model(bid) if bid else None
+
+
+@strawberry.type
 class User:
     id: strawberry.ID
     email: str
     name: str
+    active: bool = strawberry.field(
+        description="False once an administrator has deactivated the account: it cannot log in."
+    )
     pk: strawberry.Private[int]
     # The viewer themself (`me`, or the user who has just logged in), who sees all their roles.
     is_viewer: strawberry.Private[bool] = False
@@ -66,7 +88,12 @@ class User:
     @classmethod
     def from_model(cls, user: models.User, *, is_viewer: bool = False) -> User:
         return cls(
-            id=encode_id("User", user.id), email=user.email, name=user.name, pk=user.id, is_viewer=is_viewer
+            id=encode_id("User", user.id),
+            email=user.email,
+            name=user.name,
+            active=user.is_active,
+            pk=user.id,
+            is_viewer=is_viewer,
         )
 
     @strawberry.field(description="Their roles. Someone else's show only in the BIDs the viewer belongs to.")

@@ -4,12 +4,13 @@ A query's cost is the most it can make the server do, counted in two kinds of wo
 - every object in the answer, once for each time it can appear: a node inside `edges` of a
   connection asked with `first: 50` counts 50 times, and inside two such connections 50 times 50.
   Scalar fields are read from an object already fetched, so they add nothing of their own;
-- every database statement a field runs on its own each time it appears (a connection does one
-  per parent; an area summary three), counted as `STATEMENT_COST` fields: statements sent at once
-  queue on the database (SQLite has one connection) ahead of every other request's, so they are
-  what holds others up. Everything else is batched by the request's DataLoaders, so it does not
-  grow with the number of parents; `areaSummaries` works through its BIDs one after another, so its
-  statements never queue more than one summary's at a time.
+- every database statement a field runs on its own each time it appears (an area summary three),
+  counted as `STATEMENT_COST` fields: statements sent at once queue on the database (SQLite has one
+  connection) ahead of every other request's, so they are what holds others up. Everything else is
+  batched by the request's DataLoaders, so it does not grow with the number of parents: a
+  connection's page is one statement wherever it appears (`BATCHED_PAGES` answers every parent's
+  page in one); `areaSummaries` works through its BIDs one after another, so its statements never
+  queue more than one summary's at a time.
 
 A connection's list is as long as its `first` (a variable counts by its value; no `first`, the
 default page). Every other list has a known maximum or, where nothing bounds it, an assumed size
@@ -77,6 +78,8 @@ LIST_SIZES: Mapping[str, int] = {
     "AreaSummary.hotspots": 100,
     "Bid.shops": 100,
     "Bid.teams": 5,
+    "NeighbourhoodTeam.bids": 20,
+    "Query.neighbourhoodTeams": 50,
     "Query.bids": 50,
     "User.memberships": 5,
     "Incident.offenders": 10,
@@ -106,6 +109,9 @@ OWN_STATEMENTS: Mapping[str, int] = {
 # Lists whose items' statements run one after another: they count once, whatever the length.
 ONE_AFTER_ANOTHER = frozenset({"Query.areaSummaries"})
 
+# Connections below a list that one statement answers for every parent (api/loaders.py).
+BATCHED_PAGES = frozenset({"Offender.incidents"})
+
 # A page of a connection: the argument that sets its length.
 PAGE_ARGUMENT = "first"
 
@@ -124,6 +130,8 @@ class _CostCounter:
     variables: Mapping[str, Any]
     # (fragment, page size its lists take) -> its cost, so a fragment spread many times counts once.
     fragment_costs: dict[tuple[str, int | None], int] = field(default_factory=dict)
+    # Statements sent once for all parents, however many there are.
+    batched_statements: int = 0
 
     def selection_set(self, selections: SelectionSetNode, parent: GraphQLNamedType, page: int | None) -> int:
         total = 0
@@ -158,6 +166,9 @@ class _CostCounter:
         key = f"{parent.name}.{name}"
         own_page = self.page_size(node) if PAGE_ARGUMENT in definition.args else None
         statements = OWN_STATEMENTS.get(key, 0) + (1 if own_page is not None else 0)
+        if key in BATCHED_PAGES:
+            self.batched_statements += statements * STATEMENT_COST
+            statements = 0
         count = self.list_size(key, definition.type, page)
         inner = node.selection_set
         queued = 1 if key in ONE_AFTER_ANOTHER else count
@@ -225,7 +236,8 @@ def query_cost(
             if definition.default_value is not None
         }
         counter = _CostCounter(schema, fragments, {**defaults, **(variables or {})})
-        costs.append(counter.selection_set(operation.selection_set, root, None))
+        objects = counter.selection_set(operation.selection_set, root, None)
+        costs.append(objects + counter.batched_statements)
     return max(costs)
 
 

@@ -10,8 +10,8 @@ errors are graphql-core's own.
 
 Execution also keeps one request from holding the others up: it hands the event loop back to them
 whenever it has worked for `YIELD_AFTER` seconds without a pause, and a query (a read: stopping it
-halfway leaves nothing half done) still running `QUERY_TIME_LIMIT` seconds after it started is
-stopped and answered with one error saying so.
+halfway leaves nothing half done) still running the settings' `query_time_limit_seconds` after it
+started is stopped and answered with one error saying so.
 """
 
 from __future__ import annotations
@@ -40,12 +40,11 @@ from shopwatch.api.library_internals import (
     plain_attribute,
 )
 
-QUERY_TIME_LIMIT = 1.0
 YIELD_AFTER = 0.005
 
 
-def time_limit_message() -> str:
-    return f"This query ran past the time limit of {QUERY_TIME_LIMIT:g} s and was stopped; ask for less."
+def time_limit_message(seconds: float) -> str:
+    return f"This query ran past the time limit of {seconds:g} s and was stopped; ask for less."
 
 
 class _PlainField(NamedTuple):
@@ -77,7 +76,8 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         self._pause_at = monotonic() + YIELD_AFTER
         result = super().execute_operation(serially)
         if self.operation.operation is OperationType.QUERY and self.is_awaitable(result):
-            return _within_time_limit(result, started + QUERY_TIME_LIMIT)
+            limit = self.context_value.settings.query_time_limit_seconds
+            return _within_time_limit(result, started, limit)
         return result
 
     def execute_fields(
@@ -125,13 +125,15 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         return plan
 
 
-async def _within_time_limit(result: Awaitable[ExecutionResult], deadline: float) -> ExecutionResult:
+async def _within_time_limit(
+    result: Awaitable[ExecutionResult], started: float, limit: float
+) -> ExecutionResult:
     # Field errors never reach here (graphql-core keeps them in the result): only the limit does.
     try:
-        async with asyncio.timeout_at(deadline):
+        async with asyncio.timeout_at(started + limit):
             return await result
     except TimeoutError:
-        return ExecutionResult(data=None, errors=[GraphQLError(time_limit_message())])
+        return ExecutionResult(data=None, errors=[GraphQLError(time_limit_message(limit))])
 
 
 def _plain_field(

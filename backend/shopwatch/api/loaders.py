@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -20,11 +21,12 @@ from shopwatch.incidents.services import visible_incidents
 from shopwatch.incidents.triage import history_by_incident
 from shopwatch.offenders.exclusions import exclusions_by_offender
 from shopwatch.offenders.gallery import Sightings, visible_offenders, visible_sightings
+from shopwatch.offenders.incident_pages import incident_pages
 from shopwatch.offenders.matching import IncidentKey, Suggestion, suggest_offenders
 from shopwatch.offenders.models import Exclusion, Offender, OffenderPhoto
 from shopwatch.offenders.services import offenders_by_incident
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
-from shopwatch.places.services import teams_by_bid
+from shopwatch.places.services import bids_by_team, teams_by_bid, visible_bids
 
 M = TypeVar("M", bound=Model)
 K = TypeVar("K")
@@ -86,6 +88,22 @@ async def _incidents_by_alert(alert_ids: Sequence[int], visible: QuerySet[Incide
     return [grouped[pk] for pk in alert_ids]
 
 
+# An offender's page of incidents: (offender id, the cursor's place or None, page size).
+IncidentPageKey = tuple[int, tuple[datetime, int] | None, int]
+
+
+async def _incident_pages(viewer: Viewer, keys: Sequence[IncidentPageKey]) -> list[list[Incident]]:
+    """One statement per distinct page asked for; every parent of one field asks for the same."""
+    by_page: dict[tuple[tuple[datetime, int] | None, int], list[int]] = {}
+    for offender_id, after, size in keys:
+        by_page.setdefault((after, size), []).append(offender_id)
+    answers: dict[IncidentPageKey, list[Incident]] = {}
+    for (after, size), offender_ids in by_page.items():
+        pages = await incident_pages(viewer, offender_ids, after, size)
+        answers.update(((pk, after, size), page) for pk, page in zip(offender_ids, pages, strict=True))
+    return [answers[key] for key in keys]
+
+
 @dataclass
 class Loaders:
     bid: DataLoader[int, Bid | None] = field(default_factory=_by_id(Bid))
@@ -142,6 +160,10 @@ class Loaders:
             "visible_sightings", lambda ids: visible_sightings(ids, visible_incidents(viewer))
         )
 
+    def bids_by_team(self, viewer: Viewer) -> DataLoader[int, list[Bid]]:
+        """Per team, the BIDs it covers that the viewer may see."""
+        return self._per_viewer("bids_by_team", lambda ids: bids_by_team(ids, visible_bids(viewer)))
+
     def visible_memberships(self, viewer: Viewer) -> DataLoader[int, list[Membership]]:
         """Per user, the memberships the viewer may see."""
         return self._per_viewer(
@@ -153,6 +175,10 @@ class Loaders:
         return self._per_viewer(
             "offenders_by_incident", lambda ids: offenders_by_incident(ids, visible_offenders(viewer))
         )
+
+    def incident_pages(self, viewer: Viewer) -> DataLoader[IncidentPageKey, list[Incident]]:
+        """Per offender, a page of the incidents the viewer may see: one statement per batch."""
+        return self._per_viewer("incident_pages", lambda keys: _incident_pages(viewer, keys))
 
     def visible_offender(self, viewer: Viewer) -> DataLoader[int, Offender | None]:
         """Offenders by id, among those the viewer may see in the gallery."""

@@ -79,7 +79,7 @@ def photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Response
         if variant == "original":
             if not may_see_originals(viewer, photo.incident.bid_id):
                 return _refusal(403, "Original photos are for BID managers and police.")
-            await access.open_original(acting_of(viewer, request, settings), photo)
+            await access.open_original(acting_of(viewer, request, settings), photo, photo.incident.bid_id)
         return await _serve_file(store, *file)
 
     return serve_photo
@@ -112,7 +112,7 @@ def offender_photo_endpoint(settings: Settings) -> Callable[[Request], Awaitable
         if variant == "original":
             if not sees_whole_gallery(viewer, photo.offender.bid_id):
                 return _refusal(403, "Original photos are for BID managers and police.")
-            await access.open_original(acting_of(viewer, request, settings), photo)
+            await access.open_original(acting_of(viewer, request, settings), photo, photo.offender.bid_id)
         return await _serve_file(store, *file)
 
     return serve_offender_photo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -23,6 +24,10 @@ class Shop:
     postcode: str
     latitude: float
     longitude: float
+    closed_at: datetime | None = strawberry.field(
+        description="When the shop closed; null while open. A closed shop keeps its history and "
+        "takes no new reports or staff."
+    )
     bid_pk: strawberry.Private[int]
 
     @classmethod
@@ -34,6 +39,7 @@ class Shop:
             postcode=shop.postcode,
             latitude=shop.latitude,
             longitude=shop.longitude,
+            closed_at=shop.closed_at,
             bid_pk=shop.bid_id,
         )
 
@@ -43,10 +49,18 @@ class NeighbourhoodTeam:
     id: strawberry.ID
     name: str
     email: str
+    pk: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, team: models.NeighbourhoodTeam) -> NeighbourhoodTeam:
-        return cls(id=encode_id("NeighbourhoodTeam", team.id), name=team.name, email=team.email)
+        return cls(id=encode_id("NeighbourhoodTeam", team.id), name=team.name, email=team.email, pk=team.id)
+
+    @strawberry.field(description="The BIDs the team covers, among those the viewer may see.")
+    async def bids(self, info: Info) -> list[Bid]:
+        viewer = info.context.viewer
+        if viewer is None:
+            return []
+        return [Bid.from_model(bid) for bid in await info.context.loaders.bids_by_team(viewer).load(self.pk)]
 
 
 @strawberry.type
@@ -89,6 +103,15 @@ class PlacesQuery:
     async def bids(self, info: Info) -> list[Bid]:
         assert info.context.viewer is not None
         return [Bid.from_model(bid) for bid in await services.visible_bids(info.context.viewer)]
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Every team for administrators; for others, the teams covering their BIDs.",
+    )
+    async def neighbourhood_teams(self, info: Info) -> list[NeighbourhoodTeam]:
+        assert info.context.viewer is not None
+        teams = await services.visible_teams(info.context.viewer)
+        return [NeighbourhoodTeam.from_model(team) for team in teams]
 
 
 @strawberry.input

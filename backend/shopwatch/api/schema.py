@@ -32,6 +32,8 @@ from shopwatch.api.offenders.decisions import DecisionsMutation
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.outage import DatabaseOutage
+from shopwatch.api.people import PeopleMutation, PeopleQuery
+from shopwatch.api.place_changes import PlaceChangesMutation
 from shopwatch.api.places import PlacesMutation, PlacesQuery
 from shopwatch.api.suggestions import HideSuggestions
 from shopwatch.api.summaries.queries import SummariesQuery
@@ -47,13 +49,24 @@ MAX_TOKENS = 2000
 LIMIT_RULES = (max_depth_rule(MAX_DEPTH, None), max_aliases_rule(MAX_ALIASES))
 
 Query = merge_types(
-    "Query", (AccountsQuery, PlacesQuery, IncidentsQuery, OffendersQuery, AlertsQuery, SummariesQuery)
+    "Query",
+    (
+        AccountsQuery,
+        PeopleQuery,
+        PlacesQuery,
+        IncidentsQuery,
+        OffendersQuery,
+        AlertsQuery,
+        SummariesQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         AccountsMutation,
+        PeopleMutation,
         PlacesMutation,
+        PlaceChangesMutation,
         IncidentsMutation,
         TriageMutation,
         OffendersMutation,

@@ -17,6 +17,7 @@ from shopwatch.accounts.models import User
 from shopwatch.accounts.viewer import Viewer
 from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
+from shopwatch.core.sql import Statement
 from shopwatch.incidents.models import Incident, IncidentKind
 
 MAX_FUTURE = timedelta(minutes=5)
@@ -149,6 +150,17 @@ def visible_incidents(viewer: Viewer) -> QuerySet[Incident]:
     if not bid_wide and not shops:
         return Incident.filter(id__in=[])
     return Incident.filter(Q(bid_id__in=bid_wide) | Q(shop_id__in=shops))
+
+
+def visible_incidents_sql(viewer: Viewer, sql: Statement, incident: str) -> str:
+    """`visible_incidents` as a condition of our own SQL on the incident table called `incident`."""
+    if viewer.is_admin:
+        return "1 = 1"
+    bid_wide = sorted(viewer.managed_bid_ids | viewer.police_bid_ids)
+    shops = sorted(viewer.staff_shop_bids)
+    conditions = [f"{incident}.bid_id IN ({sql.ids(bid_wide)})"] if bid_wide else []
+    conditions += [f"{incident}.shop_id IN ({sql.ids(shops)})"] if shops else []
+    return "(" + " OR ".join(conditions) + ")" if conditions else "1 = 0"
 
 
 def may_see_originals(viewer: Viewer, bid_id: int) -> bool:

@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('shopwatch', '0009_outbox_sealed')]
+    dependencies = [('shopwatch', '0010_people_and_places')]
 
     initial = False
 

@@ -33,6 +33,8 @@ class Shop(Model):
     latitude = fields.FloatField()
     longitude = fields.FloatField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # When the shop closed; a closed shop keeps its history and takes no new reports or staff.
+    closed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "shop"

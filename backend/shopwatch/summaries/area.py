@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from shopwatch.core.sql import Statement, dialect, fetch, fetch_models
 from shopwatch.incidents.models import IncidentKind
 from shopwatch.offenders.models import Offender
 from shopwatch.places.models import Shop
@@ -24,7 +25,6 @@ from shopwatch.summaries.area_sql import (
     offender_statement,
 )
 from shopwatch.summaries.periods import HOTSPOT_BASELINE_WEEKS, Period
-from shopwatch.summaries.sql import Statement, dialect, fetch, fetch_models
 
 EPOCH = date(1970, 1, 1)
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shopwatch.core.sql import Statement
 from shopwatch.summaries.periods import LOCAL_ZONE_NAME, Period
-from shopwatch.summaries.sql import Statement, sqlite_utc_offset
+from shopwatch.summaries.sql import sqlite_utc_offset
 
 # Tags of the incident statement's rows, and the columns they fill:
 # tag, kind, in_period, shop_id, a (week start / weekday), b (hour), count, value, recent, baseline

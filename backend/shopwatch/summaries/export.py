@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from shopwatch.core.ids import encode_id
+from shopwatch.core.sql import Statement, dialect, fetch
 from shopwatch.incidents.models import IncidentKind, IncidentStatus
 from shopwatch.summaries.periods import LOCAL_ZONE, Period
-from shopwatch.summaries.sql import Statement, dialect, fetch
 
 BATCH = 1000
 HEADER = (

@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from shopwatch.core.sql import Statement, dialect, fetch
 from shopwatch.incidents.models import IncidentKind
 from shopwatch.summaries.periods import Period
-from shopwatch.summaries.sql import Statement, as_date, dialect, fetch, local_month_start
+from shopwatch.summaries.sql import as_date, local_month_start
 
 SUPPRESS_BELOW = 5
 

@@ -2,7 +2,7 @@
 
 import { forgetMe, gql, loadMe } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { navigate } from "../router.js";
+import { currentQuery, navigate } from "../router.js";
 
 const LOGIN_RESULT = `__typename ... on AuthError { message } ... on ValidationError { field message }`;
 
@@ -34,10 +34,19 @@ function form(title, intro, controls, submitLabel, onSubmit) {
   return h("section", {}, h("h1", {}, title), intro ? h("p", {}, intro) : null, element);
 }
 
-async function loggedIn(app, result) {
+/** Where to go after logging in: the screen a logged-out visitor asked for, else home. Only a path
+ * of this app is followed ("/alerts/42"), never the login form again. */
+function afterLogin() {
+  const next = currentQuery().get("next") || "/";
+  const path = next.split("?")[0];
+  if (!next.startsWith("/") || next.startsWith("//") || path === "/login") return "/";
+  return next;
+}
+
+async function loggedIn(app, result, next = "/") {
   if (result.__typename !== "LoginSuccess") return result.message;
   app.setMe(await loadMe());
-  navigate("/");
+  navigate(next);
   return null;
 }
 
@@ -49,12 +58,12 @@ export function renderLogin(app) {
   return h(
     "div",
     {},
-    form("Log in", null, [field("Email", email), field("Password", password)], "Log in", async () => {
+    form("Log in", currentQuery().has("next") ? "Log in to open the screen you followed." : null, [field("Email", email), field("Password", password)], "Log in", async () => {
       const { login } = await gql(
         `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { ${LOGIN_RESULT} } }`,
         { email: email.value, password: password.value },
       );
-      return loggedIn(app, login);
+      return loggedIn(app, login, afterLogin());
     }),
     h("p", {}, h("a", { href: "#/forgot", class: "button-link" }, "Forgotten your password?")),
   );

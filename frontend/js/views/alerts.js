@@ -114,7 +114,7 @@ export async function renderDetail(app, { id }) {
   if (!alert) return h("div", {}, h("h1", {}, "Alert not found"), notice("It does not exist or is not yours to see."));
   return h(
     "article",
-    {},
+    { "data-title": `Alert: ${ruleName(alert.rule)}` },
     h("h1", {}, ruleName(alert.rule)),
     ackBadge(alert),
     h(

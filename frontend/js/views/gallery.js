@@ -1,7 +1,8 @@
-// The offender gallery of the viewer's BID, with exclusion badges.
+// The offender gallery of the viewer's BID, with exclusion badges; each card opens the record.
 
 import { gql } from "../api.js";
 import { formatDateTime, h, notice } from "../dom.js";
+import { managesBid, offenderStatusName, thumb } from "../manage.js";
 
 const GALLERY = `query Gallery($bidId: ID!) {
   offenders(bidId: $bidId, first: 100) {
@@ -10,7 +11,7 @@ const GALLERY = `query Gallery($bidId: ID!) {
 }`;
 
 /** A Date ("2027-11-01") as 01/11/2027, whatever the phone's time zone. */
-function ukDate(isoDate) {
+export function ukDate(isoDate) {
   return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString("en-GB", { timeZone: "UTC" });
 }
 
@@ -18,33 +19,39 @@ function offenderCard(offender) {
   const excluded = offender.status === "EXCLUDED";
   return h(
     "li",
-    { class: excluded ? "card offender offender-excluded" : "card offender" },
-    offender.thumbnailUrl
-      ? h("img", { src: offender.thumbnailUrl, alt: `Photo of ${offender.displayName}`, class: "thumb" })
-      : h("span", { class: "thumb no-photo" }, "No photo"),
+    { class: "offender" },
     h(
-      "div",
-      { class: "card-body" },
-      h("h2", { class: "card-title" }, offender.displayName),
-      excluded && offender.exclusion
-        ? h("p", { class: "badge badge-excluded" }, `Excluded until ${ukDate(offender.exclusion.endsOn)}`)
-        : null,
-      offender.status === "ARCHIVED" ? h("p", { class: "badge" }, "Archived") : null,
-      h("p", { class: "card-text" }, offender.description),
+      "a",
+      { href: `#/gallery/${offender.id}`, class: excluded ? "card card-link offender-excluded" : "card card-link" },
+      thumb(offender.thumbnailUrl, `Photo of ${offender.displayName}`),
       h(
-        "p",
-        { class: "card-meta" },
-        `${offender.incidentCount} incident${offender.incidentCount === 1 ? "" : "s"}`,
-        offender.lastSeenAt ? ` · last seen ${formatDateTime(offender.lastSeenAt)}` : "",
+        "span",
+        { class: "card-body" },
+        h("span", { class: "card-title" }, offender.displayName),
+        excluded && offender.exclusion
+          ? h("span", { class: "badge badge-excluded" }, `Excluded until ${ukDate(offender.exclusion.endsOn)}`)
+          : null,
+        offender.status === "ARCHIVED" || offender.status === "ID_SOUGHT"
+          ? h("span", { class: `badge badge-${offender.status.toLowerCase().replace("_", "-")}` }, offenderStatusName(offender.status))
+          : null,
+        h("span", { class: "card-text" }, offender.description),
+        h(
+          "span",
+          { class: "card-meta" },
+          `${offender.incidentCount} incident${offender.incidentCount === 1 ? "" : "s"}`,
+          offender.lastSeenAt ? ` · last seen ${formatDateTime(offender.lastSeenAt)}` : "",
+        ),
       ),
     ),
   );
 }
 
-export async function render() {
+export async function render(app) {
   // Every BID the viewer may see: their own, or all of them for administrators.
   const { bids } = await gql("{ bids { id name } }");
   const page = h("div", {}, h("h1", {}, "Offender gallery"));
+  if (bids.some((b) => managesBid(app.me, b.id)))
+    page.append(h("p", {}, h("a", { href: "#/gallery/new", class: "button-link primary" }, "Add an offender")));
   for (const bid of bids) {
     const { offenders } = await gql(GALLERY, { bidId: bid.id });
     if (bids.length > 1) page.append(h("h2", {}, bid.name));

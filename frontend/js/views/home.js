@@ -25,7 +25,7 @@ export function render(app) {
   const where = me.memberships.map((m) => m.shop?.name || m.bid?.name).filter(Boolean);
   return h(
     "div",
-    {},
+    { "data-title": "Home" },
     h("h1", {}, `Hello, ${me.name}`),
     where.length ? h("p", { class: "hint" }, [...new Set(where)].join(", ")) : null,
     outboxSection(),

@@ -1,14 +1,18 @@
-// One incident with its photos (the display copy, and the original for those allowed evidence).
+// One incident with its photos (the display copy, and the original for those allowed evidence),
+// and, for those the API allows, the triage controls of triage.js.
 
 import { gql } from "../api.js";
 import { formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
+import { takeFlash } from "../manage.js";
 import { statusBadge } from "./reports.js";
+import { addPhotos, offendersSection, permissions } from "./triage.js";
 
 const INCIDENT = `query Incident($id: ID!) {
   incident(id: $id) {
     id kind status occurredAt reportedAt description valueStolenPence policeReference vehicleRegistration injury
-    shop { name } reporter { name }
-    offenders { id displayName status }
+    shop { id name } reporter { id name }
+    offenders { id displayName status thumbnailUrl }
+    possibleOffenders { offender { id displayName status thumbnailUrl } reason }
     photos { id url thumbnailUrl originalUrl width height sha256 }
   }
 }`;
@@ -21,11 +25,13 @@ function row(term, value) {
 export async function render(app, { id }) {
   const { incident } = await gql(INCIDENT, { id });
   if (!incident) return h("div", {}, h("h1", {}, "Report not found"), notice("It does not exist or is not yours to see."));
+  const may = permissions(app.me, incident);
   return h(
     "article",
     {},
     h("h1", {}, `${kindName(incident.kind)} at ${incident.shop.name}`),
     statusBadge(incident.status),
+    takeFlash(),
     h("p", { class: "description" }, incident.description),
     h(
       "dl",
@@ -54,5 +60,7 @@ export async function render(app, { id }) {
         ),
       ),
     ),
+    addPhotos(app, incident, may),
+    await offendersSection(app, incident, may),
   );
 }

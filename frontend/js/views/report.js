@@ -15,6 +15,7 @@ import {
   revise,
   sendNow,
 } from "../queue.js";
+import { GALLERY_PICKS, pick } from "../manage.js";
 import { deleteByHand } from "./outbox.js";
 
 const MAX_PHOTOS = 6;
@@ -51,7 +52,7 @@ function kindPicker(chosen = KINDS[0]) {
   return fieldset;
 }
 
-function photoPicker(files = []) {
+export function photoPicker(files = []) {
   const photos = files.map((file) => ({ file, url: URL.createObjectURL(file) }));
   const previews = h("ul", { class: "previews", "aria-live": "polite" });
   const input = h("input", { type: "file", accept: "image/*", capture: "environment", multiple: true, class: "file-input" });
@@ -114,29 +115,10 @@ async function offenderPicker(bidId, chosen = []) {
   const box = h("fieldset", { class: "offenders" }, h("legend", {}, "Known offenders (optional)"));
   box.selected = () => [...box.querySelectorAll("input:checked")].map((i) => i.value);
   try {
-    const { offenders } = await gql(
-      `query Gallery($bidId: ID!) { offenders(bidId: $bidId, first: 100) { edges { node { id displayName status thumbnailUrl } } } }`,
-      { bidId },
-    );
+    const { offenders } = await gql(GALLERY_PICKS, { bidId });
     const nodes = offenders.edges.map((e) => e.node);
     if (!nodes.length) box.append(h("p", { class: "hint" }, "The gallery is empty."));
-    for (const offender of nodes) {
-      const id = uid("offender");
-      box.append(
-        h(
-          "div",
-          { class: "pick" },
-          h("input", { type: "checkbox", id, value: offender.id, checked: chosen.includes(offender.id) }),
-          h(
-            "label",
-            { htmlFor: id },
-            offender.thumbnailUrl ? h("img", { src: offender.thumbnailUrl, alt: "" }) : h("span", { class: "no-photo" }, "No photo"),
-            h("span", {}, offender.displayName),
-            offender.status === "EXCLUDED" ? h("span", { class: "badge badge-excluded" }, "Excluded") : null,
-          ),
-        ),
-      );
-    }
+    box.append(...nodes.map((offender) => pick(offender, { type: "checkbox", checked: chosen.includes(offender.id) })));
   } catch {
     box.append(h("p", { class: "hint" }, "The gallery cannot be loaded without signal; you can link offenders later."));
   }

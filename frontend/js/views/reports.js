@@ -4,7 +4,7 @@ import { NetworkError, gql } from "../api.js";
 import { formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
 import { outboxSection } from "./outbox.js";
 
-const STATUS_NAMES = { NEW: "New", REVIEWED: "Reviewed", REFERRED_TO_POLICE: "Referred to police", CLOSED: "Closed" };
+export const STATUS_NAMES = { NEW: "New", REVIEWED: "Reviewed", REFERRED_TO_POLICE: "Referred to police", CLOSED: "Closed" };
 
 export function statusBadge(status) {
   return h("span", { class: `badge badge-${status.toLowerCase()}` }, STATUS_NAMES[status] || status);
@@ -17,7 +17,7 @@ const RECENT = `query Recent($after: String) {
   }
 }`;
 
-function incidentItem(incident) {
+export function incidentItem(incident) {
   const photo = incident.photos[0];
   return h(
     "li",

@@ -235,6 +235,7 @@ query Page($bidId: ID!, $first: Int) {
       bid { id name }
       photos { id url thumbnailUrl originalUrl }
       exclusion { startsOn endsOn reason inForce }
+      incidents(first: 2) { edges { node { id description } } }
     } }
   }
 }
@@ -274,3 +275,80 @@ async def test_a_page_of_offenders_costs_the_same_number_of_queries_whatever_its
         small, large = await cost(role, 5), await cost(role, 50)
         assert small == large
         assert large <= 8
+
+
+PAGES = """
+query Pages($bidId: ID!, $after: String) {
+  offenders(bidId: $bidId, first: 10) {
+    edges { node { displayName
+      incidents(first: 2, after: $after) { edges { cursor node { description } } pageInfo { hasNextPage } }
+    } }
+  }
+}
+"""
+
+
+async def test_each_offenders_page_in_a_list_is_the_one_they_have_alone(
+    gql: GraphQLClient, world: World
+) -> None:
+    # A list of offenders gets every one's page from one statement; each must be what asking for
+    # that offender alone gives, for each viewer, from the start and after a cursor.
+    ann = await make_offender(world.home, "Ann", last_seen_at=NOW - timedelta(hours=1))
+    bob = await make_offender(world.home, "Bob", last_seen_at=NOW - timedelta(hours=2))
+    await make_offender(world.home, "Cy", last_seen_at=NOW - timedelta(hours=3))
+    for n, (shop, who) in enumerate([(0, ann), (1, ann), (1, bob), (0, ann), (0, bob)]):
+        await link(await make_incident(world.home, shop, hours_ago=n + 1, description=f"report {n}"), who)
+
+    async def listed(token: str, after: str | None) -> dict[str, tuple[list[str], bool]]:
+        data = await gql.execute(PAGES, {"bidId": world.home.bid_id, "after": after}, token=token)
+        return {
+            edge["node"]["displayName"]: (
+                [inner["node"]["description"] for inner in edge["node"]["incidents"]["edges"]],
+                edge["node"]["incidents"]["pageInfo"]["hasNextPage"],
+            )
+            for edge in data["offenders"]["edges"]
+        }
+
+    async def alone(token: str, after: str | None) -> dict[str, tuple[list[str], bool]]:
+        pages = {}
+        for offender in (ann, bob, await Offender.get(display_name="Cy")):
+            data = await gql.execute(
+                OFFENDER, {"id": offender_id(offender), "first": 2, "after": after}, token=token
+            )
+            incidents = data["offender"]["incidents"]
+            pages[offender.display_name] = (
+                [edge["node"]["description"] for edge in incidents["edges"]],
+                incidents["pageInfo"]["hasNextPage"],
+            )
+        return pages
+
+    staff, manager = world.token(Role.SHOP_STAFF), world.token(Role.BID_MANAGER)
+    assert (
+        await listed(staff, None)
+        == await alone(staff, None)
+        == {
+            "Ann": (["report 0", "report 3"], False),
+            "Bob": (["report 4"], False),
+            "Cy": ([], False),
+        }
+    )
+    assert (
+        await listed(manager, None)
+        == await alone(manager, None)
+        == {
+            "Ann": (["report 0", "report 1"], True),
+            "Bob": (["report 2", "report 4"], False),
+            "Cy": ([], False),
+        }
+    )
+    first = await gql.execute(PAGES, {"bidId": world.home.bid_id}, token=manager)
+    after_report_1 = first["offenders"]["edges"][0]["node"]["incidents"]["edges"][1]["cursor"]
+    assert (
+        await listed(manager, after_report_1)
+        == await alone(manager, after_report_1)
+        == {
+            "Ann": (["report 3"], False),
+            "Bob": (["report 2", "report 4"], False),
+            "Cy": ([], False),
+        }
+    )

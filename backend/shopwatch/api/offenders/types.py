@@ -11,7 +11,6 @@ from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
 from shopwatch.api.pagination import Connection, connection, decode_cursor, empty_connection, page_size
 from shopwatch.api.places import Bid
-from shopwatch.incidents.services import page_after, visible_incidents
 from shopwatch.offenders import models
 from shopwatch.offenders.exclusions import current_or_latest, effective_status, in_force, today
 from shopwatch.offenders.gallery import Sightings, sees_whole_gallery
@@ -135,10 +134,7 @@ class Offender:
             return self.model.last_seen_at  # every incident of the BID is theirs to see
         return (await self._sightings(info)).last_seen_at
 
-    @strawberry.field(
-        description="Their incidents that the viewer may see, newest first. One query per offender: "
-        "ask for it on one offender, not across a list."
-    )
+    @strawberry.field(description="Their incidents that the viewer may see, newest first.")
     async def incidents(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Incident, strawberry.lazy("shopwatch.api.incidents.types")]]:
@@ -148,8 +144,8 @@ class Offender:
         viewer = info.context.viewer
         if viewer is None:
             return empty_connection()
-        query = visible_incidents(viewer).filter(offender_links__offender_id=self.model.id)
-        rows = await page_after(query, decode_cursor("Incident", after), size)
+        loader = info.context.loaders.incident_pages(viewer)
+        rows = await loader.load((self.model.id, decode_cursor("Incident", after), size))
         return connection(rows, size, Incident.from_model, "Incident", incident_sort_key)
 
     @strawberry.field(description="The exclusion in force today, else the one starting latest; or null.")

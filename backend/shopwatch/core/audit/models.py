@@ -20,10 +20,12 @@ class AuditEntry(Model):
     # Canonical JSON of the action's particulars (filters, counts); never personal free text.
     detail = fields.TextField()
     address = fields.CharField(max_length=64)
+    # The BID the entry concerns, if one; hashed with the rest (when set), so it cannot be moved.
+    bid_id = fields.BigIntField(null=True)
     # SHA-256 of the entry before (64 zeros for the first) and of this entry including that link.
     previous_hash = fields.CharField(max_length=64)
     entry_hash = fields.CharField(max_length=64, unique=True)
 
     class Meta:
         table = "audit_entry"
-        indexes = (("subject", "at"), ("actor_user_id", "at"))
+        indexes = (("subject", "at"), ("actor_user_id", "at"), ("bid_id", "at"))

@@ -50,13 +50,20 @@ def entry_hash(
     subject: str,
     detail: str,
     address: str,
+    bid_id: int | None = None,
 ) -> str:
     fields = [previous_hash, at.isoformat(), actor_user_id, actor, action, subject, detail, address]
+    # Entries that concern no BID (and every entry written before entries named one) hash as before.
+    if bid_id is not None:
+        fields.append(bid_id)
     return hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
 
 
-async def record(actor: Actor, action: str, subject: str = "", **detail: Any) -> AuditEntry:
-    """Append one entry. Runs in its own transaction (or the caller's), appends taking turns."""
+async def record(
+    actor: Actor, action: str, subject: str = "", *, bid_id: int | None = None, **detail: Any
+) -> AuditEntry:
+    """Append one entry, about `bid_id`'s BID when given. Runs in its own transaction (or the
+    caller's), appends taking turns."""
     async with in_transaction() as connection:
         if connection.capabilities.dialect == "postgres":
             await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_CHAIN_LOCK])
@@ -73,9 +80,10 @@ async def record(actor: Actor, action: str, subject: str = "", **detail: Any) ->
             subject=subject,
             detail=text,
             address=actor.address,
+            bid_id=bid_id,
             previous_hash=previous,
             entry_hash=entry_hash(
-                previous, at, actor.user_id, actor.label, action, subject, text, actor.address
+                previous, at, actor.user_id, actor.label, action, subject, text, actor.address, bid_id
             ),
             using_db=connection,
         )
@@ -92,6 +100,16 @@ class Verification:
     @property
     def intact(self) -> bool:
         return self.first_broken_id is None
+
+    @property
+    def message(self) -> str:
+        """What the check found, in the words `shopwatch audit verify` and the app both use."""
+        if self.intact:
+            return f"The audit trail is intact: {self.entries} entries. Latest hash: {self.head}"
+        return (
+            f"The audit trail is broken at entry {self.first_broken_id}: it was altered, or the entry "
+            f"before it was removed. The {self.entries} entries before it are intact."
+        )
 
 
 async def verify_chain() -> Verification:
@@ -114,6 +132,7 @@ async def verify_chain() -> Verification:
                 entry.subject,
                 entry.detail,
                 entry.address,
+                entry.bid_id,
             )
             if entry.previous_hash != previous or entry.entry_hash != expected:
                 return Verification(entries=checked, first_broken_id=entry.id, head=previous)
