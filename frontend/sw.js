@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "63bd26e82e21";
+const VERSION = "3cb4ab067f91";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -20,21 +20,30 @@ const SHELL = [
   "/js/app.js",
   "/js/charts.js",
   "/js/dom.js",
+  "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
+  "/js/views/bid.js",
+  "/js/views/bids.js",
   "/js/views/dashboard.js",
   "/js/views/gallery.js",
   "/js/views/home.js",
   "/js/views/incident.js",
+  "/js/views/members.js",
   "/js/views/offender-form.js",
   "/js/views/offender.js",
   "/js/views/outbox.js",
+  "/js/views/people.js",
   "/js/views/report.js",
   "/js/views/reports.js",
+  "/js/views/rules.js",
+  "/js/views/shops.js",
+  "/js/views/teams.js",
+  "/js/workspace.js",
   "/js/views/triage.js",
 ];
 

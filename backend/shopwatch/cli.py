@@ -68,16 +68,19 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
         return 1
 
     async def work() -> int:
-        loaded = await load_demo_town()
+        loaded = await load_demo_town(settings)
         if loaded is None:
             print("Data already present; demo data not loaded. Demo logins, if this was a demo database:")
             from shopwatch.places.demo import DEMO_PASSWORD
 
-            print(f"  any of admin@, manager@, staff@, pcso@example.org with password {DEMO_PASSWORD}")
+            print(
+                "  any of admin@, manager@, staff@, pcso@, park.manager@example.org"
+                f" with password {DEMO_PASSWORD}"
+            )
             return 0
         print(f"Demo town centre loaded with {loaded.reports} reports over 4 months. Log in as:")
         for login in loaded.logins:
-            print(f"  {login.role.value:<12} {login.email:<22} password: {login.password}")
+            print(f"  {login.role.value:<12} {login.email:<26} password: {login.password}")
         return 0
 
     return asyncio.run(_with_database(settings, work))

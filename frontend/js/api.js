@@ -5,7 +5,20 @@
 export class NetworkError extends Error {}
 
 /** The server answered with GraphQL errors: trying again will not help. */
-export class ApiError extends Error {}
+export class ApiError extends Error {
+  constructor(message, codes = []) {
+    super(message);
+    this.codes = codes;
+  }
+
+  /** The session has ended (logged out elsewhere, membership revoked, account deactivated). */
+  get loggedOut() {
+    return this.codes.includes("UNAUTHENTICATED");
+  }
+}
+
+/** Dispatched on the page when the server says the session has ended. */
+export const SESSION_ENDED = "shopwatch-session-ended";
 
 function readBody(status, text) {
   if (status >= 500 || status === 0) throw new NetworkError(`Server unavailable (${status})`);
@@ -15,7 +28,11 @@ function readBody(status, text) {
   } catch {
     throw new NetworkError(`Unreadable answer (${status})`);
   }
-  if (body.errors && body.errors.length) throw new ApiError(body.errors.map((e) => e.message).join("; "));
+  if (body.errors && body.errors.length) {
+    const error = new ApiError(body.errors.map((e) => e.message).join("; "), body.errors.map((e) => e.extensions?.code));
+    if (error.loggedOut) globalThis.dispatchEvent?.(new Event(SESSION_ENDED));
+    throw error;
+  }
   if (status >= 400) throw new ApiError(`Refused (${status})`);
   return body.data;
 }

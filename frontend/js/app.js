@@ -1,6 +1,6 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { loadMe, rememberedMe } from "./api.js";
+import { SESSION_ENDED, forgetMe, loadMe, rememberedMe } from "./api.js";
 import { h, mount, notice } from "./dom.js";
 import { flushOutbox, listOutbox, onOutboxChange, requestBackgroundSync } from "./queue.js";
 import { renderMenu, watchMenu } from "./menu.js";
@@ -15,6 +15,7 @@ import * as offenderForm from "./views/offender-form.js";
 import * as offender from "./views/offender.js";
 import * as report from "./views/report.js";
 import * as reports from "./views/reports.js";
+import "./workspace.js"; // The managers' and administrators' screens register their routes.
 
 const PUBLIC = new Set(["login", "forgot", "invite", "reset"]);
 
@@ -123,6 +124,14 @@ async function start() {
     navigator.serviceWorker.register("/sw.js", { type: "module" }).catch(() => {});
   }
   window.addEventListener("hashchange", render);
+  // The session ended on the server (membership revoked, account deactivated, logged out
+  // elsewhere): the phone forgets the user, and the login form comes back to this screen.
+  window.addEventListener(SESSION_ENDED, () => {
+    if (!app.me) return;
+    forgetMe();
+    app.setMe(null);
+    render();
+  });
   watchMenu(nav);
   window.addEventListener("online", () => {
     showNetwork();

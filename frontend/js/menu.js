@@ -17,6 +17,10 @@ export const MENU = [
   { path: "/dashboard", label: "Dashboard", roles: MANAGING },
   { path: "/reports", label: "Reports" },
   { path: "/gallery", label: "Gallery" },
+  { path: "/manage", label: "Manage", roles: ["BID_MANAGER"] },
+  { path: "/bids", label: "BIDs", roles: ["ADMIN"] },
+  { path: "/teams", label: "Teams", roles: ["ADMIN"] },
+  { path: "/people", label: "People", roles: ["ADMIN"] },
 ];
 
 /** The menu entries a user sees, in order. */

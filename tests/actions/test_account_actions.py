@@ -126,10 +126,10 @@ async def test_the_first_acknowledgement_stands(world: World, settings: Settings
     assert (await acknowledge_alert(manager, alert)).acknowledged_by_id == world.home.users[Role.POLICE].id
 
 
-async def test_the_demo_town_loads_once(database: str) -> None:
-    loaded = await load_demo_town()
+async def test_the_demo_town_loads_once(database: str, settings: Settings) -> None:
+    loaded = await load_demo_town(settings)
     assert loaded is not None and loaded.reports == await Incident.all().count() > 0
     assert {login.role for login in loaded.logins} >= {Role.SHOP_STAFF, Role.BID_MANAGER, Role.POLICE}
-    assert await load_demo_town() is None
-    assert await Bid.all().count() == 1
+    assert await load_demo_town(settings) is None
+    assert await Bid.all().count() == 2
     assert await User.filter(email__in=[login.email for login in loaded.logins]).count() == len(loaded.logins)

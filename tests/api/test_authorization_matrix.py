@@ -24,6 +24,7 @@ from shopwatch.accounts.models import Invite, Membership, Role
 from shopwatch.alerts.models import Alert, AlertRule
 from shopwatch.api.ids import encode_id
 from shopwatch.api.schema import build_schema
+from shopwatch.core.audit.trail import SYSTEM, record
 from shopwatch.core.clock import now
 from shopwatch.incidents.models import Incident
 from shopwatch.offenders.exclusions import today
@@ -251,6 +252,16 @@ MATRIX: dict[str, Row] = {
         _lists("users", lambda s, t: encode_id("User", t.users[STAFF].id)),
         ADMINS,
         ADMINS,
+    ),
+    "auditEntries": Row(
+        "query Q($bidId: ID!) { auditEntries(filter: {bidId: $bidId}) { edges { node { id } } } }",
+        lambda s, t: {"bidId": t.bid_id},
+        lambda data, s, t: bool(data["auditEntries"]["edges"]),
+        ADMINS,
+        ADMINS,
+    ),
+    "auditChain": Row(
+        "query { auditChain { intact } }", lambda s, t: {}, _present("auditChain"), ADMINS, ADMINS
     ),
     "exportOffenderData": Row(
         "query Q($id: ID!) { exportOffenderData(offenderId: $id) { offender { id } } }",
@@ -555,6 +566,7 @@ async def _things(town: Town) -> Things:
     linked = await make_incident(town, description="linked already")
     await link(linked, offender)
     moment = now()
+    await record(SYSTEM, "matrix.setup", f"Bid:{town.bid.id}", bid_id=town.bid.id)
     await Invite.create(
         token_hash=uuid.uuid4().hex,
         email=f"invited@{town.bid.slug}.example.org",

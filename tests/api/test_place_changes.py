@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
-from shopwatch.accounts.models import Invite, Role
+from shopwatch.accounts.models import Invite, Role, User
+from shopwatch.accounts.services import LINK_NOT_VALID
 from shopwatch.api.ids import encode_id
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.incidents.models import Incident
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 from tests.api.incidents.helpers import REPORT, report_input
+from tests.api.test_invites import accept, invite_staff
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
 
@@ -149,7 +151,7 @@ async def test_a_manager_changes_only_what_is_given(gql: GraphQLClient, world: W
             "shop.update",
             f"Shop:{shop.id}",
             world.home.bid.id,
-            {"fields": ["name", "postcode"], "closed": False},
+            {"fields": ["name", "postcode"], "closed": False, "invitations_withdrawn": 0},
         )
     ]
 
@@ -244,7 +246,7 @@ async def test_a_closed_shop_keeps_its_history_and_takes_no_new_reports(
             "shop.update",
             f"Shop:{world.home.shops[0].id}",
             world.home.bid.id,
-            {"fields": ["closed_at"], "closed": True},
+            {"fields": ["closed_at"], "closed": True, "invitations_withdrawn": 0},
         )
     ]
 
@@ -411,3 +413,13 @@ async def test_a_team_value_that_will_not_do_is_refused(
     team = await NeighbourhoodTeam.get(id=world.home.team.id)
     assert (team.name, team.email) == ("Home NPT", "npt@home.example.org")
     assert await team.bids.all().values_list("id", flat=True) == [world.home.bid.id]
+
+
+async def test_closing_a_shop_withdraws_its_open_invitations(gql: GraphQLClient, world: World) -> None:
+    to_shop = await invite_staff(gql, world, "joining@example.org")  # to the home town's second shop
+    result = await update_shop(gql, world.token(Role.BID_MANAGER), world.home.shop_id(1), closed=True)
+    assert result["__typename"] == "UpdateShopSuccess"
+    assert (await entries())[-1][3]["invitations_withdrawn"] == 1
+    refused = await accept(gql, to_shop)
+    assert refused == {"__typename": "AuthError", "message": LINK_NOT_VALID}
+    assert not await User.exists(email="joining@example.org")

@@ -76,6 +76,14 @@ async def test_anonymous_may_not_list_bids(gql: GraphQLClient, world: World) -> 
     assert await gql.errors(BIDS) == ["Log in to see this."]
 
 
+async def test_a_request_without_a_session_says_so_in_a_code_the_app_can_act_on(
+    gql: GraphQLClient, world: World
+) -> None:
+    for token in (None, "no-such-session"):
+        [error] = (await gql.post(BIDS, token=token)).json()["errors"]
+        assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+
+
 @pytest.mark.parametrize("role", NOT_ADMINS)
 async def test_members_see_only_their_own_bid(gql: GraphQLClient, world: World, role: Role) -> None:
     for town in (world.home, world.away):

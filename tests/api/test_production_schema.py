@@ -3,6 +3,7 @@ hold in every mode."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -103,6 +104,24 @@ async def test_production_masks_unexpected_errors(production: GraphQLClient, wor
 async def test_development_shows_unexpected_errors(development: GraphQLClient, world: World) -> None:
     messages = await development.errors(BIDS, token=world.admin_token)
     assert any("secret internals" in message for message in messages)
+
+
+@pytest.mark.usefixtures("broken_service")
+async def test_only_what_went_wrong_on_our_side_is_logged_as_an_error(
+    production: GraphQLClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Refusals are answers to what the client sent; at ERROR anyone could flood the error log.
+    refused = ["{ me { email ", "{ me { nickname } }", BIDS, TOO_DEEP, aliases(31)]
+    with caplog.at_level(logging.INFO):
+        for query in refused:
+            assert (await production.post(query)).json()["errors"]
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert len([record for record in caplog.records if record.name == "shopwatch.api.refusals"]) >= 5
+    caplog.clear()
+    await production.post(BIDS, token=world.admin_token)
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert "secret internals" in errors[0].getMessage()
 
 
 async def test_production_still_explains_what_the_user_did_wrong(

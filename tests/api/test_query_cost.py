@@ -154,15 +154,20 @@ def test_a_page_below_a_list_is_one_statement_for_all_its_parents() -> None:
 
 def pwa_operations() -> dict[str, str]:
     """Every GraphQL document in the PWA's modules, with `${NAME}` filled in from the module's
-    string constants, named by file and position."""
+    string constants or those another module exports, named by file and position."""
     found: dict[str, str] = {}
-    for path in sorted(FRONTEND_JS.rglob("*.js")):
-        source = path.read_text()
-        constants: dict[str, str] = dict(re.findall(r"const (\w+) = `([^`]*)`", source))
+    sources = {path: path.read_text() for path in sorted(FRONTEND_JS.rglob("*.js"))}
+    exported = {
+        name: backticked or quoted
+        for source in sources.values()
+        for name, backticked, quoted in re.findall(r'export const (\w+) = (?:`([^`]*)`|"([^"]*)")', source)
+    }
+    for path, source in sources.items():
+        constants = {**exported, **dict(re.findall(r"const (\w+) = `([^`]*)`", source))}
         literals = re.findall(r"`([^`]*)`|\"((?:query|mutation|\{)[^\"]*)\"", source)
         for index, (template, quoted) in enumerate(literals):
             text = template or quoted
-            if not re.match(r"\s*(query\b|mutation\b|\{\s*\w+\s*[({])", text):
+            if "{" not in text or not re.match(r"\s*(query\b|mutation\b|\{\s*\w+\s*[({])", text):
                 continue
             filled = re.sub(r"\$\{(\w+)\}", lambda match, known=constants: known[match.group(1)], text)
             found[f"{path.relative_to(FRONTEND_JS)}#{index}"] = filled
@@ -199,6 +204,19 @@ CONTRACT_QUERIES = {
         offenders { id displayName thumbnailUrl }
         possibleOffenders { reason offender { id displayName thumbnailUrl } }
         history { previousStatus status note changedAt changedBy { id name } } } }""",
+    "members": """{ members(bidId: "x", first: 100) { edges { node { id role createdAt
+        user { id name email active memberships { role bid { id name } shop { id name } } }
+        shop { id name closedAt } team { id name } } } pageInfo { hasNextPage endCursor } } }""",
+    "invitations": """{ invitations(bidId: "x", first: 100) { edges { node { id email role expiresAt
+        shop { id name } } } pageInfo { hasNextPage endCursor } } }""",
+    "users": """{ users(first: 100, search: "a") { edges { node { id name email active
+        memberships { id role createdAt bid { id name } shop { id name } team { id name } } } }
+        pageInfo { hasNextPage endCursor } } }""",
+    "auditEntries": """{ auditEntries(filter: {action: "shop.update"}, first: 100) { edges { node { id at
+        actor action subject detail address actorUser { id name email } bid { id name } } }
+        pageInfo { hasNextPage endCursor } } }""",
+    "neighbourhoodTeams": "{ neighbourhoodTeams { id name email bids { id name slug } } }",
+    "auditChain": "{ auditChain { intact entries firstBrokenId head message } }",
 }
 
 

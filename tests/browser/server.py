@@ -22,6 +22,7 @@ DEMO_PASSWORD = "harcombe-demo-2026"
 STAFF = "staff@example.org"
 MANAGER = "manager@example.org"
 PCSO = "pcso@example.org"
+ADMIN = "admin@example.org"
 
 
 def _free_port() -> int:

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import fill_report, report
-from tests.browser.server import MANAGER, PCSO, STAFF, Server
+from tests.browser.helpers import bid_id, fill_report, report
+from tests.browser.server import ADMIN, MANAGER, PCSO, STAFF, Server
 
 MIN_TAP = 44
 
@@ -48,6 +48,7 @@ def _screens(server: Server) -> list[tuple[str, str]]:
     alert = server.graphql("{ alerts { edges { node { id } } } }", token=server.login(PCSO))
     alert_id = alert["alerts"]["edges"][0]["node"]["id"]
     offender = _an_offender(server)
+    bid = bid_id(server, server.login(MANAGER))
     return [
         (STAFF, "/#/"),
         (STAFF, "/#/report"),
@@ -62,6 +63,14 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (MANAGER, f"/#/incidents/{incident['id']}"),
         (PCSO, "/#/alerts"),
         (PCSO, f"/#/alerts/{alert_id}"),
+        *_workspace_screens(bid),
+    ]
+
+
+def _workspace_screens(bid: str) -> list[tuple[str, str]]:
+    managing = [f"/#/manage/{bid}{screen}" for screen in ("", "/shops", "/people", "/rules")]
+    return [(MANAGER, path) for path in managing] + [
+        (ADMIN, path) for path in ("/#/bids", "/#/teams", "/#/people")
     ]
 
 
@@ -117,6 +126,7 @@ def _screens_again(server: Server) -> list[tuple[str, str]]:
         (MANAGER, "/#/dashboard"),
         (MANAGER, f"/#/gallery/{offender}"),
         (PCSO, f"/#/alerts/{alert['alerts']['edges'][0]['node']['id']}"),
+        *_workspace_screens(bid_id(server, server.login(MANAGER))),
     ]
 
 

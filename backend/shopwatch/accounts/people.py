@@ -35,7 +35,16 @@ def bid_members(bid_id: int) -> QuerySet[Membership]:
 
 def pending_invites(bid_id: int) -> QuerySet[Invite]:
     """Invitations to the BID not yet accepted and not expired."""
-    return Invite.filter(bid_id=bid_id, accepted_at__isnull=True, expires_at__gt=now())
+    return pending_invites_to(Invite.filter(bid_id=bid_id))
+
+
+async def withdraw_shop_invites(shop_id: int) -> int:
+    """End the open invitations to a shop (it has closed); how many there were."""
+    return await pending_invites_to(Invite.filter(shop_id=shop_id)).update(expires_at=now())
+
+
+def pending_invites_to(query: QuerySet[Invite]) -> QuerySet[Invite]:
+    return query.filter(accepted_at__isnull=True, expires_at__gt=now())
 
 
 def users_matching(search: str | None) -> QuerySet[User]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from shopwatch.accounts.people import withdraw_shop_invites
 from shopwatch.actions.acting import Acting
 from shopwatch.core.audit.trail import record
 from shopwatch.places import services
@@ -36,9 +37,13 @@ async def rename_bid(by: Acting, bid_id: int, name: str) -> Bid:
 
 async def update_shop(by: Acting, shop: Shop, changes: services.ShopChanges) -> Shop:
     """Only what is given changes; `InvalidInput` for a value that will not do (or a name another
-    of the BID's shops has). Closing or reopening is in the entry's detail."""
+    of the BID's shops has). Closing a shop withdraws the invitations to it still open (reopening
+    does not bring them back). Closing or reopening is in the entry's detail."""
     async with in_transaction():
         changed = await services.update_shop(shop, changes)
+        withdrawn = 0
+        if shop.closed_at is not None and "closed_at" in changed:
+            withdrawn = await withdraw_shop_invites(shop.id)
         if changed:
             await record(
                 by.actor,
@@ -47,6 +52,7 @@ async def update_shop(by: Acting, shop: Shop, changes: services.ShopChanges) -> 
                 bid_id=shop.bid_id,
                 fields=changed,
                 closed=shop.closed_at is not None,
+                invitations_withdrawn=withdrawn,
             )
     return shop
 

@@ -104,6 +104,7 @@ OWN_STATEMENTS: Mapping[str, int] = {
     "Query.areaSummaries": 3,  # per BID compared
     "Query.publicSummary": 2,
     "Query.exportOffenderData": 8,
+    "Query.auditChain": 1,  # a batch of entries at a time, one after another
 }
 
 # Lists whose items' statements run one after another: they count once, whatever the length.

@@ -23,6 +23,8 @@ NO_SUCH_BID = "There is no such BID."
 
 class IsAuthenticated(BasePermission):
     message = "Log in to see this."
+    # Tells the app that the session is gone (logged out, revoked, deactivated), not the request wrong.
+    error_extensions = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return info.context.viewer is not None

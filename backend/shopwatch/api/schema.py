@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 
@@ -18,10 +19,12 @@ from strawberry.extensions import (
 )
 from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
 from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
+from shopwatch.api.audit import AuditQuery
 from shopwatch.api.cost import QueryCostLimit
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
@@ -58,6 +61,7 @@ Query = merge_types(
         OffendersQuery,
         AlertsQuery,
         SummariesQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
@@ -75,6 +79,8 @@ Mutation = merge_types(
     ),
 )
 
+refusals = logging.getLogger("shopwatch.api.refusals")
+
 
 def _is_internal(error: GraphQLError) -> bool:
     """Errors we raise on purpose (permissions, limits, validation) are meant for the user;
@@ -82,7 +88,22 @@ def _is_internal(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
+class Schema(strawberry.Schema):
+    """Logs as errors only what went wrong on our side. A refusal of what the client sent (syntax,
+    validation, cost, time limit, "log in") is the answer to that request: at ERROR, anyone could
+    fill the error log with them and hide the real ones."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        internal = [error for error in errors if _is_internal(error)]
+        for error in errors:
+            if not _is_internal(error):
+                refusals.info("refused: %s", error.message)
+        super().process_errors(internal, execution_context)
+
+
+def build_schema(*, production: bool) -> Schema:
     # Factories, not instances: strawberry builds fresh extensions per request from them.
     extensions: list[Callable[[], SchemaExtension]] = [
         ParserCache,
@@ -106,7 +127,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     # Last, so it runs first once the operation is done and sees the errors before MaskErrors
     # replaces them.
     extensions.append(DatabaseOutage)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,  # type: ignore[arg-type]

@@ -1,7 +1,30 @@
-"""The one place that says what time it is, so tests and services agree."""
+"""The one place that says what time it is, so tests and services agree.
 
+`clock_at(moment)` sets the time for the code inside it (its task and the tasks it starts): the demo
+replays months of history through the real actions, each at the moment it happened, so the alerts
+those actions raise carry the times they would have had.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
+
+_fixed: ContextVar[datetime | None] = ContextVar("shopwatch_clock", default=None)
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    fixed = _fixed.get()
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Within the block, `now()` is `moment` (an aware datetime)."""
+    if moment.tzinfo is None:
+        raise ValueError("clock_at needs an aware datetime")
+    token = _fixed.set(moment)
+    try:
+        yield
+    finally:
+        _fixed.reset(token)

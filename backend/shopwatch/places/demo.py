@@ -1,4 +1,5 @@
-"""Demo data for a laptop run: one fictional town centre with its shops, team and one account per role."""
+"""Demo data for a laptop run: a fictional town centre and a retail park on its edge, each a BID with its
+shops, one neighbourhood police team covering both, and an account per role."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shopwatch.core.security import hash_password
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 
 DEMO_SLUG = "market-harcombe"
+PARK_SLUG = "harcombe-retail-park"
 DEMO_PASSWORD = "harcombe-demo-2026"  # noqa: S105 - printed for laptop runs; demo refuses production
 
 # Market Harcombe is fictional; "MH" is not a real postcode area, so nothing here points at a real shop.
@@ -28,6 +30,12 @@ DEMO_SHOPS = [
     ("Corner Off-Licence", "1 Guild Street", "MH2 4GS", 52.19421, -1.70390),
     ("Thornton Newsagents", "9 Rother Street", "MH1 3RS", 52.19102, -1.70812),
     ("Vale Electrical", "26 Bridge Street", "MH1 1AF", 52.19330, -1.70748),
+]
+PARK_SHOPS = [
+    ("Buildwise DIY", "Unit 1, Harcombe Retail Park", "MH4 7RP", 52.18512, -1.69021),
+    ("PetPantry", "Unit 2, Harcombe Retail Park", "MH4 7RP", 52.18530, -1.68990),
+    ("Sportzone", "Unit 4, Harcombe Retail Park", "MH4 7RQ", 52.18561, -1.68942),
+    ("Homestore Outlet", "Unit 6, Harcombe Retail Park", "MH4 7RQ", 52.18588, -1.68901),
 ]
 
 
@@ -51,15 +59,21 @@ async def load_demo() -> list[DemoLogin] | None:
             )
             for name, address, postcode, lat, lon in DEMO_SHOPS
         ]
+        park = await Bid.create(name="Harcombe Retail Park BID", slug=PARK_SLUG)
+        for name, address, postcode, lat, lon in PARK_SHOPS:
+            await Shop.create(
+                bid=park, name=name, address=address, postcode=postcode, latitude=lat, longitude=lon
+            )
         team = await NeighbourhoodTeam.create(
             name="Market Harcombe Neighbourhood Policing Team", email="harcombe.npt@example.org"
         )
-        await team.bids.add(bid)
+        await team.bids.add(bid, park)
         people: list[tuple[Role, str, str, dict[str, Any]]] = [
             (Role.ADMIN, "admin@example.org", "Alex Admin", {}),
             (Role.BID_MANAGER, "manager@example.org", "Morgan Manager", {"bid": bid}),
             (Role.SHOP_STAFF, "staff@example.org", "Sam Staff", {"bid": bid, "shop": shops[0]}),
             (Role.POLICE, "pcso@example.org", "Priya PCSO", {"bid": bid, "team": team}),
+            (Role.BID_MANAGER, "park.manager@example.org", "Robin Parker", {"bid": park}),
         ]
         logins = []
         for role, email, name, scope in people:

@@ -166,13 +166,13 @@ async def update_shop(shop: Shop, changes: ShopChanges) -> list[str]:
     changed = sorted(field for field, value in values.items() if getattr(shop, field) != value)
     if not changed:
         return []
-    for field in changed:
-        setattr(shop, field, values[field])
     try:
         async with in_transaction():
-            await shop.save(update_fields=changed)
+            await Shop.filter(id=shop.id).update(**{field: values[field] for field in changed})
     except IntegrityError:
         raise InvalidInput("name", SHOP_NAME_TAKEN) from None
+    for field in changed:  # only once stored, so a refused change leaves the object as it was
+        setattr(shop, field, values[field])
     return changed
 
 

@@ -5,6 +5,7 @@ import { rolesOf } from "../api.js";
 import { h } from "../dom.js";
 import { logOut } from "./account.js";
 import { outboxSection } from "./outbox.js";
+import { workspaceLinks } from "../workspace.js";
 
 function tile(path, title, text, primary = false) {
   return h("li", {}, h("a", { href: `#${path}`, class: primary ? "tile tile-primary" : "tile" }, h("strong", {}, title), h("span", {}, text)));
@@ -22,6 +23,7 @@ export function render(app) {
   }
   tiles.push(tile("/reports", roles.has("SHOP_STAFF") ? "My shop's reports" : "Reports", "Recent incidents and their status"));
   tiles.push(tile("/gallery", "Offender gallery", "Known offenders and exclusions"));
+  for (const [path, label, text] of workspaceLinks(me)) tiles.push(tile(path, label, text));
   const where = me.memberships.map((m) => m.shop?.name || m.bid?.name).filter(Boolean);
   return h(
     "div",

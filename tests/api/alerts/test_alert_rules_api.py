@@ -14,7 +14,9 @@ from tests.support.world import World
 
 RULES = """
 query Rules($bidId: ID!) {
-  alertRules(bidId: $bidId) { rule title description enabled threshold windowDays adjustable }
+  alertRules(bidId: $bidId) {
+    rule title description enabled threshold windowDays adjustable defaultThreshold defaultWindowDays
+  }
 }
 """
 
@@ -108,6 +110,11 @@ async def test_changes_are_kept_and_only_for_the_rules_given(gql: GraphQLClient,
     assert as_table(result["rules"]) == expected
     read_back = await gql.execute(RULES, {"bidId": world.home.bid_id}, token=manager)
     assert as_table(read_back["alertRules"]) == expected
+    defaults = {
+        rule["rule"]: (rule["defaultThreshold"], rule["defaultWindowDays"])
+        for rule in read_back["alertRules"]
+    }
+    assert defaults == {rule: (threshold, days) for rule, (_, threshold, days) in DEFAULTS.items()}
     # Another BID keeps its defaults.
     away = await gql.execute(RULES, {"bidId": world.away.bid_id}, token=world.admin_token)
     assert as_table(away["alertRules"]) == DEFAULTS

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from shopwatch.alerts import models
-from shopwatch.alerts.rules import FIXED_RULES, RULE_TITLES, RuleSettings, describe_rule
+from shopwatch.alerts.rules import DEFAULT_RULES, FIXED_RULES, RULE_TITLES, RuleSettings, describe_rule
 from shopwatch.api.accounts import User
 from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
@@ -136,6 +136,8 @@ class AlertRuleSetting:
     adjustable: bool = strawberry.field(
         description="False for rules with no threshold or window to change (EXCLUSION_BREACH)."
     )
+    default_threshold: int = strawberry.field(description="The threshold a BID starts with.")
+    default_window_days: int = strawberry.field(description="The window a BID starts with.")
 
     @classmethod
     def from_settings(cls, settings: RuleSettings) -> AlertRuleSetting:
@@ -147,4 +149,6 @@ class AlertRuleSetting:
             threshold=settings.threshold,
             window_days=settings.window_days,
             adjustable=settings.rule not in FIXED_RULES,
+            default_threshold=DEFAULT_RULES[settings.rule].threshold,
+            default_window_days=DEFAULT_RULES[settings.rule].window_days,
         )
