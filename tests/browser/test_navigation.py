@@ -19,7 +19,7 @@ MENUS = {
     STAFF: ["Home", "Report", "Reports", "Gallery"],
     MANAGER: ["Home", "Report", "Alerts", "Dashboard", "Reports", "Gallery", "Manage"],
     PCSO: ["Home", "Alerts", "Dashboard", "Reports", "Gallery"],
-    ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People"],
+    ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People", "Audit"],
 }
 
 # Where each entry leads: the screen's heading, and the words of its title when they differ.
