@@ -78,6 +78,8 @@ TABLES_IN_DELETE_ORDER = [
     "alert",
     "alert_rule_setting",
     "exclusion",
+    "dismissed_suggestion",
+    "incident_status_change",
     "offender_photo",
     "offender_link",
     "photo",

@@ -84,6 +84,7 @@ LIST_SIZES: Mapping[str, int] = {
     "User.memberships": 5,
     "Incident.offenders": 10,
     "Incident.possibleOffenders": 10,
+    "Incident.history": 10,
     "Alert.incidents": 20,
     "Alert.emailedTo": 10,
     "Alert.deliveries": 10,

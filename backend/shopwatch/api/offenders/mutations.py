@@ -11,6 +11,7 @@ Anything outside the viewer's sight answers NotFound, as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
@@ -56,6 +57,25 @@ async def find_offender(viewer: Viewer, offender_id: strawberry.ID) -> models.Of
 async def find_incident(viewer: Viewer, incident_id: strawberry.ID) -> incident_models.Incident | None:
     pk = decode_id("Incident", incident_id)
     return await visible_incidents(viewer).get_or_none(id=pk) if pk else None
+
+
+async def incident_and_offender(
+    viewer: Viewer | None,
+    incident_id: strawberry.ID,
+    offender_id: strawberry.ID,
+    rule: Callable[[incident_models.Incident], Rule],
+) -> tuple[incident_models.Incident, models.Offender] | PermissionDenied | NotFound:
+    """Both, if the viewer may see them and `rule` allows them on the incident; otherwise the
+    refusal, as data."""
+    if viewer is None:
+        return PermissionDenied(message=LOG_IN_FIRST)
+    incident = await find_incident(viewer, incident_id)
+    if incident is None:
+        return NotFound(message=NO_SUCH_INCIDENT)
+    offender = await find_offender(viewer, offender_id)
+    if offender is None:
+        return NotFound(message=NO_SUCH_OFFENDER)
+    return refusal(viewer, rule(incident)) or (incident, offender)
 
 
 @strawberry.input
@@ -285,17 +305,10 @@ class OffendersMutation:
     async def link_offender(
         self, info: Info, incident_id: strawberry.ID, offender_id: strawberry.ID
     ) -> LinkOffenderResult:
-        viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        incident = await find_incident(viewer, incident_id)
-        if incident is None:
-            return NotFound(message=NO_SUCH_INCIDENT)
-        offender = await find_offender(viewer, offender_id)
-        if offender is None:
-            return NotFound(message=NO_SUCH_OFFENDER)
-        if denied := refusal(viewer, MayLink(incident)):
-            return denied
+        found = await incident_and_offender(info.context.viewer, incident_id, offender_id, MayLink)
+        if not isinstance(found, tuple):
+            return found
+        incident, offender = found
         try:
             link = await links.link_offender(info.context.acting, incident, offender)
         except InvalidInput as error:
@@ -312,17 +325,12 @@ class OffendersMutation:
     async def unlink_offender(
         self, info: Info, incident_id: strawberry.ID, offender_id: strawberry.ID
     ) -> UnlinkOffenderResult:
-        viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        incident = await find_incident(viewer, incident_id)
-        if incident is None:
-            return NotFound(message=NO_SUCH_INCIDENT)
-        offender = await find_offender(viewer, offender_id)
-        if offender is None:
-            return NotFound(message=NO_SUCH_OFFENDER)
-        if denied := refusal(viewer, ManagesBid(incident.bid_id)):
-            return denied
+        found = await incident_and_offender(
+            info.context.viewer, incident_id, offender_id, lambda incident: ManagesBid(incident.bid_id)
+        )
+        if not isinstance(found, tuple):
+            return found
+        incident, offender = found
         unlink = await links.unlink_offender(info.context.acting, incident, offender)
         return UnlinkOffenderSuccess(
             incident=Incident.from_model(unlink.incident),

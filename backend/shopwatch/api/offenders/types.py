@@ -58,10 +58,15 @@ class OffenderPhoto:
 class Exclusion:
     id: strawberry.ID
     starts_on: date
-    ends_on: date
+    ends_on: date = strawberry.field(
+        description="The last day covered: for a notice ended early, the day before it was ended (the "
+        "day before startsOn if it had not begun)."
+    )
     reason: str
     in_force: bool = strawberry.field(description="In force today (UK date).")
     issued_at: datetime
+    ended_at: datetime | None = strawberry.field(description="When a manager ended it early; else null.")
+    end_reason: str | None = strawberry.field(description="Why it was ended early; else null.")
 
     @classmethod
     def from_model(cls, exclusion: models.Exclusion) -> Exclusion:
@@ -72,6 +77,8 @@ class Exclusion:
             reason=exclusion.reason,
             in_force=in_force(exclusion, today()),
             issued_at=exclusion.created_at,
+            ended_at=exclusion.ended_at,
+            end_reason=exclusion.end_reason,
         )
 
 
