@@ -15,6 +15,7 @@ from shopwatch.accounts.sessions import start_session
 from shopwatch.api.ids import encode_id
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.clock import now
+from shopwatch.core.mail.models import OutboxEmail
 from tests.api.test_connections import malformed_cursors
 from tests.api.test_invites import accept, invite_staff
 from tests.support.graphql import GraphQLClient
@@ -75,6 +76,7 @@ mutation ($email: String!, $password: String!) {
 """
 
 ME = "{ me { email } }"
+RESET = "mutation ($email: String!) { requestPasswordReset(email: $email) }"
 BIDS = "{ bids { slug } }"
 MAY_NOT_REVOKE = (
     "Only an administrator, or this BID's managers for its shop staff and managers, can take this "
@@ -453,3 +455,13 @@ async def test_a_page_size_out_of_range_is_refused(
         query.replace("BID", world.home.bid_id), {"first": first}, token=world.admin_token
     )
     assert errors == ["`first` must be between 1 and 100."]
+
+
+async def test_a_deactivated_account_is_sent_no_password_reset(gql: GraphQLClient, world: World) -> None:
+    staff, colleague = world.home.users[Role.SHOP_STAFF], world.away.users[Role.SHOP_STAFF]
+    await deactivate(gql, world.admin_token, encode_id("User", staff.id))
+    for user in (staff, colleague):
+        asked = await gql.execute(RESET, {"email": user.email})
+        assert asked == {"requestPasswordReset": True}
+    assert await OutboxEmail.filter(to_address=staff.email).count() == 0
+    assert await OutboxEmail.filter(to_address=colleague.email).count() == 1
