@@ -90,6 +90,7 @@ LIST_SIZES: Mapping[str, int] = {
     "Alert.deliveries": 10,
     "Offender.exclusions": 10,
     "Offender.photos": 10,
+    "Offender.possibleDuplicates": 10,  # MAX_SUGGESTIONS
     "OffenderDataExport.mergedRecords": 10,
     "OffenderDataExport.photos": 20,
     "OffenderDataExport.exclusions": 10,

@@ -19,6 +19,7 @@ from shopwatch.alerts.models import Alert
 from shopwatch.incidents.models import Incident, IncidentStatusChange, Photo
 from shopwatch.incidents.services import visible_incidents
 from shopwatch.incidents.triage import history_by_incident
+from shopwatch.offenders.duplicates import possible_duplicates
 from shopwatch.offenders.exclusions import exclusions_by_offender
 from shopwatch.offenders.gallery import Sightings, visible_offenders, visible_sightings
 from shopwatch.offenders.incident_pages import incident_pages
@@ -132,6 +133,7 @@ class Loaders:
     possible_offenders: DataLoader[IncidentKey, list[Suggestion]] = field(
         default_factory=_loader(suggest_offenders)
     )
+    possible_duplicates: DataLoader[int, list[Offender]] = field(default_factory=_loader(possible_duplicates))
     deliveries_by_alert: DataLoader[int, list[RecipientDelivery]] = field(
         default_factory=_loader(deliveries_by_alert)
     )

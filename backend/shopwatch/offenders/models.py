@@ -39,6 +39,7 @@ class Offender(Model):
     redacted_at = fields.DatetimeField(null=True)
 
     bid_id: int
+    merged_into_id: int | None
 
     class Meta:
         table = "offender"

@@ -86,6 +86,11 @@ class CreateOffenderInput:
     )
     description: str = ""
     photo: Upload | None = strawberry.field(default=None, description="GraphQL multipart request spec.")
+    status: models.OffenderStatus | None = strawberry.field(
+        default=None,
+        description="ACTIVE (the default) or ID_SOUGHT: seen but not yet identified, shown to shop staff "
+        "so they can help identify them.",
+    )
 
 
 @strawberry.type
@@ -108,7 +113,7 @@ class UpdateOffenderInput:
     display_name: str | None = None
     description: str | None = None
     status: models.OffenderStatus | None = strawberry.field(
-        default=None, description="ACTIVE or ARCHIVED; EXCLUDED comes from issueExclusion."
+        default=None, description="ACTIVE, ID_SOUGHT or ARCHIVED; EXCLUDED comes from issueExclusion."
     )
 
 
@@ -213,6 +218,7 @@ class OffendersMutation:
                     input.display_name,
                     input.description,
                     photo_file(input.photo, 0) if input.photo is not None else None,
+                    input.status or models.OffenderStatus.ACTIVE,
                 )
             except NotFoundError as error:
                 return NotFound.from_error(error)
