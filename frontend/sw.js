@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "14e3ba39a8a8";
+const VERSION = "ffef4e086459";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -27,6 +27,7 @@ const SHELL = [
   "/js/router.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
+  "/js/views/audit.js",
   "/js/views/bid.js",
   "/js/views/bids.js",
   "/js/views/dashboard.js",

@@ -21,6 +21,7 @@ export const MENU = [
   { path: "/bids", label: "BIDs", roles: ["ADMIN"] },
   { path: "/teams", label: "Teams", roles: ["ADMIN"] },
   { path: "/people", label: "People", roles: ["ADMIN"] },
+  { path: "/audit", label: "Audit", roles: ["ADMIN"] },
 ];
 
 /** The menu entries a user sees, in order. */

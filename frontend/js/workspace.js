@@ -4,6 +4,7 @@
 import { rolesOf } from "./api.js";
 import { h } from "./dom.js";
 import { route } from "./router.js";
+import * as audit from "./views/audit.js";
 import * as bid from "./views/bid.js";
 import * as bids from "./views/bids.js";
 import * as members from "./views/members.js";
@@ -38,6 +39,7 @@ route("/manage/:bidId/rules", rules.render);
 route("/bids", bids.render);
 route("/teams", teams.render);
 route("/people", people.render);
+route("/audit", audit.render);
 
 /** [path, title, what it is for] for each workspace screen the user may open, for the home screen. */
 export function workspaceLinks(me) {
@@ -50,6 +52,7 @@ export function workspaceLinks(me) {
       ["/bids", "BIDs", "Create and rename BIDs; manage each one"],
       ["/teams", "Neighbourhood teams", "Police teams and the BIDs they cover"],
       ["/people", "People", "Everyone's memberships; invite, revoke, deactivate"],
+      ["/audit", "Audit trail", "Who did what, and whether the trail is intact"],
     );
   }
   return links;

@@ -3,6 +3,9 @@ in its own transaction, a refused one writes none, and the effects reach session
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 
 from shopwatch.accounts.models import Membership, Role, Session
@@ -74,3 +77,30 @@ async def test_deactivating_ends_every_session_once(world: World, settings: Sett
     token = world.token(Role.BID_MANAGER)
     assert token is not None and await viewer_for_token(token) is None
     assert await audit_actions(f"User:{manager.id}") == [("user.deactivate", ADMIN)]
+
+
+async def test_two_revocations_at_once_of_someones_last_roles_still_end_their_sessions(
+    world: World, settings: Settings
+) -> None:
+    admin = await acting(world, settings, Role.ADMIN)
+    manager = await acting(world, settings, Role.BID_MANAGER)
+    staff = world.home.users[Role.SHOP_STAFF]
+    second = await Membership.create(
+        user=staff, role=Role.SHOP_STAFF, bid=world.home.bid, shop=world.home.shops[1]
+    )
+    first = await Membership.get(user=staff, shop=world.home.shops[0])
+    await asyncio.gather(revoke_membership(admin, first), revoke_membership(manager, second))
+    assert not await Membership.exists(user=staff)
+    token = world.token(Role.SHOP_STAFF)
+    assert token is not None and await viewer_for_token(token) is None
+    ended = [json.loads(entry.detail)["sessions_ended"] for entry in await AuditEntry.all()]
+    assert sorted(ended) == [False, True]
+
+
+async def test_a_membership_ended_a_moment_ago_is_not_ended_again(world: World, settings: Settings) -> None:
+    admin = await acting(world, settings, Role.ADMIN)
+    membership = await Membership.get(user=world.home.users[Role.POLICE])
+    await revoke_membership(admin, membership)
+    with pytest.raises(NotFoundError):
+        await revoke_membership(admin, membership)
+    assert await AuditEntry.all().count() == 1

@@ -27,7 +27,8 @@ from shopwatch.api.schema import build_schema
 from shopwatch.core.audit.trail import SYSTEM, record
 from shopwatch.core.clock import now
 from shopwatch.incidents.models import Incident
-from shopwatch.offenders.models import Offender
+from shopwatch.offenders.exclusions import today
+from shopwatch.offenders.models import Exclusion, Offender
 from tests.api.offenders.helpers import link, make_incident, make_offender
 from tests.api.summaries.test_area_summary import LAST_30_DAYS
 from tests.api.summaries.test_public_summary import JUNE
@@ -51,6 +52,7 @@ class Things:
     duplicate: Offender  # a second record of the same person, to merge
     linked: Incident  # already linked to `offender`
     alert: Alert
+    exclusion: Exclusion  # in force today, on `offender`
     membership: Membership  # the shop staff's
 
 
@@ -492,6 +494,43 @@ MATRIX: dict[str, Row] = {
         MANAGERS,
         ADMINS,
     ),
+    # "Not this person": whoever may link.
+    "dismissSuggestion": Row(
+        mutation(
+            "dismissSuggestion",
+            "($incidentId: ID!, $offenderId: ID!)",
+            "(incidentId: $incidentId, offenderId: $offenderId)",
+        ),
+        lambda s, t: {"incidentId": _incident_id(s, t), "offenderId": _offender_id(s, t)},
+        _success("dismissSuggestion"),
+        frozenset({STAFF, MANAGER, ADMIN}),
+        ADMINS,
+    ),
+    "endExclusion": Row(
+        mutation("endExclusion", "($input: EndExclusionInput!)", "(input: $input)"),
+        lambda s, t: {
+            "input": {"exclusionId": encode_id("Exclusion", s.of(t).exclusion.id), "reason": "Moved away."}
+        },
+        _success("endExclusion"),
+        MANAGERS,
+        ADMINS,
+    ),
+    # Working a case: the status for the BID's managers and covering police; the police reference for
+    # the reporter (here the town's shop staff) and the managers.
+    "updateIncidentStatus": Row(
+        mutation("updateIncidentStatus", "($input: UpdateIncidentStatusInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"incidentId": _incident_id(s, t), "status": "REVIEWED", "note": "Seen."}},
+        _success("updateIncidentStatus"),
+        OWN_BID_WIDE,
+        ADMINS,
+    ),
+    "updateIncident": Row(
+        mutation("updateIncident", "($input: UpdateIncidentInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"incidentId": _incident_id(s, t), "policeReference": "WM-2026-1234"}},
+        _success("updateIncident"),
+        frozenset({STAFF, MANAGER, ADMIN}),
+        ADMINS,
+    ),
     # Alerts
     "acknowledgeAlert": Row(
         mutation("acknowledgeAlert", "($alertId: ID!)", "(alertId: $alertId)"),
@@ -544,12 +583,19 @@ async def _things(town: Town) -> Things:
         created_at=moment,
         open_until=moment + timedelta(days=7),
     )
+    exclusion = await Exclusion.create(
+        offender=offender,
+        starts_on=today() - timedelta(days=10),
+        ends_on=today() + timedelta(days=300),
+        reason="Repeated thefts.",
+    )
     return Things(
         incident=await make_incident(town),
         offender=offender,
         duplicate=await make_offender(town, "Red cap (again)"),
         linked=linked,
         alert=alert,
+        exclusion=exclusion,
         membership=await Membership.get(user=town.users[STAFF]),
     )
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
 
-from shopwatch.accounts.models import Role
+from shopwatch.accounts.models import Invite, Role
 from shopwatch.api.ids import encode_id
 from tests.api.alerts.test_alerts_api import make_alert
 from tests.api.offenders.helpers import NOW, link, make_incident, make_offender
@@ -76,6 +77,20 @@ LISTINGS = [
         f"incidents(first: $first, after: $after) {{ edges {{ cursor node {{ id }} }} {PAGE_INFO} }} }} }}",
         ("offender", "incidents"),
     ),
+    Listing(
+        "members",
+        "Membership",
+        f"query ($first: Int, $after: String, $bidId: ID!) {{ members(bidId: $bidId, "
+        f"first: $first, after: $after) {{ edges {{ cursor node {{ id }} }} {PAGE_INFO} }} }}",
+        ("members",),
+    ),
+    Listing(
+        "invitations",
+        "Invitation",
+        f"query ($first: Int, $after: String, $bidId: ID!) {{ invitations(bidId: $bidId, "
+        f"first: $first, after: $after) {{ edges {{ cursor node {{ id }} }} {PAGE_INFO} }} }}",
+        ("invitations",),
+    ),
 ]
 
 
@@ -93,6 +108,15 @@ async def three_of_each(world: World) -> dict[str, Any]:
         await make_alert(world.home, f"alert {hours}", [incident], minutes_ago=hours)
     for name in ("Blue coat", "Green hat"):
         await make_offender(world.home, name, last_seen_at=NOW)
+    for n in (1, 2, 3):  # the town's three members are there already
+        await Invite.create(
+            token_hash=f"{n}" * 64,
+            email=f"invited.{n}@example.org",
+            role=Role.SHOP_STAFF,
+            bid=world.home.bid,
+            shop=world.home.shops[1],
+            expires_at=NOW + timedelta(days=7),
+        )
     return {"offenderId": encode_id("Offender", offender.id), "bidId": world.home.bid_id}
 
 

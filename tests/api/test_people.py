@@ -15,6 +15,8 @@ from shopwatch.accounts.sessions import start_session
 from shopwatch.api.ids import encode_id
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.clock import now
+from shopwatch.core.mail.models import OutboxEmail
+from tests.api.test_connections import malformed_cursors
 from tests.api.test_invites import accept, invite_staff
 from tests.support.graphql import GraphQLClient
 from tests.support.world import PASSWORD, World, make_colleague
@@ -74,6 +76,7 @@ mutation ($email: String!, $password: String!) {
 """
 
 ME = "{ me { email } }"
+RESET = "mutation ($email: String!) { requestPasswordReset(email: $email) }"
 BIDS = "{ bids { slug } }"
 MAY_NOT_REVOKE = (
     "Only an administrator, or this BID's managers for its shop staff and managers, can take this "
@@ -416,3 +419,49 @@ async def test_deactivating_no_one_is_not_found(gql: GraphQLClient, world: World
 async def test_logged_out_may_not_deactivate(gql: GraphQLClient, world: World) -> None:
     result = await deactivate(gql, None, encode_id("User", world.admin.id))
     assert result == {"__typename": "PermissionDenied", "message": "Log in first."}
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "kind"),
+    [
+        ("users", "query ($after: String) { users(after: $after) { edges { node { id } } } }", "User"),
+        (
+            "auditEntries",
+            "query ($after: String) { auditEntries(after: $after) { edges { node { id } } } }",
+            "AuditEntry",
+        ),
+    ],
+)
+async def test_an_administrators_lists_refuse_cursors_they_did_not_give(
+    gql: GraphQLClient, world: World, name: str, query: str, kind: str
+) -> None:
+    cursors = malformed_cursors(kind)
+    members_page = await members(gql, world.admin_token, world.home.bid_id, first=1)
+    cursors["a cursor of members"] = members_page["pageInfo"]["endCursor"]
+    for label, cursor in cursors.items():
+        errors = await gql.errors(query, {"after": cursor}, token=world.admin_token)
+        assert errors == ["`after` is not a cursor from this list."], (name, label)
+
+
+@pytest.mark.parametrize("first", [0, -1, 101])
+@pytest.mark.parametrize(
+    "field", ['members(bidId: "BID", ', 'invitations(bidId: "BID", ', "users(", "auditEntries("]
+)
+async def test_a_page_size_out_of_range_is_refused(
+    gql: GraphQLClient, world: World, first: int, field: str
+) -> None:
+    query = f"query ($first: Int) {{ {field}first: $first) {{ edges {{ cursor }} }} }}"
+    errors = await gql.errors(
+        query.replace("BID", world.home.bid_id), {"first": first}, token=world.admin_token
+    )
+    assert errors == ["`first` must be between 1 and 100."]
+
+
+async def test_a_deactivated_account_is_sent_no_password_reset(gql: GraphQLClient, world: World) -> None:
+    staff, colleague = world.home.users[Role.SHOP_STAFF], world.away.users[Role.SHOP_STAFF]
+    await deactivate(gql, world.admin_token, encode_id("User", staff.id))
+    for user in (staff, colleague):
+        asked = await gql.execute(RESET, {"email": user.email})
+        assert asked == {"requestPasswordReset": True}
+    assert await OutboxEmail.filter(to_address=staff.email).count() == 0
+    assert await OutboxEmail.filter(to_address=colleague.email).count() == 1

@@ -72,6 +72,12 @@ async def entries() -> list[tuple[str, str, int | None, dict[str, Any]]]:
     ]
 
 
+def staff_invitation(world: World) -> dict[str, Any]:
+    """An invitation for shop staff at the home town's first shop."""
+    shop = {"bidId": world.home.bid_id, "shopId": world.home.shop_id()}
+    return {"input": {"email": "new@example.org", "role": "SHOP_STAFF", **shop}}
+
+
 async def update_bid(gql: GraphQLClient, token: str | None, bid_id: str, name: str) -> dict[str, Any]:
     data = await gql.execute(UPDATE_BID, {"input": {"bidId": bid_id, "name": name}}, token=token)
     return dict(data["updateBid"])
@@ -284,14 +290,7 @@ async def test_closing_a_closed_shop_changes_nothing(gql: GraphQLClient, world: 
 
 async def test_no_one_is_invited_to_a_closed_shop(gql: GraphQLClient, world: World) -> None:
     await update_shop(gql, world.admin_token, world.home.shop_id(), closed=True)
-    variables = {
-        "input": {
-            "email": "new@example.org",
-            "role": "SHOP_STAFF",
-            "bidId": world.home.bid_id,
-            "shopId": world.home.shop_id(),
-        }
-    }
+    variables = staff_invitation(world)
     for token in (world.token(Role.BID_MANAGER), world.admin_token):
         result = (await gql.execute(INVITE_STAFF, variables, token=token))["inviteUser"]
         assert result == {
@@ -319,6 +318,7 @@ async def test_others_see_the_teams_covering_their_bids_and_only_their_bids(
     gql: GraphQLClient, world: World, role: Role
 ) -> None:
     await world.away.team.bids.add(world.home.bid)  # the away team now covers home too
+    await (await NeighbourhoodTeam.create(name="Far NPT", email="far@example.org")).bids.add(world.away.bid)
     teams = (await gql.execute(TEAMS, token=world.token(role)))["neighbourhoodTeams"]
     assert [(team["name"], [bid["slug"] for bid in team["bids"]]) for team in teams] == [
         ("Away NPT", ["home"]),
@@ -423,3 +423,17 @@ async def test_closing_a_shop_withdraws_its_open_invitations(gql: GraphQLClient,
     refused = await accept(gql, to_shop)
     assert refused == {"__typename": "AuthError", "message": LINK_NOT_VALID}
     assert not await User.exists(email="joining@example.org")
+
+
+@pytest.mark.parametrize("role", NOT_ADMINS)
+async def test_another_bids_closed_shop_is_not_found_not_closed(
+    gql: GraphQLClient, world: World, role: Role
+) -> None:
+    """Whether another BID's shop has closed is not for them to learn."""
+    await update_shop(gql, world.admin_token, world.home.shop_id(), closed=True)
+    token = world.token(role, "away")
+    reported = await gql.execute(REPORT, {"input": report_input(world.home.shop_id())}, token=token)
+    assert reported["reportIncident"]["__typename"] == "NotFound"
+    variables = staff_invitation(world)
+    invited = (await gql.execute(INVITE_STAFF, variables, token=token))["inviteUser"]
+    assert invited["__typename"] == "NotFound"

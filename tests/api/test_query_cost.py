@@ -198,6 +198,20 @@ CONTRACT_QUERIES = {
         incidentCount lastSeenAt exclusion { startsOn endsOn } } } pageInfo { hasNextPage endCursor } } }""",
     "alerts": """{ alerts(first: 100) { edges { node { id rule createdAt summary offender { id displayName }
         shop { id name } emailedTo } } pageInfo { hasNextPage endCursor } } }""",
+    # The offender page.
+    "offender": """{ offender(id: "x") { id displayName description status lastSeenAt incidentCount
+        photos { id url thumbnailUrl originalUrl }
+        exclusions { id startsOn endsOn reason inForce endedAt endReason }
+        incidents(first: 20) { edges { node { id kind occurredAt shop { id name } } }
+            pageInfo { hasNextPage endCursor } }
+        alerts(first: 20) { edges { node { id rule createdAt summary } } pageInfo { hasNextPage endCursor } }
+        possibleDuplicates { id displayName status thumbnailUrl } } }""",
+    # The incident page a manager works a case from.
+    "incident": """{ incident(id: "x") { id kind status occurredAt description policeReference
+        shop { id name } reporter { id name } photos { id thumbnailUrl url originalUrl }
+        offenders { id displayName thumbnailUrl }
+        possibleOffenders { reason offender { id displayName thumbnailUrl } }
+        history { previousStatus status note changedAt changedBy { id name } } } }""",
     "members": """{ members(bidId: "x", first: 100) { edges { node { id role createdAt
         user { id name email active memberships { role bid { id name } shop { id name } } }
         shop { id name closedAt } team { id name } } } pageInfo { hasNextPage endCursor } } }""",

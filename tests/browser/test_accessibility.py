@@ -70,7 +70,7 @@ def _screens(server: Server) -> list[tuple[str, str]]:
 def _workspace_screens(bid: str) -> list[tuple[str, str]]:
     managing = [f"/#/manage/{bid}{screen}" for screen in ("", "/shops", "/people", "/rules")]
     return [(MANAGER, path) for path in managing] + [
-        (ADMIN, path) for path in ("/#/bids", "/#/teams", "/#/people")
+        (ADMIN, path) for path in ("/#/bids", "/#/teams", "/#/people", "/#/audit")
     ]
 
 

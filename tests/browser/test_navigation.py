@@ -20,7 +20,7 @@ MENUS = {
     STAFF: ["Home", "Report", "Reports", "Gallery"],
     MANAGER: ["Home", "Report", "Alerts", "Dashboard", "Reports", "Gallery", "Manage"],
     PCSO: ["Home", "Alerts", "Dashboard", "Reports", "Gallery"],
-    ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People"],
+    ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People", "Audit"],
 }
 
 # The words each entry's screen starts its heading with ("Manage" is followed by the BID's name).

@@ -13,7 +13,7 @@ from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.clock import now
 from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents.attachments import attach_photo
-from shopwatch.incidents.models import Incident, IncidentKind, Photo
+from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus, IncidentStatusChange, Photo
 from shopwatch.incidents.retention import REDACTED_DESCRIPTION, years_before
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.models import Exclusion, Offender, OffenderLink, OffenderPhoto, OffenderStatus
@@ -58,8 +58,10 @@ async def test_an_offender_not_seen_for_a_year_is_forgotten_but_still_counted(
     await Exclusion.create(
         offender=dormant,
         starts_on=date(2024, 1, 1),
-        ends_on=date(2025, 1, 1),
+        ends_on=date(2024, 6, 1),
         reason="Shoplifting at Riverside.",
+        ended_at=MOMENT - timedelta(days=500),
+        end_reason="Moved away from Riverside.",
     )
     recent = await _offender(area, "Green parka", months_ago=11)
     period = Period(today() - timedelta(days=500), today())
@@ -77,7 +79,8 @@ async def test_an_offender_not_seen_for_a_year_is_forgotten_but_still_counted(
     assert forgotten.redacted_at is not None
     assert await OffenderPhoto.filter(offender_id=dormant.id).count() == 0
     assert not any(path.exists() for path in _files(store, photo))
-    assert (await Exclusion.get(offender_id=dormant.id)).reason == ""
+    forgotten_exclusion = await Exclusion.get(offender_id=dormant.id)
+    assert (forgotten_exclusion.reason, forgotten_exclusion.end_reason) == ("", "")
     assert await OffenderLink.filter(offender_id=dormant.id).count() == 1
     assert (await Offender.get(id=recent.id)).display_name == "Green parka"
     assert await area_figures(area.bid.id, period) == before
@@ -132,6 +135,14 @@ async def test_incidents_lose_free_text_and_photos_after_six_years(database: str
     old_photo = await attach_photo(old, shared, store)
     await attach_photo(newer, shared, store)  # the same file, still needed by the newer incident
     only_old = await attach_photo(old, jpeg(scene(3)), store)
+    for incident in (old, newer):
+        await IncidentStatusChange.create(
+            incident=incident,
+            previous_status=IncidentStatus.NEW,
+            status=IncidentStatus.CLOSED,
+            note="Spoke to the manager, Mr Smith.",
+            changed_at=incident.occurred_at,
+        )
 
     purged = await purge(store, MOMENT)
 
@@ -148,6 +159,8 @@ async def test_incidents_lose_free_text_and_photos_after_six_years(database: str
     assert not any(path.exists() for path in _files(store, only_old))
     kept = await Incident.get(id=newer.id)
     assert (kept.description, kept.vehicle_registration) == ("Taken from the shelf by the door.", "AB12CDE")
+    notes = dict(await IncidentStatusChange.all().values_list("incident_id", "note"))
+    assert notes == {old.id: "", newer.id: "Spoke to the manager, Mr Smith."}
 
 
 def test_six_years_before_a_leap_day() -> None:

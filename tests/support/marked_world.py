@@ -3,8 +3,9 @@ belongs to one BID, so a response can be searched for anything of a BID out of t
 
 Each town holds, at its first shop, an incident reported by a user who belongs to every town (the
 bridge) and one linked to an ARCHIVED offender; at its second shop, the latest incident of its ACTIVE
-offender; an alert the bridge acknowledged and one its own police officer did. A viewer who belongs
-to two of the towns sees into both, from where they stand in each.
+offender; an alert the bridge acknowledged and one its own police officer did. Every incident has a
+status change with a note by the town's manager, and every exclusion was ended early with a reason.
+A viewer who belongs to two of the towns sees into both, from where they stand in each.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from shopwatch.accounts.sessions import start_session
 from shopwatch.alerts.models import Alert, AlertRecipient, AlertRule
 from shopwatch.core.clock import now
 from shopwatch.core.ids import encode_id
-from shopwatch.incidents.models import Incident, IncidentKind, Photo
+from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus, IncidentStatusChange, Photo
 from shopwatch.offenders.models import Exclusion, Offender, OffenderLink, OffenderPhoto, OffenderStatus
 from tests.support.world import Town, make_town, make_user
 
@@ -189,6 +190,9 @@ async def _incident_markers(incidents: list[Incident]) -> Markers:
             incident.occurred_at.isoformat(),
         }
         markers.text |= {incident.description, incident.police_reference or ""}
+        markers.text |= set(
+            await IncidentStatusChange.filter(incident_id=incident.id).values_list("note", flat=True)
+        )
         for photo in await Photo.filter(incident_id=incident.id):
             markers.exact |= {encode_id("Photo", photo.id), photo.sha256}
     return markers
@@ -210,6 +214,8 @@ async def _offender(town: Town, label: str, status: OffenderStatus, *linked: Inc
         starts_on=date.today() - timedelta(days=400),
         ends_on=date.today() - timedelta(days=40),
         reason=f"{town.bid.name} {label} exclusion reason",
+        ended_at=now() - timedelta(days=39),
+        end_reason=f"{town.bid.name} {label} exclusion end reason",
     )
     return offender
 
@@ -222,7 +228,7 @@ async def _offender_markers(offenders: list[Offender]) -> Markers:
         markers.exact |= _id_markers("OffenderPhoto", *await OffenderPhoto.filter(offender_id=offender.id))
         for exclusion in await Exclusion.filter(offender_id=offender.id):
             markers.exact.add(encode_id("Exclusion", exclusion.id))
-            markers.text.add(exclusion.reason)
+            markers.text |= {exclusion.reason, *filter(None, [exclusion.end_reason])}
     return markers
 
 
@@ -249,6 +255,15 @@ async def _marked_town(slug: str, latitude: float, bridge: User) -> MarkedTown:
     archived_one = await _incident(town, 0, 2, staff, "archived-offender")
     other_shop = await _incident(town, 1, 1, manager, "second-shop")
     incidents = [bridged, archived_one, other_shop]
+    for incident in incidents:
+        await IncidentStatusChange.create(
+            incident=incident,
+            previous_status=IncidentStatus.NEW,
+            status=IncidentStatus.REVIEWED,
+            note=f"{town.bid.name} {incident.description} status note",
+            changed_by=manager,
+            changed_at=incident.occurred_at + timedelta(minutes=5),
+        )
     active = await _offender(town, "active", OffenderStatus.ACTIVE, bridged, other_shop)
     archived = await _offender(town, "archived", OffenderStatus.ARCHIVED, archived_one)
     offenders = [active, archived]

@@ -13,10 +13,12 @@ from shopwatch.accounts.models import Invite, Membership, Role, User
 from shopwatch.accounts.sessions import revoke_all_sessions
 from shopwatch.accounts.viewer import Viewer
 from shopwatch.core.clock import now
+from shopwatch.core.errors import NotFoundError
 
 # The roles a BID's managers may take away, as they may give them (see `MayInvite`).
 MANAGERS_REVOKE = frozenset({Role.SHOP_STAFF, Role.BID_MANAGER})
 MAX_SEARCH = 200
+NO_SUCH_MEMBERSHIP = "There is no such membership."
 
 M = TypeVar("M", bound=Model)
 
@@ -71,9 +73,13 @@ def may_revoke(viewer: Viewer, membership: Membership) -> bool:
 
 async def revoke_membership(membership: Membership) -> bool:
     """End the membership; a user left with none has every session ended too. True if the user
-    was left with none. (Scope is worked out from memberships on every request, so the role is
-    gone from the next one.)"""
-    await Membership.filter(id=membership.id).delete()
+    was left with none; `NotFoundError` if it has already ended. (Scope is worked out from
+    memberships on every request, so the role is gone from the next one.) Run it in a transaction:
+    locking the account makes two revocations of the same person take turns, so the one that
+    removes the last role sees that it did."""
+    await User.filter(id=membership.user_id).select_for_update().first()
+    if not await Membership.filter(id=membership.id).delete():
+        raise NotFoundError(NO_SUCH_MEMBERSHIP)  # ended a moment ago by someone else
     if await Membership.exists(user_id=membership.user_id):
         return False
     await revoke_all_sessions(membership.user_id)

@@ -1,4 +1,5 @@
-"""Issuing an exclusion notice, with its audit entry in the same transaction."""
+"""Issuing an exclusion notice and ending one early, each with its audit entry in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -32,3 +33,27 @@ async def issue_exclusion(
             ends_on=notice.ends_on.isoformat(),
         )
     return IssuedExclusion(exclusion=exclusion, offender=await Offender.get(id=offender.id))
+
+
+@dataclass(frozen=True)
+class EndedExclusion:
+    exclusion: Exclusion  # reloaded: ended today
+    offender: Offender  # reloaded: ACTIVE again unless another notice is in force
+
+
+async def end_exclusion(by: Acting, exclusion: Exclusion, reason: str) -> EndedExclusion:
+    """`InvalidInput` for a reason that cannot be kept, or a notice already ended or run out. The
+    audit entry names the days, not the reason: the trail outlives the record's retention."""
+    async with in_transaction():
+        ended = await exclusions.end_exclusion(exclusion, reason)
+        offender = await Offender.get(id=exclusion.offender_id)
+        await record(
+            by.actor,
+            "exclusion.end",
+            f"Offender:{offender.id}",
+            bid_id=offender.bid_id,
+            exclusion=exclusion.id,
+            ends_on=ended.ends_on.isoformat(),
+            issued_ends_on=exclusion.ends_on.isoformat(),
+        )
+    return EndedExclusion(exclusion=ended, offender=offender)

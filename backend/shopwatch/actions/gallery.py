@@ -24,12 +24,18 @@ class CreatedOffender:
 
 
 async def create_offender(
-    by: Acting, bid_id: int, display_name: str, description: str, photo: PhotoFile | None = None
+    by: Acting,
+    bid_id: int,
+    display_name: str,
+    description: str,
+    photo: PhotoFile | None = None,
+    status: OffenderStatus = OffenderStatus.ACTIVE,
 ) -> CreatedOffender:
-    """A new record; `InvalidInput` for a name or description that cannot be kept, `NotFoundError`
-    for a BID that does not exist. A refused photo keeps the record and says why."""
+    """A new record, ACTIVE or ID_SOUGHT; `InvalidInput` for a name, description or status that cannot
+    be kept, `NotFoundError` for a BID that does not exist. A refused photo keeps the record and says
+    why."""
     bid = await get_bid(bid_id)
-    offender = await gallery.create_offender(bid.id, display_name, description, by.user)
+    offender = await gallery.create_offender(bid.id, display_name, description, by.user, status)
     if photo is None:
         return CreatedOffender(offender=offender)
     try:

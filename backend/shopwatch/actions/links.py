@@ -1,5 +1,5 @@
-"""Linking a gallery offender to an incident (then the alert rules) and unlinking, each with its
-audit entry in the same transaction."""
+"""Linking a gallery offender to an incident (then the alert rules), unlinking, and turning a
+suggested offender down ("not this person"), each with its audit entry in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput
 from shopwatch.incidents.models import Incident
 from shopwatch.offenders import services
+from shopwatch.offenders.matching import dismiss_suggestion as remember_dismissal
 from shopwatch.offenders.models import Offender
 
 
@@ -54,3 +55,19 @@ async def unlink_offender(by: Acting, incident: Incident, offender: Offender) ->
                 incident=incident.id,
             )
     return LinkChange(incident=incident, offender=await Offender.get(id=offender.id), changed=unlinked)
+
+
+async def dismiss_suggestion(by: Acting, incident: Incident, offender: Offender) -> LinkChange:
+    """`possibleOffenders` never offers this offender for this incident again. `InvalidInput` for an
+    offender of another BID's gallery or one linked to the incident."""
+    async with in_transaction():
+        dismissed = await remember_dismissal(incident, offender, by.user)
+        if dismissed:
+            await record(
+                by.actor,
+                "suggestion.dismiss",
+                f"Offender:{offender.id}",
+                bid_id=incident.bid_id,
+                incident=incident.id,
+            )
+    return LinkChange(incident=incident, offender=offender, changed=dismissed)

@@ -13,7 +13,7 @@ from shopwatch.core.audit.trail import record
 
 async def revoke_membership(by: Acting, membership: Membership) -> Membership:
     """The membership as it was; from the next request its holder no longer has the role, and one
-    left with no role at all is logged out everywhere."""
+    left with no role at all is logged out everywhere. `NotFoundError` if it has already ended."""
     async with in_transaction():
         left_with_none = await people.revoke_membership(membership)
         await record(

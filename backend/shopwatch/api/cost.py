@@ -84,11 +84,13 @@ LIST_SIZES: Mapping[str, int] = {
     "User.memberships": 5,
     "Incident.offenders": 10,
     "Incident.possibleOffenders": 10,
+    "Incident.history": 10,
     "Alert.incidents": 20,
     "Alert.emailedTo": 10,
     "Alert.deliveries": 10,
     "Offender.exclusions": 10,
     "Offender.photos": 10,
+    "Offender.possibleDuplicates": 10,  # MAX_SUGGESTIONS
     "OffenderDataExport.mergedRecords": 10,
     "OffenderDataExport.photos": 20,
     "OffenderDataExport.exclusions": 10,

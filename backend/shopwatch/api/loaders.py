@@ -16,8 +16,10 @@ from shopwatch.accounts.viewer import Viewer
 from shopwatch.accounts.visibility import visible_memberships
 from shopwatch.alerts.emails import RecipientDelivery, delivery_state
 from shopwatch.alerts.models import Alert
-from shopwatch.incidents.models import Incident, Photo
+from shopwatch.incidents.models import Incident, IncidentStatusChange, Photo
 from shopwatch.incidents.services import visible_incidents
+from shopwatch.incidents.triage import history_by_incident
+from shopwatch.offenders.duplicates import possible_duplicates
 from shopwatch.offenders.exclusions import exclusions_by_offender
 from shopwatch.offenders.gallery import Sightings, visible_offenders, visible_sightings
 from shopwatch.offenders.incident_pages import incident_pages
@@ -119,6 +121,9 @@ class Loaders:
     photos_by_incident: DataLoader[int, list[Photo]] = field(
         default_factory=_grouped_by(Photo, "incident_id", "id")
     )
+    status_history: DataLoader[int, list[IncidentStatusChange]] = field(
+        default_factory=_loader(history_by_incident)
+    )
     photos_by_offender: DataLoader[int, list[OffenderPhoto]] = field(
         default_factory=_grouped_by(OffenderPhoto, "offender_id", "id")
     )
@@ -128,6 +133,7 @@ class Loaders:
     possible_offenders: DataLoader[IncidentKey, list[Suggestion]] = field(
         default_factory=_loader(suggest_offenders)
     )
+    possible_duplicates: DataLoader[int, list[Offender]] = field(default_factory=_loader(possible_duplicates))
     deliveries_by_alert: DataLoader[int, list[RecipientDelivery]] = field(
         default_factory=_loader(deliveries_by_alert)
     )

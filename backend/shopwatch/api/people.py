@@ -21,11 +21,12 @@ from shopwatch.api.errors import NotFound, PermissionDenied
 from shopwatch.api.ids import decode_id, encode_id
 from shopwatch.api.pagination import Connection, connection, decode_cursor, empty_connection, page_size
 from shopwatch.api.permissions import LOG_IN_FIRST, IsAdmin, IsAuthenticated, refusal
+from shopwatch.core.errors import NotFoundError
 
 Row = TypeVar("Row", models.Membership, Invite)
 Node = TypeVar("Node")
 
-NO_SUCH_MEMBERSHIP = "There is no such membership."
+NO_SUCH_MEMBERSHIP = people.NO_SUCH_MEMBERSHIP
 NO_SUCH_USER = "There is no such user."
 MAY_NOT_REVOKE = (
     "Only an administrator, or this BID's managers for its shop staff and managers, can take this "
@@ -157,7 +158,10 @@ class PeopleMutation:
             return NotFound(message=NO_SUCH_MEMBERSHIP)
         if not people.may_revoke(viewer, membership):
             return PermissionDenied(message=MAY_NOT_REVOKE)
-        revoked = await actions.revoke_membership(info.context.acting, membership)
+        try:
+            revoked = await actions.revoke_membership(info.context.acting, membership)
+        except NotFoundError as error:
+            return NotFound.from_error(error)
         return RevokeMembershipSuccess(membership=Membership.from_model(revoked))
 
     @strawberry.mutation(

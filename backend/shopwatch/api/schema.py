@@ -29,7 +29,9 @@ from shopwatch.api.cost import QueryCostLimit
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
+from shopwatch.api.incidents.triage import TriageMutation
 from shopwatch.api.library_internals import max_aliases_rule, max_depth_rule
+from shopwatch.api.offenders.decisions import DecisionsMutation
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
 from shopwatch.api.outage import DatabaseOutage
@@ -70,7 +72,9 @@ Mutation = merge_types(
         PlacesMutation,
         PlaceChangesMutation,
         IncidentsMutation,
+        TriageMutation,
         OffendersMutation,
+        DecisionsMutation,
         AlertsMutation,
     ),
 )

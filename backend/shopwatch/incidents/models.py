@@ -70,6 +70,28 @@ class Incident(Model):
         )
 
 
+# One change of an incident's status: who made it, when, and their note (oldest first by id).
+class IncidentStatusChange(Model):
+    id = fields.BigIntField(primary_key=True)
+    incident: fields.ForeignKeyRelation[Incident] = fields.ForeignKeyField(
+        "shopwatch.Incident", related_name="status_changes", on_delete=fields.CASCADE
+    )
+    previous_status = fields.CharEnumField(IncidentStatus, max_length=24)
+    status = fields.CharEnumField(IncidentStatus, max_length=24)
+    note = fields.TextField(default="")
+    changed_by: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.User", related_name="incident_status_changes", null=True, on_delete=fields.SET_NULL
+    )
+    changed_at = fields.DatetimeField()
+
+    incident_id: int
+    changed_by_id: int | None
+
+    class Meta:
+        table = "incident_status_change"
+        indexes = (("incident_id", "id"),)
+
+
 class Photo(Model):
     id = fields.BigIntField(primary_key=True)
     incident: fields.ForeignKeyRelation[Incident] = fields.ForeignKeyField(

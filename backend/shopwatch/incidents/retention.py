@@ -1,4 +1,5 @@
-"""Incidents kept for 6 years: then their free text, vehicle and photos go, and the counts stay."""
+"""Incidents kept for 6 years: then their free text (status notes too), vehicle and photos go, and the
+counts stay."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from shopwatch.core.storage import PhotoStore, delete_unreferenced
-from shopwatch.incidents.models import Incident, Photo
+from shopwatch.incidents.models import Incident, IncidentStatusChange, Photo
 
 INCIDENT_RETENTION_YEARS = 6
 REDACTED_DESCRIPTION = "(Removed after 6 years.)"
@@ -37,6 +38,7 @@ async def redact_old_incidents(store: PhotoStore, moment: datetime) -> int:
         async with in_transaction():
             shas = await Photo.filter(incident_id__in=list(ids)).values_list("sha256", flat=True)
             await Photo.filter(incident_id__in=list(ids)).delete()
+            await IncidentStatusChange.filter(incident_id__in=list(ids)).update(note="")
             await Incident.filter(id__in=list(ids)).update(
                 description=REDACTED_DESCRIPTION, vehicle_registration=None, redacted_at=moment
             )

@@ -4,6 +4,10 @@ Dates are UK calendar dates (Europe/London). A notice usually runs 12 months and
 While one is in force the offender's status is EXCLUDED; `refresh_status` brings the stored status
 in line whenever exclusions change, and `effective_status` gives the truth on any day, so a notice
 that has run out shows ACTIVE even before anything has rewritten the row.
+
+A manager may end a notice early (`end_exclusion`): it stops today, so today is no longer covered.
+Its `ends_on` becomes yesterday (the day before it starts, for one not yet begun), which every rule
+and count already reads, and `ended_at` and `end_reason` say that it was ended and why.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
@@ -98,20 +102,55 @@ def current_or_latest(exclusions: Sequence[Exclusion], on: date) -> Exclusion | 
 
 
 def effective_status(stored: OffenderStatus, exclusion: Exclusion | None, on: date) -> OffenderStatus:
-    """ARCHIVED stays ARCHIVED; otherwise EXCLUDED exactly while a notice is in force."""
+    """ARCHIVED stays ARCHIVED; otherwise EXCLUDED exactly while a notice is in force; a record no
+    longer excluded is ACTIVE, and ID_SOUGHT stays ID_SOUGHT."""
     if stored == OffenderStatus.ARCHIVED:
         return stored
     if exclusion is not None and in_force(exclusion, on):
         return OffenderStatus.EXCLUDED
-    return OffenderStatus.ACTIVE
+    return OffenderStatus.ACTIVE if stored == OffenderStatus.EXCLUDED else stored
 
 
 async def refresh_status(offender_id: int) -> None:
-    """Store EXCLUDED or ACTIVE by whether a notice is in force today; ARCHIVED is left alone."""
+    """Store EXCLUDED while a notice is in force today, and ACTIVE again for an EXCLUDED record once
+    none is; ARCHIVED (and ID_SOUGHT with no notice in force) are left alone."""
     day = today()
     excluded = await Exclusion.filter(offender_id=offender_id, starts_on__lte=day, ends_on__gte=day).exists()
-    status = OffenderStatus.EXCLUDED if excluded else OffenderStatus.ACTIVE
-    await Offender.filter(id=offender_id, status__not=OffenderStatus.ARCHIVED).update(status=status)
+    if excluded:
+        await Offender.filter(id=offender_id, status__not=OffenderStatus.ARCHIVED).update(
+            status=OffenderStatus.EXCLUDED
+        )
+    else:
+        await Offender.filter(id=offender_id, status=OffenderStatus.EXCLUDED).update(
+            status=OffenderStatus.ACTIVE
+        )
+
+
+def check_end_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not 1 <= len(reason) <= MAX_REASON:
+        raise InvalidInput("reason", f"Give the reason for ending it in 1 to {MAX_REASON:,} characters.")
+    if "\x00" in reason:
+        raise InvalidInput("reason", "Remove the NUL character.")
+    return reason
+
+
+async def end_exclusion(exclusion: Exclusion, reason: str) -> Exclusion:
+    """Stop the notice today; the offender is ACTIVE again unless another notice is in force.
+    `InvalidInput` for a notice already ended or already run out. The row is locked (PostgreSQL), so
+    two managers ending it at once end it once."""
+    text = check_end_reason(reason)
+    day = today()
+    async with in_transaction():
+        locked = await Exclusion.filter(id=exclusion.id).select_for_update().get()
+        if locked.ended_at is not None:
+            raise InvalidInput("exclusionId", "This exclusion has already been ended.")
+        if locked.ends_on < day:
+            raise InvalidInput("exclusionId", "This exclusion has already run out.")
+        last_day = max(day - timedelta(days=1), locked.starts_on - timedelta(days=1))
+        await Exclusion.filter(id=locked.id).update(ends_on=last_day, ended_at=now(), end_reason=text)
+        await refresh_status(locked.offender_id)
+    return await Exclusion.get(id=locked.id)
 
 
 async def exclusions_by_offender(offender_ids: Sequence[int]) -> list[list[Exclusion]]:

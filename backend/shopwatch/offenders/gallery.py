@@ -1,7 +1,8 @@
 """The offender gallery: who sees whom, adding and changing people, and merging duplicate records.
 
-Shop staff see their BID's ACTIVE and EXCLUDED offenders; the BID's managers, covering police and
-administrators see every status. A record merged into another is gone for everyone: its links,
+Shop staff see their BID's ACTIVE, EXCLUDED and ID_SOUGHT offenders (someone seen but not yet
+identified: staff may know who they are); the BID's managers, covering police and administrators see
+every status. A record merged into another is gone for everyone: its links,
 photos and exclusions now belong to the record it was merged into.
 """
 
@@ -26,8 +27,10 @@ from shopwatch.offenders.services import refresh_last_seen
 
 MAX_DISPLAY_NAME = 200
 MAX_DESCRIPTION = 5000
-# What shop staff see of the gallery: people to look out for, not retired records.
-STAFF_STATUSES = (OffenderStatus.ACTIVE, OffenderStatus.EXCLUDED)
+# What shop staff see of the gallery: people to look out for or to help identify, not retired records.
+STAFF_STATUSES = (OffenderStatus.ACTIVE, OffenderStatus.EXCLUDED, OffenderStatus.ID_SOUGHT)
+# What a new record may be: someone known, or someone seen but not yet identified.
+NEW_STATUSES = (OffenderStatus.ACTIVE, OffenderStatus.ID_SOUGHT)
 
 
 def sees_whole_gallery(viewer: Viewer, bid_id: int) -> bool:
@@ -97,12 +100,20 @@ def check_description(value: str) -> str:
     return value
 
 
-async def create_offender(bid_id: int, display_name: str, description: str, created_by: User) -> Offender:
+async def create_offender(
+    bid_id: int,
+    display_name: str,
+    description: str,
+    created_by: User,
+    status: OffenderStatus = OffenderStatus.ACTIVE,
+) -> Offender:
+    if status not in NEW_STATUSES:
+        raise InvalidInput("status", "A new record is ACTIVE or ID_SOUGHT; issue an exclusion to exclude.")
     return await Offender.create(
         bid_id=bid_id,
         display_name=check_display_name(display_name),
         description=check_description(description),
-        status=OffenderStatus.ACTIVE,
+        status=status,
         created_by=created_by,
     )
 
@@ -114,8 +125,8 @@ async def update_offender(
     description: str | None = None,
     status: OffenderStatus | None = None,
 ) -> Offender:
-    """Change what is given. EXCLUDED comes only from an exclusion; ACTIVE on a record under an active
-    exclusion stays EXCLUDED."""
+    """Change what is given. EXCLUDED comes only from an exclusion; ACTIVE or ID_SOUGHT on a record
+    under an active exclusion stays EXCLUDED."""
     if status == OffenderStatus.EXCLUDED:
         raise InvalidInput("status", "Issue an exclusion to exclude someone.")
     changes: dict[str, object] = {}
@@ -128,8 +139,8 @@ async def update_offender(
             await Offender.filter(id=offender.id).update(**changes)
         if status == OffenderStatus.ARCHIVED:
             await Offender.filter(id=offender.id).update(status=OffenderStatus.ARCHIVED)
-        elif status == OffenderStatus.ACTIVE:
-            await Offender.filter(id=offender.id).update(status=OffenderStatus.ACTIVE)
+        elif status in NEW_STATUSES:
+            await Offender.filter(id=offender.id).update(status=status)
             await refresh_status(offender.id)
     return await Offender.get(id=offender.id)
 

@@ -4,8 +4,9 @@ Two signals, both within the incident's own BID and never pointing at a merged-a
 - a photo of the incident is perceptually alike a gallery photo (dHash Hamming distance at most
   `PHOTO_DISTANCE` of 64 bits);
 - the incident's vehicle registration appears on incidents already linked to the offender.
-An incident that already has an offender gets no suggestions. Work is batched: any number of
-incidents costs at most five queries.
+An incident that already has an offender gets no suggestions, and an offender a manager said was
+"not this person" (`dismiss_suggestion`) is never suggested for that incident again. Work is
+batched: any number of incidents costs at most six queries.
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shopwatch.incidents.models import Photo
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from shopwatch.accounts.models import User
+from shopwatch.core.clock import now
+from shopwatch.core.errors import InvalidInput
+from shopwatch.incidents.models import Incident, Photo
 from shopwatch.incidents.photo_hash import HASH_BITS, hamming_distance
-from shopwatch.offenders.models import Offender, OffenderLink, OffenderPhoto
+from shopwatch.offenders.models import DismissedSuggestion, Offender, OffenderLink, OffenderPhoto
 
 PHOTO_DISTANCE = 10
 MAX_SUGGESTIONS = 10
@@ -114,6 +121,11 @@ async def suggest_offenders(keys: Sequence[IncidentKey]) -> list[list[Suggestion
                 for offender_id, count in by_vehicle.get((key.bid_id, key.vehicle_registration), {}).items():
                     evidence[key.incident_id][offender_id].vehicle_incidents = count
 
+    for incident_id, offender_id in await DismissedSuggestion.filter(
+        incident_id__in=[key.incident_id for key in open_keys]
+    ).values_list("incident_id", "offender_id"):
+        evidence[incident_id].pop(offender_id, None)
+
     offender_ids = {offender_id for found in evidence.values() for offender_id in found}
     offenders = {row.id: row for row in await Offender.filter(id__in=list(offender_ids))}
     results = []
@@ -139,3 +151,25 @@ async def suggest_offenders(keys: Sequence[IncidentKey]) -> list[list[Suggestion
             ]
         )
     return results
+
+
+async def dismiss_suggestion(incident: Incident, offender: Offender, dismissed_by: User) -> bool:
+    """Remember that `offender` is not who the incident shows; True when newly remembered. Two racing
+    calls remember it once: the loser's insert fails inside its savepoint."""
+    if offender.bid_id != incident.bid_id:
+        raise InvalidInput("offenderId", "Pick an offender from this BID's gallery.")
+    if await OffenderLink.exists(incident_id=incident.id, offender_id=offender.id):
+        raise InvalidInput("offenderId", "This offender is linked to the incident: unlink them instead.")
+    if await DismissedSuggestion.exists(incident_id=incident.id, offender_id=offender.id):
+        return False
+    try:
+        async with in_transaction():
+            await DismissedSuggestion.create(
+                incident_id=incident.id,
+                offender_id=offender.id,
+                dismissed_by=dismissed_by,
+                dismissed_at=now(),
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -14,6 +14,7 @@ class OffenderStatus(StrEnum):
     ACTIVE = "ACTIVE"
     EXCLUDED = "EXCLUDED"
     ARCHIVED = "ARCHIVED"
+    ID_SOUGHT = "ID_SOUGHT"  # seen, not yet identified: shop staff are asked to help
 
 
 # Docstrings on models become table comments, which SQLite migrations cannot hold: comments only.
@@ -38,6 +39,7 @@ class Offender(Model):
     redacted_at = fields.DatetimeField(null=True)
 
     bid_id: int
+    merged_into_id: int | None
 
     class Meta:
         table = "offender"
@@ -104,12 +106,37 @@ class Exclusion(Model):
         "shopwatch.User", related_name="exclusions_issued", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Set when a manager ended the notice early; `ends_on` is then the last day it covered.
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.TextField(null=True)
 
     offender_id: int
 
     class Meta:
         table = "exclusion"
         indexes = (("offender_id", "ends_on"),)
+
+
+# "Not this person": a suggestion a manager turned down, never offered again for this incident.
+class DismissedSuggestion(Model):
+    id = fields.BigIntField(primary_key=True)
+    incident: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Incident", related_name="dismissed_suggestions", on_delete=fields.CASCADE
+    )
+    offender: fields.ForeignKeyRelation[Offender] = fields.ForeignKeyField(
+        "shopwatch.Offender", related_name="dismissed_suggestions", on_delete=fields.CASCADE
+    )
+    dismissed_by: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.User", related_name="suggestions_dismissed", null=True, on_delete=fields.SET_NULL
+    )
+    dismissed_at = fields.DatetimeField()
+
+    incident_id: int
+    offender_id: int
+
+    class Meta:
+        table = "dismissed_suggestion"
+        unique_together = (("incident", "offender"),)
 
 
 register_photo_table(OffenderPhoto)

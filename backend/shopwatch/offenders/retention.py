@@ -1,7 +1,8 @@
 """Forgetting people: an offender with no incident for a BID's retention period (12 months unless the
 BID chose otherwise) and no exclusion running or to come loses their name, description, photos and
-the reasons of their exclusions. The record and its links stay, so the BID's counts do not change.
-`actions.retention.purge` runs this with the other retention rules; the worker runs it daily."""
+the reasons of their exclusions (and of ending them). The record and its links stay, so the BID's
+counts do not change. `actions.retention.purge` runs this with the other retention rules; the worker
+runs it daily."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ async def redact_dormant_offenders(store: PhotoStore, moment: datetime) -> int:
             shas = await OffenderPhoto.filter(offender_id__in=list(ids)).values_list("sha256", flat=True)
             await OffenderPhoto.filter(offender_id__in=list(ids)).delete()
             await Exclusion.filter(offender_id__in=list(ids)).update(reason="")
+            await Exclusion.filter(offender_id__in=list(ids), end_reason__isnull=False).update(end_reason="")
             await Offender.filter(id__in=list(ids)).update(
                 display_name=REDACTED_NAME, description="", status=OffenderStatus.ARCHIVED, redacted_at=moment
             )

@@ -52,6 +52,32 @@ class Photo:
         )
 
 
+@strawberry.type(description="One change of an incident's status, with who made it, when and why.")
+class IncidentStatusChange:
+    previous_status: models.IncidentStatus
+    status: models.IncidentStatus
+    note: str = strawberry.field(description="Empty if none was given.")
+    changed_at: datetime
+    changed_by_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, change: models.IncidentStatusChange) -> IncidentStatusChange:
+        return cls(
+            previous_status=change.previous_status,
+            status=change.status,
+            note=change.note,
+            changed_at=change.changed_at,
+            changed_by_pk=change.changed_by_id,
+        )
+
+    @strawberry.field(description="Null if their account was deleted.")
+    async def changed_by(self, info: Info) -> User | None:
+        if self.changed_by_pk is None:
+            return None
+        user = await info.context.loaders.user.load(self.changed_by_pk)
+        return User.from_model(user) if user else None
+
+
 @strawberry.type
 class Incident:
     id: strawberry.ID
@@ -96,6 +122,13 @@ class Incident:
             return None
         user = await info.context.loaders.user.load(self.model.reporter_id)
         return User.from_model(user) if user else None
+
+    @strawberry.field(
+        description="Every change of its status, oldest first (a new report starts NEW, with no change)."
+    )
+    async def history(self, info: Info) -> list[IncidentStatusChange]:
+        changes = await info.context.loaders.status_history.load(self.model.id)
+        return [IncidentStatusChange.from_model(change) for change in changes]
 
     @strawberry.field
     async def photos(self, info: Info) -> list[Photo]:

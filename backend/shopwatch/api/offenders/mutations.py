@@ -11,6 +11,7 @@ Anything outside the viewer's sight answers NotFound, as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
@@ -58,6 +59,25 @@ async def find_incident(viewer: Viewer, incident_id: strawberry.ID) -> incident_
     return await visible_incidents(viewer).get_or_none(id=pk) if pk else None
 
 
+async def incident_and_offender(
+    viewer: Viewer | None,
+    incident_id: strawberry.ID,
+    offender_id: strawberry.ID,
+    rule: Callable[[incident_models.Incident], Rule],
+) -> tuple[incident_models.Incident, models.Offender] | PermissionDenied | NotFound:
+    """Both, if the viewer may see them and `rule` allows them on the incident; otherwise the
+    refusal, as data."""
+    if viewer is None:
+        return PermissionDenied(message=LOG_IN_FIRST)
+    incident = await find_incident(viewer, incident_id)
+    if incident is None:
+        return NotFound(message=NO_SUCH_INCIDENT)
+    offender = await find_offender(viewer, offender_id)
+    if offender is None:
+        return NotFound(message=NO_SUCH_OFFENDER)
+    return refusal(viewer, rule(incident)) or (incident, offender)
+
+
 @strawberry.input
 class CreateOffenderInput:
     bid_id: strawberry.ID
@@ -66,6 +86,11 @@ class CreateOffenderInput:
     )
     description: str = ""
     photo: Upload | None = strawberry.field(default=None, description="GraphQL multipart request spec.")
+    status: models.OffenderStatus | None = strawberry.field(
+        default=None,
+        description="ACTIVE (the default) or ID_SOUGHT: seen but not yet identified, shown to shop staff "
+        "so they can help identify them.",
+    )
 
 
 @strawberry.type
@@ -88,7 +113,7 @@ class UpdateOffenderInput:
     display_name: str | None = None
     description: str | None = None
     status: models.OffenderStatus | None = strawberry.field(
-        default=None, description="ACTIVE or ARCHIVED; EXCLUDED comes from issueExclusion."
+        default=None, description="ACTIVE, ID_SOUGHT or ARCHIVED; EXCLUDED comes from issueExclusion."
     )
 
 
@@ -193,6 +218,7 @@ class OffendersMutation:
                     input.display_name,
                     input.description,
                     photo_file(input.photo, 0) if input.photo is not None else None,
+                    input.status or models.OffenderStatus.ACTIVE,
                 )
             except NotFoundError as error:
                 return NotFound.from_error(error)
@@ -285,17 +311,10 @@ class OffendersMutation:
     async def link_offender(
         self, info: Info, incident_id: strawberry.ID, offender_id: strawberry.ID
     ) -> LinkOffenderResult:
-        viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        incident = await find_incident(viewer, incident_id)
-        if incident is None:
-            return NotFound(message=NO_SUCH_INCIDENT)
-        offender = await find_offender(viewer, offender_id)
-        if offender is None:
-            return NotFound(message=NO_SUCH_OFFENDER)
-        if denied := refusal(viewer, MayLink(incident)):
-            return denied
+        found = await incident_and_offender(info.context.viewer, incident_id, offender_id, MayLink)
+        if not isinstance(found, tuple):
+            return found
+        incident, offender = found
         try:
             link = await links.link_offender(info.context.acting, incident, offender)
         except InvalidInput as error:
@@ -312,17 +331,12 @@ class OffendersMutation:
     async def unlink_offender(
         self, info: Info, incident_id: strawberry.ID, offender_id: strawberry.ID
     ) -> UnlinkOffenderResult:
-        viewer = info.context.viewer
-        if viewer is None:
-            return PermissionDenied(message=LOG_IN_FIRST)
-        incident = await find_incident(viewer, incident_id)
-        if incident is None:
-            return NotFound(message=NO_SUCH_INCIDENT)
-        offender = await find_offender(viewer, offender_id)
-        if offender is None:
-            return NotFound(message=NO_SUCH_OFFENDER)
-        if denied := refusal(viewer, ManagesBid(incident.bid_id)):
-            return denied
+        found = await incident_and_offender(
+            info.context.viewer, incident_id, offender_id, lambda incident: ManagesBid(incident.bid_id)
+        )
+        if not isinstance(found, tuple):
+            return found
+        incident, offender = found
         unlink = await links.unlink_offender(info.context.acting, incident, offender)
         return UnlinkOffenderSuccess(
             incident=Incident.from_model(unlink.incident),

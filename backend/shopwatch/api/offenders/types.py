@@ -6,7 +6,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from tortoise.expressions import Q
 
+from shopwatch.alerts.scope import page_after as alerts_page_after
+from shopwatch.alerts.scope import visible_alerts
 from shopwatch.api.context import Info
 from shopwatch.api.ids import encode_id
 from shopwatch.api.pagination import Connection, connection, decode_cursor, empty_connection, page_size
@@ -17,13 +20,15 @@ from shopwatch.offenders.gallery import Sightings, sees_whole_gallery
 from shopwatch.offenders.matching import Suggestion
 
 if TYPE_CHECKING:
+    from shopwatch.api.alerts.types import Alert
     from shopwatch.api.incidents.types import Incident
 
 strawberry.enum(
     models.OffenderStatus,
     name="OffenderStatus",
     description="ACTIVE: in the gallery; EXCLUDED: under an exclusion notice in force today; "
-    "ARCHIVED: kept for the record, hidden from shop staff.",
+    "ARCHIVED: kept for the record, hidden from shop staff; ID_SOUGHT: seen but not yet identified, "
+    "shown to shop staff so they can help identify them.",
 )
 
 
@@ -58,10 +63,15 @@ class OffenderPhoto:
 class Exclusion:
     id: strawberry.ID
     starts_on: date
-    ends_on: date
+    ends_on: date = strawberry.field(
+        description="The last day covered: for a notice ended early, the day before it was ended (the "
+        "day before startsOn if it had not begun)."
+    )
     reason: str
     in_force: bool = strawberry.field(description="In force today (UK date).")
     issued_at: datetime
+    ended_at: datetime | None = strawberry.field(description="When a manager ended it early; else null.")
+    end_reason: str | None = strawberry.field(description="Why it was ended early; else null.")
 
     @classmethod
     def from_model(cls, exclusion: models.Exclusion) -> Exclusion:
@@ -72,6 +82,8 @@ class Exclusion:
             reason=exclusion.reason,
             in_force=in_force(exclusion, today()),
             issued_at=exclusion.created_at,
+            ended_at=exclusion.ended_at,
+            end_reason=exclusion.end_reason,
         )
 
 
@@ -140,6 +152,37 @@ class Offender:
         loader = info.context.loaders.incident_pages(viewer)
         rows = await loader.load((self.model.id, decode_cursor("Incident", after), size))
         return connection(rows, size, Incident.from_model, "Incident", incident_sort_key)
+
+    @strawberry.field(
+        description="Alerts about them (records merged into theirs included), newest first; null for "
+        "viewers who may not see this BID's alerts (shop staff). One query per offender: ask for it on "
+        "one offender, not across a list."
+    )
+    async def alerts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Alert, strawberry.lazy("shopwatch.api.alerts.types")]] | None:
+        from shopwatch.api.alerts.types import Alert
+
+        size = page_size(first)
+        viewer = info.context.viewer
+        if viewer is None or not sees_whole_gallery(viewer, self.model.bid_id):
+            return None
+        query = visible_alerts(viewer).filter(
+            Q(offender_id=self.model.id) | Q(offender__merged_into_id=self.model.id)
+        )
+        rows = await alerts_page_after(query, decode_cursor("Alert", after), size)
+        return connection(rows, size, Alert.from_model, "Alert", lambda row: (row.created_at, row.id))
+
+    @strawberry.field(
+        description="Other records of the same BID that may be the same person (a photo alike, or the "
+        "same name), closest first, for a manager to merge; null for shop staff."
+    )
+    async def possible_duplicates(self, info: Info) -> list[Offender] | None:
+        viewer = info.context.viewer
+        if viewer is None or not sees_whole_gallery(viewer, self.model.bid_id):
+            return None
+        found = await info.context.loaders.possible_duplicates.load(self.model.id)
+        return [Offender.from_model(row) for row in found]
 
     @strawberry.field(description="The exclusion in force today, else the one starting latest; or null.")
     async def exclusion(self, info: Info) -> Exclusion | None:
