@@ -35,6 +35,7 @@ HEADINGS = {
     "BIDs": "BIDs",
     "Teams": "Neighbourhood teams",
     "People": "People",
+    "Audit": "Audit trail",
 }
 
 ROW_ITEMS = (
