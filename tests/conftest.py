@@ -11,7 +11,6 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
@@ -22,6 +21,7 @@ from shopwatch.core import db
 from shopwatch.settings import DEVELOPMENT, Settings
 from tests.support.graphql import GraphQLClient
 from tests.support.outbox import TEST_SECRET_KEY
+from tests.support.postgres import drop_postgres_database, scratch_postgres_database
 from tests.support.world import World, make_world
 
 
@@ -33,42 +33,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite://{tmp_path_factory.mktemp('db') / 'shopwatch.sqlite3'}"
 
 
-def _admin_dsn(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1).rsplit("/", 1)[0] + "/postgres"
-
-
-async def _scratch_postgres_database(url: str) -> str:
-    """A new empty database beside the named one; its URL."""
-    base, _, name = url.rpartition("/")
-    scratch = f"{name.split('?', 1)[0]}_{os.getpid()}"
-    admin = await asyncpg.connect(_admin_dsn(url))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{scratch}"')
-    finally:
-        await admin.close()
-    return f"{base}/{scratch}"
-
-
-async def _drop_postgres_database(url: str) -> None:
-    admin = await asyncpg.connect(_admin_dsn(url))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
 @pytest_asyncio.fixture(scope="session")
 async def database(database_url: str) -> AsyncIterator[str]:
     url = database_url
     if db.is_postgres(database_url):
-        url = await _scratch_postgres_database(database_url)
+        url = await scratch_postgres_database(database_url)
     await db.migrate(url)
     await db.open_database(url)
     yield url
     await db.close_database()
     if db.is_postgres(url):
-        await _drop_postgres_database(url)
+        await drop_postgres_database(url)
 
 
 TABLES_IN_DELETE_ORDER = [

@@ -1,5 +1,8 @@
-"""A real `shopwatch serve` process (app and email worker) on 127.0.0.1 with its own SQLite database
-and the demo town loaded, and the GraphQL calls tests make to it directly."""
+"""A real `shopwatch serve` process (app and email worker) on 127.0.0.1 with its own database and
+the demo town loaded, and the GraphQL calls and SQL reads tests make to it directly.
+
+Its database is SQLite, or, when the run is on PostgreSQL (`SHOPWATCH_TEST_DATABASE_URL`), a
+scratch PostgreSQL database of its own beside the run's, dropped when the server stops."""
 
 from __future__ import annotations
 
@@ -15,7 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
+
+from shopwatch.core import db
+from tests.support.postgres import drop_postgres_database, dsn, run_apart, scratch_postgres_database
 
 SHOPWATCH = str(Path(sys.executable).with_name("shopwatch"))
 DEMO_PASSWORD = "harcombe-demo-2026"
@@ -34,8 +41,27 @@ def _free_port() -> int:
 @dataclass
 class Server:
     base_url: str
-    database: Path
+    database_url: str
     mail_dir: Path
+
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Read straight from the server's database, not through the app under test; `?` marks
+        each parameter, on either database."""
+        if not db.is_postgres(self.database_url):
+            with sqlite3.connect(self.database_url.removeprefix("sqlite://")) as connection:
+                return list(connection.execute(sql, params).fetchall())
+        numbered = sql.split("?")
+        statement = numbered[0] + "".join(f"${n}{part}" for n, part in enumerate(numbered[1:], start=1))
+
+        async def fetch() -> list[tuple[Any, ...]]:
+            connection = await asyncpg.connect(dsn(self.database_url))
+            try:
+                return [tuple(record) for record in await connection.fetch(statement, *params)]
+            finally:
+                await connection.close()
+
+        result: list[tuple[Any, ...]] = run_apart(fetch())
+        return result
 
     def login(self, email: str) -> str:
         """A bearer token for a demo account."""
@@ -68,21 +94,31 @@ class Server:
         return self.count_incidents(description)
 
     def count_incidents(self, description: str) -> int:
-        """Read straight from the server's database, not through the app under test."""
-        with sqlite3.connect(self.database) as connection:
-            (count,) = connection.execute(
-                "SELECT count(*) FROM incident WHERE description = ?", (description,)
-            ).fetchone()
+        [(count,)] = self.rows("SELECT count(*) FROM incident WHERE description = ?", description)
         return int(count)
 
 
 @contextmanager
 def running_server(tmp: Path) -> Iterator[Server]:
-    database = tmp / "shopwatch.sqlite3"
+    suite_database = os.environ.get("SHOPWATCH_TEST_DATABASE_URL", "")
+    if db.is_postgres(suite_database):
+        database_url = run_apart(scratch_postgres_database(suite_database, f"_browser_{tmp.name}"))
+    else:
+        database_url = f"sqlite://{tmp / 'shopwatch.sqlite3'}"
+    try:
+        with _serving(tmp, database_url) as server:
+            yield server
+    finally:
+        if db.is_postgres(database_url):
+            run_apart(drop_postgres_database(database_url))
+
+
+@contextmanager
+def _serving(tmp: Path, database_url: str) -> Iterator[Server]:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_URL", "SMTP_URL")}
     port = _free_port()
     env.update(
-        DATABASE_URL=f"sqlite://{database}",
+        DATABASE_URL=database_url,
         SHOPWATCH_VAR_DIR=str(tmp / "var"),
         SHOPWATCH_ENV="development",
         PUBLIC_URL=f"http://127.0.0.1:{port}",
@@ -105,7 +141,7 @@ def running_server(tmp: Path) -> Iterator[Server]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError(f"server did not start: {(tmp / 'server.log').read_text()}")
             time.sleep(0.1)
-        yield Server(base_url=base, database=database, mail_dir=tmp / "var" / "mail")
+        yield Server(base_url=base, database_url=database_url, mail_dir=tmp / "var" / "mail")
     finally:
         process.terminate()
         process.wait(timeout=15)

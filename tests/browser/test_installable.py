@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 from pathlib import Path
@@ -10,10 +11,11 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from shopwatch.core import db
 from shopwatch.frontend import CONTENT_SECURITY_POLICY
 from tests.browser.conftest import log_in
 from tests.browser.helpers import wait_for_service_worker
-from tests.browser.server import STAFF
+from tests.browser.server import ADMIN, STAFF, Server
 
 SW = Path(__file__).resolve().parents[2] / "frontend" / "sw.js"
 
@@ -72,3 +74,10 @@ def test_installing_removes_the_caches_of_older_versions(page: Page) -> None:
     while page.evaluate("caches.keys()") != [f"shopwatch-shell-{version}"] and time.monotonic() < deadline:
         time.sleep(0.1)
     assert page.evaluate("caches.keys()") == [f"shopwatch-shell-{version}"]
+
+
+def test_the_server_runs_on_the_database_the_suite_runs_on(server: Server) -> None:
+    on_postgres = db.is_postgres(os.environ.get("SHOPWATCH_TEST_DATABASE_URL", ""))
+    assert db.is_postgres(server.database_url) is on_postgres
+    through_the_api = server.graphql("{ bids { id } }", token=server.login(ADMIN))["bids"]
+    assert server.rows("SELECT count(*) FROM bid") == [(len(through_the_api),)]

@@ -4,7 +4,6 @@ their pages; shop staff open the same pages read-only. Each step is checked thro
 from __future__ import annotations
 
 import base64
-import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from tests.browser.server import MANAGER, STAFF, Server
 
 RECORD = """query($id: ID!) { offender(id: $id) {
   displayName description status photos { id } incidents { edges { node { id } } }
-  exclusions { startsOn endsOn reason inForce }
+  exclusions { startsOn endsOn reason inForce endedAt endReason }
 } }"""
 
 
@@ -50,9 +49,10 @@ def test_a_manager_adds_an_offender_with_camera_photos_edits_and_adds_another(
     wait_for_image(page, page.get_by_role("img", name="Photo 2 of Unknown male, orange scarf"))
     offender = offender_id_of(page)
     stored = record(server, offender)
-    assert (stored["displayName"], stored["description"], len(stored["photos"])) == (
+    assert (stored["displayName"], stored["description"], stored["status"], len(stored["photos"])) == (
         "Unknown male, orange scarf",
         "Takes razor blades",
+        "ACTIVE",
         2,
     )
 
@@ -67,7 +67,9 @@ def test_a_manager_adds_an_offender_with_camera_photos_edits_and_adds_another(
     assert (stored["displayName"], stored["status"], len(stored["photos"])) == ("Dan Example", "ARCHIVED", 3)
 
 
-def test_a_manager_issues_an_exclusion_and_merges_two_records(page: Page, server: Server) -> None:
+def test_a_manager_issues_an_exclusion_ends_it_early_and_merges_two_records(
+    page: Page, server: Server
+) -> None:
     manager = server.login(MANAGER)
     bid = bid_id(server, manager)
     keep = create_offender(server, manager, bid, "Kept record, grey coat", jpeg((120, 120, 120)))
@@ -95,6 +97,19 @@ def test_a_manager_issues_an_exclusion_and_merges_two_records(page: Page, server
         date.today().isoformat(),
     )
 
+    page.get_by_text("End this exclusion early").click()
+    page.get_by_label("Why it ends early").fill("Issued to the wrong person")
+    page.get_by_role("button", name="End the exclusion").click()
+    expect(page.locator(".offender-page > .badge")).to_have_text("Active")
+    stored = record(server, keep)
+    [exclusion] = stored["exclusions"]
+    assert (stored["status"], exclusion["inForce"], exclusion["endReason"]) == (
+        "ACTIVE",
+        False,
+        "Issued to the wrong person",
+    )
+    assert exclusion["endedAt"] is not None
+
     page.get_by_text("Merge another record into this one").click()
     page.locator(".pick label", has_text="Second record, grey coat").click()
     page.once("dialog", lambda dialog: dialog.accept())
@@ -104,11 +119,8 @@ def test_a_manager_issues_an_exclusion_and_merges_two_records(page: Page, server
     kept = record(server, keep)
     assert [e["node"]["id"] for e in kept["incidents"]["edges"]] == [incident["id"]]
     assert record(server, merge) is None  # The merged record now stands for the kept one.
-    with sqlite3.connect(server.database) as db:
-        status, into = db.execute(
-            "SELECT status, merged_into_id FROM offender WHERE id = ?", (_pk(merge),)
-        ).fetchone()
-    assert (status, into) == ("ARCHIVED", _pk(keep))
+    stored = server.rows("SELECT status, merged_into_id FROM offender WHERE id = ?", _pk(merge))
+    assert stored == [("ARCHIVED", _pk(keep))]
 
 
 def _pk(global_id: str) -> int:
@@ -136,6 +148,8 @@ def test_shop_staff_open_gallery_cards_read_only(page: Page, server: Server) -> 
     expect(page.get_by_role("heading", name="Staff can see, blue cap")).to_be_visible()
     wait_for_image(page, page.get_by_role("img", name="Photo 1 of Staff can see, blue cap"))
     expect(page.get_by_text("Blue cap took batteries")).to_be_visible()
+    expect(page.get_by_role("heading", name="Alerts")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Possible duplicates")).to_have_count(0)
     expect(page.locator(MANAGEMENT)).to_have_count(0)
     expect(page.get_by_role("link", name="Edit the record")).to_have_count(0)
     page.goto(f"/#/gallery/{offender}/edit")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,7 @@ RULES = "query($b: ID!) { alertRules(bidId: $b) { rule enabled threshold windowD
 
 
 def audit_actions(server: Server) -> list[str]:
-    with sqlite3.connect(server.database) as connection:
-        return [row[0] for row in connection.execute("SELECT action FROM audit_entry ORDER BY id")]
+    return [action for (action,) in server.rows("SELECT action FROM audit_entry ORDER BY id")]
 
 
 def open_menu(page: Page, label: str) -> None:
@@ -284,11 +282,9 @@ def test_an_administrator_filters_the_audit_trail_and_verifies_the_chain(page: P
     page.get_by_role("button", name="Show entries").click()
     entries = page.locator("#audit-entries > li")
     expect(entries.first).to_contain_text("offender.export_data")
-    with sqlite3.connect(server.database) as connection:
-        (stored,) = connection.execute(
-            "SELECT count(*) FROM audit_entry WHERE action = 'offender.export_data' AND actor = ?",
-            (ADMIN,),
-        ).fetchone()
+    [(stored,)] = server.rows(
+        "SELECT count(*) FROM audit_entry WHERE action = 'offender.export_data' AND actor = ?", ADMIN
+    )
     expect(entries).to_have_count(stored)
 
     page.get_by_role("button", name="Verify the chain").click()

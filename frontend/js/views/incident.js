@@ -5,7 +5,7 @@ import { gql } from "../api.js";
 import { formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
 import { takeFlash } from "../manage.js";
 import { statusBadge } from "./reports.js";
-import { addPhotos, offendersSection, permissions } from "./triage.js";
+import { addPhotos, offendersSection, permissions, policeReferenceForm, statusSection } from "./triage.js";
 
 const INCIDENT = `query Incident($id: ID!) {
   incident(id: $id) {
@@ -14,6 +14,7 @@ const INCIDENT = `query Incident($id: ID!) {
     offenders { id displayName status thumbnailUrl }
     possibleOffenders { offender { id displayName status thumbnailUrl } reason }
     photos { id url thumbnailUrl originalUrl width height sha256 }
+    history { status note changedAt changedBy { name } }
   }
 }`;
 
@@ -45,7 +46,9 @@ export async function render(app, { id }) {
       row("Injury", incident.injury ? "Yes" : null),
       row("Offenders", incident.offenders.map((o) => o.displayName).join(", ")),
     ),
-    incident.photos.length ? h("h2", {}, `Photos (${incident.photos.length})`) : null,
+    policeReferenceForm(app, incident, may),
+    statusSection(app, incident, may),
+    incident.photos.length || may.addPhotos ? h("h2", {}, `Photos (${incident.photos.length})`) : null,
     h(
       "ul",
       { class: "photos" },

@@ -30,7 +30,7 @@ const OFFENDER = `query Offender($id: ID!) {
   offender(id: $id) {
     id displayName description status createdAt bid { id name }
     photos { id url thumbnailUrl originalUrl }
-    exclusions { id startsOn endsOn reason inForce issuedAt }
+    exclusions { id startsOn endsOn reason inForce issuedAt endedAt endReason }
     incidentCount
     incidents(first: 5) { ...Page }
   }
@@ -42,6 +42,7 @@ ${PAGE}`;
 
 const ADD_PHOTO = `mutation($offenderId: ID!, $photo: Upload!) { addOffenderPhoto(offenderId: $offenderId, photo: $photo) { ${ANSWER} } }`;
 const ISSUE = `mutation($input: IssueExclusionInput!) { issueExclusion(input: $input) { ${ANSWER} } }`;
+const END = `mutation($input: EndExclusionInput!) { endExclusion(input: $input) { ${ANSWER} } }`;
 const MERGE = `mutation($keepId: ID!, $mergeId: ID!) { mergeOffenders(keepId: $keepId, mergeId: $mergeId) { ${ANSWER} ... on MergeOffendersSuccess { movedLinks } } }`;
 
 function statusBadge(offender) {
@@ -69,6 +70,21 @@ function photosSection(app, offender, manager) {
 
 function exclusionItem(app, exclusion, manager) {
   const ended = exclusion.endedAt;
+  const open = !ended && exclusion.endsOn >= new Date().toISOString().slice(0, 10);
+  let endForm = null;
+  if (manager && open) {
+    const reason = h("textarea", { name: "end-reason", rows: 2, required: true, maxLength: 2000 });
+    endForm = h(
+      "details",
+      {},
+      h("summary", {}, "End this exclusion early"),
+      actionForm({}, field("Why it ends early", reason), "End the exclusion", async () => {
+        await mutate(END, { input: { exclusionId: exclusion.id, reason: reason.value.trim() } }, "endExclusion");
+        setFlash("The exclusion has ended.");
+        await app.render();
+      }),
+    );
+  }
   return h(
     "li",
     { class: exclusion.inForce && !ended ? "card offender-excluded" : "card" },
@@ -77,6 +93,7 @@ function exclusionItem(app, exclusion, manager) {
     ended ? h("span", { class: "badge" }, `Ended early ${formatDateTime(ended)}`) : null,
     h("span", { class: "card-text" }, exclusion.reason),
     ended && exclusion.endReason ? h("span", { class: "card-meta" }, `Why: ${exclusion.endReason}`) : null,
+    endForm,
   );
 }
 

@@ -2,8 +2,8 @@
 // offenders linked to it (picked from the gallery's thumbnails), the possible offenders the server
 // suggests, more photos, and the police reference. Each control shows only to whom the API allows it.
 
-import { gql } from "../api.js";
-import { h } from "../dom.js";
+import { gql, rolesOf } from "../api.js";
+import { field, formatDateTime, h } from "../dom.js";
 import {
   ANSWER,
   actionForm,
@@ -16,16 +16,22 @@ import {
   setFlash,
   thumb,
 } from "../manage.js";
+import { STATUS_NAMES } from "./reports.js";
 
 const LINK = `mutation($i: ID!, $o: ID!) { linkOffender(incidentId: $i, offenderId: $o) { ${ANSWER} } }`;
 const UNLINK = `mutation($i: ID!, $o: ID!) { unlinkOffender(incidentId: $i, offenderId: $o) { ${ANSWER} } }`;
+const DISMISS = `mutation($i: ID!, $o: ID!) { dismissSuggestion(incidentId: $i, offenderId: $o) { ${ANSWER} } }`;
+const STATUS = `mutation($input: UpdateIncidentStatusInput!) { updateIncidentStatus(input: $input) { ${ANSWER} } }`;
+const UPDATE = `mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) { ${ANSWER} } }`;
 const ADD_PHOTO = `mutation($incidentId: ID!, $photo: Upload!) { addIncidentPhoto(incidentId: $incidentId, photo: $photo) { ${ANSWER} } }`;
 
 /** What this viewer may do to this incident. */
 export function permissions(me, incident) {
   const manager = managesShop(me, incident.shop.id);
   const reporter = Boolean(incident.reporter && incident.reporter.id === me.id);
-  return { manager, reporter, addPhotos: manager || reporter, policeReference: manager || reporter };
+  // Police see only the incidents of BIDs their team covers, and may change those incidents' status.
+  const police = rolesOf(me).has("POLICE");
+  return { manager, reporter, status: manager || police, addPhotos: manager || reporter, policeReference: manager || reporter };
 }
 
 async function act(app, work, message) {
@@ -37,6 +43,57 @@ async function act(app, work, message) {
 /** A button that runs one mutation, then draws the page again with `message`. */
 function actionButton(app, label, status, work, message, props = {}) {
   return h("button", { type: "button", ...props, onclick: (event) => attempt(event.currentTarget, status, () => act(app, work, message)) }, label);
+}
+
+export function statusSection(app, incident, may) {
+  const history = incident.history || [];
+  const list = history.length
+    ? h(
+        "ol",
+        { class: "history" },
+        history.map((change) =>
+          h(
+            "li",
+            {},
+            h("strong", {}, STATUS_NAMES[change.status] || change.status),
+            ` · ${formatDateTime(change.changedAt)}${change.changedBy ? ` · ${change.changedBy.name}` : ""}`,
+            change.note ? h("span", { class: "history-note" }, change.note) : null,
+          ),
+        ),
+      )
+    : null;
+  let form = null;
+  if (may.status) {
+    const status = h(
+      "select",
+      { name: "status" },
+      Object.entries(STATUS_NAMES).map(([value, label]) => h("option", { value, selected: value === incident.status }, label)),
+    );
+    const note = h("textarea", { name: "note", rows: 2, maxLength: 2000 });
+    form = actionForm({ class: "stack triage" }, [field("New status", status), field("Note", note, "Optional: why, or what was done.")], "Save the status", () =>
+      act(app, () => mutate(STATUS, { input: { incidentId: incident.id, status: status.value, note: note.value.trim() } }, "updateIncidentStatus"), "Status changed."),
+    );
+  }
+  return h(
+    "section",
+    {},
+    h("h2", {}, "Status history"),
+    list || h("p", { class: "hint" }, "New since it was reported; no change yet."),
+    form ? h("details", {}, h("summary", {}, "Change the status"), form) : null,
+  );
+}
+
+export function policeReferenceForm(app, incident, may) {
+  if (!may.policeReference) return null;
+  const reference = h("input", { type: "text", name: "police-reference", autocomplete: "off", maxLength: 40, value: incident.policeReference || "" });
+  return h(
+    "details",
+    {},
+    h("summary", {}, incident.policeReference ? "Edit the police reference" : "Add a police reference"),
+    actionForm({}, field("Police reference", reference, "Leave empty to remove it."), "Save the reference", () =>
+      act(app, () => mutate(UPDATE, { input: { incidentId: incident.id, policeReference: reference.value.trim() } }, "updateIncident"), "Police reference saved."),
+    ),
+  );
 }
 
 function offenderCard(content, actions) {
@@ -61,7 +118,13 @@ export async function offendersSection(app, incident, may) {
   const suggestions = (incident.possibleOffenders || []).map(({ offender, reason }) =>
     offenderCard(offenderLink(offender, h("span", { class: "card-text" }, reason)), may.manager
       ? [
-          actionButton(app, `Link ${offender.displayName}`, status, () => mutate(LINK, vars(offender), "linkOffender"), "Offender linked.", { class: "primary" }),
+          actionButton(app, "Link", status, () => mutate(LINK, vars(offender), "linkOffender"), "Offender linked.", {
+            class: "primary",
+            "aria-label": `Link ${offender.displayName}`,
+          }),
+          actionButton(app, "Not this person", status, () => mutate(DISMISS, vars(offender), "dismissSuggestion"), "Suggestion dismissed: it will not be offered again.", {
+            "aria-label": `Not this person: ${offender.displayName}`,
+          }),
         ]
       : []),
   );
