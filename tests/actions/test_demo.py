@@ -13,7 +13,7 @@ from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.audit.trail import verify_chain
 from shopwatch.core.clock import now
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
-from shopwatch.incidents.models import Incident
+from shopwatch.incidents.models import Incident, IncidentStatus, IncidentStatusChange
 from shopwatch.offenders.demo import GALLERY, HOTSPOT_SHOP, REGULAR
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.matching import IncidentKey, suggest_offenders
@@ -41,7 +41,7 @@ async def test_the_demo_town_has_a_hotspot_regulars_and_an_exclusion(
     assert figures.top_offenders[0].count > figures.top_offenders[-1].count
     [excluded] = await bid.offenders.filter(status=OffenderStatus.EXCLUDED)
     assert excluded.display_name == GALLERY[REGULAR].name
-    exclusion = await Exclusion.get(offender=excluded)
+    exclusion = await Exclusion.get(offender=excluded, ended_at__isnull=True)
     assert exclusion.starts_on < today() < exclusion.ends_on
 
 
@@ -64,8 +64,8 @@ async def test_the_alerts_are_the_rules_at_work_over_the_months(database: str, s
         assert alert.created_at in {incident.reported_at for incident in alert.incidents}, alert.summary
     assert min(alert.created_at for alert in alerts) < now() - timedelta(days=60)
     breaches = [alert for alert in alerts if alert.rule == AlertRule.EXCLUSION_BREACH]
-    exclusion = await Exclusion.get(offender__bid=town)
-    assert breaches and all(alert.created_at.date() >= exclusion.starts_on for alert in breaches)
+    exclusion = await Exclusion.get(offender__bid=town, ended_at__isnull=True)
+    assert breaches and any(alert.created_at.date() >= exclusion.starts_on for alert in breaches)
     # The months before were emailed then; the police have seen all but the last two days'.
     assert await OutboxEmail.filter(state=DeliveryState.PENDING).count() == 0
     assert await OutboxEmail.filter(state=DeliveryState.SENT).count() >= len(alerts)
@@ -73,7 +73,8 @@ async def test_the_alerts_are_the_rules_at_work_over_the_months(database: str, s
     assert all(alert.acknowledged_at is not None for alert in alerts if alert.created_at < recent)
     assert any(alert.acknowledged_at is None for alert in alerts)
     # Each change through the actions wrote its audit entry, at the time it was made.
-    issued = await AuditEntry.get(action="exclusion.issue")
+    issued = await AuditEntry.filter(action="exclusion.issue").order_by("-id").first()
+    assert issued is not None
     assert abs((issued.at.date() - exclusion.starts_on).days) <= 1
     assert (await verify_chain()).intact
 
@@ -105,3 +106,35 @@ async def test_a_second_bid_and_a_police_team_covering_both(database: str, setti
     assert pcso.police_bid_ids == {town.id, park.id}
     park_manager = await User.get(memberships__role=Role.BID_MANAGER, memberships__bid_id=park.id)
     assert park_manager.email in [login.email for login in loaded.logins]
+
+
+async def test_reports_in_every_status_each_change_kept_with_its_note(
+    database: str, settings: Settings
+) -> None:
+    await load_demo_town(settings)
+    town = await Bid.get(slug=DEMO_SLUG)
+    statuses = set(await Incident.filter(bid=town).values_list("status", flat=True))
+    assert statuses == set(IncidentStatus)
+    for incident in await Incident.filter(bid=town).exclude(status=IncidentStatus.NEW):
+        history = await IncidentStatusChange.filter(incident=incident).order_by("changed_at", "id")
+        assert history and history[-1].status == incident.status and all(change.note for change in history)
+        assert history[0].changed_at > incident.reported_at
+    referred = await Incident.filter(bid=town, status=IncidentStatus.REFERRED_TO_POLICE)
+    assert all(incident.police_reference for incident in referred)
+    # The last days' reports are still new.
+    assert (
+        await Incident.filter(
+            bid=town, status=IncidentStatus.NEW, reported_at__lt=now() - timedelta(days=4)
+        ).count()
+        == 0
+    )
+
+
+async def test_someone_not_yet_identified_and_an_exclusion_ended_early(
+    database: str, settings: Settings
+) -> None:
+    await load_demo_town(settings)
+    sought = await Offender.get(status=OffenderStatus.ID_SOUGHT)
+    assert await OffenderLink.filter(offender=sought).count() == 2
+    ended = await Exclusion.get(ended_at__isnull=False)
+    assert ended.end_reason and (await Offender.get(id=ended.offender_id)).status == OffenderStatus.ACTIVE

@@ -10,9 +10,12 @@ loading reaches `./var/mail/`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+import itertools
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -20,10 +23,11 @@ from tortoise.transactions import in_transaction
 from shopwatch.accounts.models import Role, User
 from shopwatch.actions.acting import Acting, acting_as
 from shopwatch.actions.alerts import acknowledge_alert
-from shopwatch.actions.exclusions import issue_exclusion
-from shopwatch.actions.gallery import add_offender_photo, create_offender
+from shopwatch.actions.exclusions import end_exclusion, issue_exclusion
+from shopwatch.actions.gallery import add_offender_photo, create_offender, update_offender
 from shopwatch.actions.incidents import report_incident
 from shopwatch.actions.photos import PhotoFile
+from shopwatch.actions.triage import change_incident_status, update_incident
 from shopwatch.alerts.models import Alert
 from shopwatch.core.clock import clock_at, now
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
@@ -31,12 +35,13 @@ from shopwatch.incidents.models import Incident
 from shopwatch.incidents.services import IncidentReport
 from shopwatch.offenders import demo_photos
 from shopwatch.offenders.demo import (
-    EXCLUDED_DAYS_AGO,
+    EXCLUSIONS,
     GALLERY,
     PARK_GALLERY,
-    REGULAR,
+    DemoExclusion,
     DemoOffender,
     PlannedReport,
+    StatusStep,
     gallery_take,
     park_history,
     town_history,
@@ -70,7 +75,7 @@ async def load_demo_town(settings: Settings) -> DemoLoaded | None:
         park = await Bid.get(slug=PARK_SLUG)
         town_shops = list(await Shop.filter(bid=town).order_by("id"))
         park_shops = list(await Shop.filter(bid=park).order_by("id"))
-        reports = await _replay(settings, town, GALLERY, town_history(town_shops, moment), exclude=REGULAR)
+        reports = await _replay(settings, town, GALLERY, town_history(town_shops, moment), EXCLUSIONS)
         reports += await _replay(settings, park, PARK_GALLERY, park_history(park_shops, moment))
         await _acknowledge(settings, moment)
         # Stored as they were made: when each report arrived, the gallery before them.
@@ -87,14 +92,35 @@ async def load_demo_town(settings: Settings) -> DemoLoaded | None:
     return DemoLoaded(logins=logins, reports=reports)
 
 
+class _Timeline:
+    """What happens in a BID, in the order it happened, each step run at its moment."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+        self.steps: list[tuple[datetime, int, Callable[[], Awaitable[None]]]] = []
+        self.order = itertools.count()  # steps at the same moment run in the order they were added
+
+    def at(self, when: datetime, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` at `when`, unless that is still to come."""
+        if when < self.moment:
+            heapq.heappush(self.steps, (when, next(self.order), step))
+
+    async def run(self) -> None:
+        while self.steps:
+            when, _, step = heapq.heappop(self.steps)
+            with clock_at(when):
+                await step()
+
+
 async def _replay(
     settings: Settings,
     bid: Bid,
     gallery: Sequence[DemoOffender],
     history: Sequence[PlannedReport],
-    exclude: int | None = None,
+    exclusions: Sequence[DemoExclusion] = (),
 ) -> int:
-    """The BID's gallery, then its reports in the order they arrived; how many reports."""
+    """The BID's gallery, then its reports as they arrived, its exclusions on their days and the
+    manager's work on each report afterwards; how many reports."""
     manager = await acting_as(
         await User.get(memberships__role=Role.BID_MANAGER, memberships__bid_id=bid.id), settings
     )
@@ -106,28 +132,42 @@ async def _replay(
         offenders = [
             await _gallery_record(manager, bid, index, record) for index, record in enumerate(gallery)
         ]
-    excluded_at = moment - timedelta(days=EXCLUDED_DAYS_AGO)
-    for report in history:
-        if exclude is not None and report.reported_at >= excluded_at:
-            await _exclude(manager, offenders[exclude], excluded_at)
-            exclude = None
+    timeline = _Timeline(moment)
+    for notice in exclusions:
+        timeline.at(
+            moment - timedelta(days=notice.issued_days_ago), partial(_exclude, manager, offenders, notice)
+        )
+
+    async def arrive(report: PlannedReport) -> None:
         by = staff if staff is not None and report.shop.id == staff_shop else manager
-        with clock_at(report.reported_at):
-            await report_incident(
-                by,
-                report.shop,
-                IncidentReport(
-                    client_id=report.client_id,
-                    kind=report.kind,
-                    occurred_at=report.occurred_at,
-                    description=report.description,
-                    value_stolen_pence=report.value_stolen_pence,
-                    vehicle_registration=report.vehicle_registration,
-                ),
-                [offenders[report.offender].id] if report.offender is not None else [],
-                [_camera_still(gallery, report)] if report.photo else [],
-            )
+        reported = await report_incident(
+            by,
+            report.shop,
+            IncidentReport(
+                client_id=report.client_id,
+                kind=report.kind,
+                occurred_at=report.occurred_at,
+                description=report.description,
+                value_stolen_pence=report.value_stolen_pence,
+                vehicle_registration=report.vehicle_registration,
+            ),
+            [offenders[report.offender].id] if report.offender is not None else [],
+            [_camera_still(gallery, report)] if report.photo else [],
+        )
+        for step in report.work:
+            timeline.at(report.reported_at + step.after, partial(_work, manager, reported.incident.id, step))
+
+    for report in history:
+        timeline.at(report.reported_at, partial(arrive, report))
+    await timeline.run()
     return len(history)
+
+
+async def _work(by: Acting, incident_id: int, step: StatusStep) -> None:
+    incident = await Incident.get(id=incident_id)
+    if step.police_reference:
+        incident = await update_incident(by, incident, police_reference=step.police_reference)
+    await change_incident_status(by, incident, step.status, step.note)
 
 
 async def _acknowledge(settings: Settings, moment: datetime) -> None:
@@ -146,6 +186,8 @@ async def _gallery_record(by: Acting, bid: Bid, index: int, record: DemoOffender
     created = await create_offender(by, bid.id, record.name, record.description, photos[0])
     for photo in photos[1:]:
         await add_offender_photo(by, created.offender, photo)
+    if record.status is not None:
+        return await update_offender(by, created.offender, status=record.status)
     return created.offender
 
 
@@ -156,8 +198,11 @@ def _camera_still(gallery: Sequence[DemoOffender], report: PlannedReport) -> Pho
     return PhotoFile.of_bytes("camera.jpg", demo_photos.draw(look, report.photo.take, cctv=True))
 
 
-async def _exclude(by: Acting, offender: Offender, at: datetime) -> None:
-    """Twelve months from the day, as a manager issues it."""
-    with clock_at(at):
-        notice = validate_exclusion(today(), None, "Repeated thefts across the town centre.")
-        await issue_exclusion(by, offender, notice)
+async def _exclude(by: Acting, offenders: Sequence[Offender], notice: DemoExclusion) -> None:
+    """Twelve months from the day, as a manager issues it; ended early on its day if it was."""
+    issued = await issue_exclusion(
+        by, offenders[notice.offender], validate_exclusion(today(), None, notice.reason)
+    )
+    if notice.ended_days_ago is not None:
+        with clock_at(now() + timedelta(days=notice.issued_days_ago - notice.ended_days_ago)):
+            await end_exclusion(by, issued.exclusion, notice.end_reason)

@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shopwatch.incidents.models import IncidentKind
+from shopwatch.incidents.models import IncidentKind, IncidentStatus
 from shopwatch.offenders.demo_photos import Look
+from shopwatch.offenders.models import OffenderStatus
 from shopwatch.places.models import Shop
 
 DAYS = 120
@@ -53,6 +54,7 @@ class DemoOffender:
     description: str
     look: Look
     photos: int = 1  # gallery photos, each another take of the same drawing
+    status: OffenderStatus | None = None  # set after the record is made (ID_SOUGHT)
 
 
 GALLERY = [
@@ -106,9 +108,18 @@ GALLERY = [
             skin=(230, 180, 150), hair=(120, 120, 120), top=(235, 120, 20), stripe=(220, 240, 40), build=1.2
         ),
     ),
+    DemoOffender(
+        "Woman in a red coat",
+        "Female, about 35, long dark hair; seen twice this week, not yet identified.",
+        Look(skin=(170, 120, 90), hair=(25, 20, 20), top=(180, 30, 40), build=0.9),
+        status=OffenderStatus.ID_SOUGHT,
+    ),
 ]
+RANDOM_REGULARS = 6  # the random reports name the first six; the others keep to their own days
 REGULAR = 0  # the walk-through's subject
 PHOTO_MATCH = 1  # a recent unlinked report's camera still looks like their gallery photo
+UNIDENTIFIED = 6
+UNIDENTIFIED_DAYS_AGO = [6, 2.5]
 VAN_DRIVER = 5
 VAN = "MH19 VNX"
 VAN_DAYS_AGO = [40, 22, 9]  # seen with the van; a report a day ago has the van and names nobody
@@ -140,7 +151,27 @@ REGULAR_DAYS_AGO = [
 ]
 REGULAR_THREATS_DAYS_AGO = 31
 RANDOM_REGULAR_UNTIL = 52
-EXCLUDED_DAYS_AGO = 8
+
+
+@dataclass(frozen=True)
+class DemoExclusion:
+    offender: int
+    issued_days_ago: float
+    reason: str
+    ended_days_ago: float | None = None
+    end_reason: str = ""
+
+
+EXCLUSIONS = [
+    DemoExclusion(
+        offender=2,
+        issued_days_ago=90,
+        reason="Thefts of spirits from three shops.",
+        ended_days_ago=40,
+        end_reason="Moved out of the area; agreed with the neighbourhood team.",
+    ),
+    DemoExclusion(offender=REGULAR, issued_days_ago=8, reason="Repeated thefts across the town centre."),
+]
 
 # The second BID, a retail park: fewer reports, its own two regulars.
 PARK_GALLERY = [
@@ -173,6 +204,16 @@ class DemoPhoto:
 
 
 @dataclass(frozen=True)
+class StatusStep:
+    """A manager moves a report on, `after` it arrived, saying why."""
+
+    after: timedelta
+    status: IncidentStatus
+    note: str
+    police_reference: str | None = None
+
+
+@dataclass(frozen=True)
 class PlannedReport:
     client_id: uuid.UUID
     shop: Shop
@@ -184,6 +225,7 @@ class PlannedReport:
     offender: int | None = None  # an index into the gallery
     vehicle_registration: str | None = None
     photo: DemoPhoto | None = None
+    work: tuple[StatusStep, ...] = ()  # what the BID's manager does with it afterwards
 
 
 def gallery_take(offender: int, photo: int) -> int:
@@ -191,9 +233,47 @@ def gallery_take(offender: int, photo: int) -> int:
     return offender * 10 + photo
 
 
+VIOLENT = frozenset({IncidentKind.ASSAULT, IncidentKind.THREATS_AND_ABUSE})
+
+
+def _work(
+    age: timedelta, kind: IncidentKind, value: int | None, named: bool, dice: random.Random
+) -> tuple[StatusStep, ...]:
+    """How a manager works a report of this `age`: the last few days' are still new; the others
+    are reviewed the next day; a named offender's violence or a theft of £100 or more goes to the
+    police (with their crime reference), closed three weeks later; the rest close within the week."""
+    steps = []
+    if age >= timedelta(days=3):
+        steps.append(StatusStep(timedelta(hours=20), IncidentStatus.REVIEWED, "Seen; the CCTV is kept."))
+    referred = named and (kind in VIOLENT or (value or 0) >= 10_000)
+    if referred and age >= timedelta(days=4):
+        reference = f"MH/{dice.randint(10_000, 99_999)}/26"
+        steps.append(
+            StatusStep(
+                timedelta(days=2),
+                IncidentStatus.REFERRED_TO_POLICE,
+                "Reported to the police with the CCTV.",
+                reference,
+            )
+        )
+    if referred and age >= timedelta(days=25):
+        outcome = dice.choice(["Police: charged; the case goes to court.", "Police: no further action."])
+        steps.append(StatusStep(timedelta(days=21), IncidentStatus.CLOSED, outcome))
+    if not referred and age >= timedelta(days=8):
+        why = (
+            "In the gallery's record; no further action."
+            if named
+            else "No suspect identified; no further action."
+        )
+        steps.append(StatusStep(timedelta(days=dice.uniform(3, 7)), IncidentStatus.CLOSED, why))
+    return tuple(steps)
+
+
 class _History:
     def __init__(self, shops: Sequence[Shop], moment: datetime, seed: int) -> None:
         self.dice = random.Random(seed)  # noqa: S311 - demo data, not security
+        # The managers' work has its own dice, so that it never changes which reports are made.
+        self.work_dice = random.Random(seed + 1)  # noqa: S311 - demo data, not security
         self.shops = list(shops)
         self.moment = moment
         self.reports: list[PlannedReport] = []
@@ -205,15 +285,23 @@ class _History:
         occurred_at = min(occurred_at, self.moment - timedelta(hours=1))
         kind = fields.pop("kind", None) or dice.choice(KINDS)
         reported_at = occurred_at + (delay if delay is not None else timedelta(minutes=dice.randint(2, 45)))
+        reported_at = min(reported_at, self.moment - timedelta(minutes=30))
+        # The dice are thrown in the same order as ever, so the history stays the one the
+        # walk-through was checked against.
+        client_id = uuid.UUID(int=dice.getrandbits(128))
+        description = WHAT_HAPPENED[kind].format(goods=dice.choice(GOODS))  # type: ignore[index]
+        value = dice.randint(5, 250) * 100 if kind == IncidentKind.THEFT else None
+        named = fields.get("offender") is not None
         self.reports.append(
             PlannedReport(
-                client_id=uuid.UUID(int=dice.getrandbits(128)),
+                client_id=client_id,
                 shop=shop,
                 kind=kind,  # type: ignore[arg-type]
                 occurred_at=occurred_at,
-                reported_at=min(reported_at, self.moment - timedelta(minutes=30)),
-                description=WHAT_HAPPENED[kind].format(goods=dice.choice(GOODS)),  # type: ignore[index]
-                value_stolen_pence=dice.randint(5, 250) * 100 if kind == IncidentKind.THEFT else None,
+                reported_at=reported_at,
+                description=description,
+                value_stolen_pence=value,
+                work=_work(self.moment - reported_at, kind, value, named, self.work_dice),  # type: ignore[arg-type]
                 **fields,  # type: ignore[arg-type]
             )
         )
@@ -237,7 +325,7 @@ def town_history(shops: Sequence[Shop], moment: datetime) -> list[PlannedReport]
         offender = None
         # A few regulars are in a third of the reports; the walk-through's man follows his timetable.
         if dice.random() < 0.33:
-            offender = min(int(dice.expovariate(0.7)), len(GALLERY) - 1)
+            offender = min(int(dice.expovariate(0.7)), RANDOM_REGULARS - 1)
             if offender == REGULAR and days < RANDOM_REGULAR_UNTIL:
                 offender = None
         history.add(dice.choice(busy), history.random_day(days), offender=offender)
@@ -271,6 +359,14 @@ def town_history(shops: Sequence[Shop], moment: datetime) -> list[PlannedReport]
         photo=DemoPhoto(PHOTO_MATCH, take=gallery_take(PHOTO_MATCH, 0)),
     )
     history.add(shops[4], history.random_day(1), kind=IncidentKind.THEFT, vehicle_registration=VAN)
+    for index, days in enumerate(UNIDENTIFIED_DAYS_AGO):
+        history.add(
+            shops[6 + index],
+            history.random_day(days),
+            kind=IncidentKind.THEFT,
+            offender=UNIDENTIFIED,
+            photo=DemoPhoto(UNIDENTIFIED, take=gallery_take(UNIDENTIFIED, 0)),
+        )
     return history.planned()
 
 
