@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "30b0b699afe1";
+const VERSION = "b2f4fcd4376c";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
