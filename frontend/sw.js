@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "b2f4fcd4376c";
+const VERSION = "5911d58acbed";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

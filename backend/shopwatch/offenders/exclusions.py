@@ -148,7 +148,11 @@ async def end_exclusion(exclusion: Exclusion, reason: str) -> Exclusion:
         if locked.ends_on < day:
             raise InvalidInput("exclusionId", "This exclusion has already run out.")
         last_day = max(day - timedelta(days=1), locked.starts_on - timedelta(days=1))
-        await Exclusion.filter(id=locked.id).update(ends_on=last_day, ended_at=now(), end_reason=text)
+        # Conditional as well as locked: only one ending is ever written, whatever the isolation.
+        if not await Exclusion.filter(id=locked.id, ended_at__isnull=True).update(
+            ends_on=last_day, ended_at=now(), end_reason=text
+        ):
+            raise InvalidInput("exclusionId", "This exclusion has already been ended.")
         await refresh_status(locked.offender_id)
     return await Exclusion.get(id=locked.id)
 

@@ -165,18 +165,33 @@ function duplicatesSection(app, offender, manager) {
   ];
 }
 
-async function mergePicker(app, offender) {
-  const picks = await offenderPicks(offender.bid.id, "Pick the other record", [offender.id]);
+/** "Merge another record into this one": the gallery to pick from is fetched when it is opened,
+ * so the page (and its photos) do not wait for it. */
+function mergePicker(app, offender) {
+  const body = h("div", {}, h("p", { class: "hint" }, "Loading the gallery…"));
+  let loaded = false;
+  async function load() {
+    loaded = true;
+    try {
+      const picks = await offenderPicks(offender.bid.id, "Pick the other record", [offender.id]);
+      body.replaceChildren(
+        picks.empty
+          ? picks
+          : actionForm({}, [picks, h("p", { class: "hint" }, "The other record's incidents, photos and exclusions move here; it is archived.")], "Merge into this record", async () => {
+              const other = { id: picks.selected(), displayName: picks.querySelector("input:checked + label").textContent };
+              await merge(app, offender, other);
+            }),
+      );
+    } catch (error) {
+      loaded = false;
+      body.replaceChildren(notice(error.message, "error"));
+    }
+  }
   return h(
     "details",
-    {},
+    { ontoggle: (event) => event.currentTarget.open && !loaded && load() },
     h("summary", {}, "Merge another record into this one"),
-    picks.empty
-      ? picks
-      : actionForm({}, [picks, h("p", { class: "hint" }, "The other record's incidents, photos and exclusions move here; it is archived.")], "Merge into this record", async () => {
-          const other = { id: picks.selected(), displayName: picks.querySelector("input:checked + label").textContent };
-          await merge(app, offender, other);
-        }),
+    body,
   );
 }
 
@@ -225,7 +240,7 @@ export async function render(app, { id }) {
     incidentList(offender),
     offender.alerts ? alertsSection(offender.alerts.edges.map((e) => e.node)) : null,
     duplicatesSection(app, offender, manager),
-    manager ? await mergePicker(app, offender) : null,
+    manager ? mergePicker(app, offender) : null,
   );
 }
 
