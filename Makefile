@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser run test test-postgres lint audit-deps schema bench clean
+.PHONY: install browser run test test-postgres lint audit-deps schema bench lighthouse clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ bench: install
 	$(BIN)/python bench/area_summary.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/csv_export.py $(if $(QUICK),--quick) || status=1; \
 	exit $$status
+
+# Lighthouse 12 (from npm, pinned by bench/lighthouse/package-lock.json) with Debian's Chromium on the
+# login, report, dashboard, gallery and offender pages, logged in where needed: the median of 3 runs
+# per page (`QUICK=1`: one run), about 5 minutes; fails if a score is under 95. Not run in CI.
+lighthouse: install browser
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error
+	CHROME_PATH=$(CHROMIUM) $(BIN)/python bench/lighthouse.py $(if $(QUICK),--runs 1)
 
 clean:
 	rm -rf $(VENV) var

@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "30b0b699afe1";
+const VERSION = "5911d58acbed";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -43,6 +43,13 @@ def test_the_service_worker_precaches_every_shell_file() -> None:
     assert set(_stamp_script().shell_paths()) == on_disk | {"/"}
 
 
+def test_the_page_preloads_every_module_of_the_shell() -> None:
+    stamp = _stamp_script()
+    modules = stamp.shell_modules()
+    assert "/js/menu.js" in modules and "/js/app.js" not in modules
+    assert stamp.preloaded_modules() == modules, "run `python scripts/stamp_sw_version.py`"
+
+
 def test_the_service_worker_version_is_the_hash_of_the_current_shell() -> None:
     stamp = _stamp_script()
     written = stamp.VERSION_LINE.search((FRONTEND / "sw.js").read_text()).group(1)
@@ -93,3 +100,20 @@ async def test_the_service_worker_is_never_served_from_a_stale_cache(http: httpx
 async def test_the_manifest_is_served_as_a_web_app_manifest(http: httpx.AsyncClient) -> None:
     response = await http.get("/manifest.webmanifest")
     assert response.headers["content-type"].startswith("application/manifest+json")
+
+
+async def test_the_shell_goes_compressed_to_browsers_that_take_it(http: httpx.AsyncClient) -> None:
+    script = (FRONTEND / "js" / "app.js").read_bytes()
+    response = await http.get("/js/app.js", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in response.headers["vary"].lower()
+    assert int(response.headers["content-length"]) < len(script) / 2
+    assert response.content == script  # as the browser has it once decoded
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    plain = await http.get("/js/app.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == script
+    # Images are compressed already; API answers are never compressed.
+    icon = await http.get("/icons/icon-192.png", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in icon.headers
+    api = await http.post("/graphql", json={"query": "{ __typename }"}, headers={"Accept-Encoding": "gzip"})
+    assert api.status_code == 200 and "content-encoding" not in api.headers

@@ -33,6 +33,8 @@ const OFFENDER = `query Offender($id: ID!) {
     exclusions { id startsOn endsOn reason inForce issuedAt endedAt endReason }
     incidentCount
     incidents(first: 5) { ...Page }
+    alerts(first: 10) { edges { node { id rule createdAt summary } } pageInfo { hasNextPage } }
+    possibleDuplicates { id displayName description status thumbnailUrl }
   }
 }
 ${PAGE}`;
@@ -163,18 +165,33 @@ function duplicatesSection(app, offender, manager) {
   ];
 }
 
-async function mergePicker(app, offender) {
-  const picks = await offenderPicks(offender.bid.id, "Pick the other record", [offender.id]);
+/** "Merge another record into this one": the gallery to pick from is fetched when it is opened,
+ * so the page (and its photos) do not wait for it. */
+function mergePicker(app, offender) {
+  const body = h("div", {}, h("p", { class: "hint" }, "Loading the gallery…"));
+  let loaded = false;
+  async function load() {
+    loaded = true;
+    try {
+      const picks = await offenderPicks(offender.bid.id, "Pick the other record", [offender.id]);
+      body.replaceChildren(
+        picks.empty
+          ? picks
+          : actionForm({}, [picks, h("p", { class: "hint" }, "The other record's incidents, photos and exclusions move here; it is archived.")], "Merge into this record", async () => {
+              const other = { id: picks.selected(), displayName: picks.querySelector("input:checked + label").textContent };
+              await merge(app, offender, other);
+            }),
+      );
+    } catch (error) {
+      loaded = false;
+      body.replaceChildren(notice(error.message, "error"));
+    }
+  }
   return h(
     "details",
-    {},
+    { ontoggle: (event) => event.currentTarget.open && !loaded && load() },
     h("summary", {}, "Merge another record into this one"),
-    picks.empty
-      ? picks
-      : actionForm({}, [picks, h("p", { class: "hint" }, "The other record's incidents, photos and exclusions move here; it is archived.")], "Merge into this record", async () => {
-          const other = { id: picks.selected(), displayName: picks.querySelector("input:checked + label").textContent };
-          await merge(app, offender, other);
-        }),
+    body,
   );
 }
 
@@ -207,7 +224,7 @@ export async function render(app, { id }) {
     statusBadge(offender),
     takeFlash(),
     offender.status === "ID_SOUGHT"
-      ? notice("Not yet identified. If you know who this is, tell your BID manager.")
+      ? h("p", { class: "notice" }, "Not yet identified. If you know who this is, tell your BID manager.")
       : null,
     h("p", { class: "description" }, offender.description),
     h("p", { class: "hint" }, `${offender.bid.name} · in the gallery since ${formatDateTime(offender.createdAt)}`),
@@ -223,7 +240,7 @@ export async function render(app, { id }) {
     incidentList(offender),
     offender.alerts ? alertsSection(offender.alerts.edges.map((e) => e.node)) : null,
     duplicatesSection(app, offender, manager),
-    manager ? await mergePicker(app, offender) : null,
+    manager ? mergePicker(app, offender) : null,
   );
 }
 
@@ -233,7 +250,7 @@ function alertsSection(alerts) {
     alerts.length
       ? h(
           "ul",
-          { class: "cards" },
+          { class: "cards alerts" },
           alerts.map((alert) =>
             h(
               "li",
