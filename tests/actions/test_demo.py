@@ -14,7 +14,7 @@ from shopwatch.core.audit.trail import verify_chain
 from shopwatch.core.clock import now
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
 from shopwatch.incidents.models import Incident, IncidentStatus, IncidentStatusChange
-from shopwatch.offenders.demo import GALLERY, HOTSPOT_SHOP, REGULAR
+from shopwatch.offenders.demo import GALLERY, HOTSPOT_SHOP, REGULAR, UNIDENTIFIED, UNWORKED
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.matching import IncidentKey, suggest_offenders
 from shopwatch.offenders.models import Exclusion, Offender, OffenderLink, OffenderPhoto, OffenderStatus
@@ -112,22 +112,26 @@ async def test_reports_in_every_status_each_change_kept_with_its_note(
     database: str, settings: Settings
 ) -> None:
     await load_demo_town(settings)
+    # The last days' reports are still new; every older one has been moved on.
+    recent = await Incident.filter(reported_at__gte=now() - UNWORKED).values_list("status", flat=True)
+    assert recent and set(recent) == {IncidentStatus.NEW}
     town = await Bid.get(slug=DEMO_SLUG)
-    statuses = set(await Incident.filter(bid=town).values_list("status", flat=True))
-    assert statuses == set(IncidentStatus)
-    for incident in await Incident.filter(bid=town).exclude(status=IncidentStatus.NEW):
+    older = Incident.filter(bid=town, reported_at__lt=now() - UNWORKED)
+    assert set(await older.values_list("status", flat=True)) == set(IncidentStatus) - {IncidentStatus.NEW}
+    for incident in await older:
         history = await IncidentStatusChange.filter(incident=incident).order_by("changed_at", "id")
-        assert history and history[-1].status == incident.status and all(change.note for change in history)
-        assert history[0].changed_at > incident.reported_at
+        assert history and history[-1].status == incident.status
+        assert all(change.note and change.changed_by_id for change in history)
+        assert all(incident.reported_at < change.changed_at < now() for change in history)
     referred = await Incident.filter(bid=town, status=IncidentStatus.REFERRED_TO_POLICE)
     assert all(incident.police_reference for incident in referred)
-    # The last days' reports are still new.
-    assert (
-        await Incident.filter(
-            bid=town, status=IncidentStatus.NEW, reported_at__lt=now() - timedelta(days=4)
-        ).count()
-        == 0
-    )
+    # The police close what was referred to them; every change has its audit entry, in order.
+    assert await IncidentStatusChange.filter(changed_by__memberships__role=Role.POLICE).count() > 0
+    changes = await IncidentStatusChange.all().count()
+    assert await AuditEntry.filter(action="incident.status").count() == changes
+    assert (await verify_chain()).intact
+    times = await AuditEntry.all().order_by("id").values_list("at", flat=True)
+    assert times == sorted(times)
 
 
 async def test_someone_not_yet_identified_and_an_exclusion_ended_early(
@@ -135,6 +139,7 @@ async def test_someone_not_yet_identified_and_an_exclusion_ended_early(
 ) -> None:
     await load_demo_town(settings)
     sought = await Offender.get(status=OffenderStatus.ID_SOUGHT)
+    assert sought.display_name == GALLERY[UNIDENTIFIED].name
     assert await OffenderLink.filter(offender=sought).count() == 2
     ended = await Exclusion.get(ended_at__isnull=False)
     assert ended.end_reason and (await Offender.get(id=ended.offender_id)).status == OffenderStatus.ACTIVE

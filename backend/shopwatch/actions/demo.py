@@ -3,9 +3,11 @@ actions, each at the moment it happened (`clock_at`), all or nothing.
 
 The gallery records are made with their drawn photos (`createOffender`, `addOffenderPhoto`), every
 report goes through `reportIncident` (so the alert rules run on it as it arrives and raise what they
-would have raised then), and the exclusion is issued on its day (`issueExclusion`), so later reports
-breach it. The alerts' emails of those months count as sent at the time; only what happens after
-loading reaches `./var/mail/`.
+would have raised then), the exclusions are issued (`issueExclusion`) and one ended early
+(`endExclusion`) on their days, and each report is worked as the plan says (`updateIncidentStatus`
+with its note, `updateIncident` for the police's crime reference), each step at its moment. The
+alerts' emails of those months count as sent at the time; only what happens after loading reaches
+`./var/mail/`.
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ async def _replay(
     manager = await acting_as(
         await User.get(memberships__role=Role.BID_MANAGER, memberships__bid_id=bid.id), settings
     )
+    police = await acting_as(await User.get(memberships__role=Role.POLICE), settings)
     staff_user = await User.filter(memberships__role=Role.SHOP_STAFF, memberships__bid_id=bid.id).first()
     staff = await acting_as(staff_user, settings) if staff_user else None
     staff_shop = next((m.shop_id for m in staff.viewer.memberships if m.shop_id), None) if staff else None
@@ -155,7 +158,9 @@ async def _replay(
             [_camera_still(gallery, report)] if report.photo else [],
         )
         for step in report.work:
-            timeline.at(report.reported_at + step.after, partial(_work, manager, reported.incident.id, step))
+            timeline.at(
+                report.reported_at + step.after, partial(_work, manager, police, reported.incident.id, step)
+            )
 
     for report in history:
         timeline.at(report.reported_at, partial(arrive, report))
@@ -163,7 +168,8 @@ async def _replay(
     return len(history)
 
 
-async def _work(by: Acting, incident_id: int, step: StatusStep) -> None:
+async def _work(manager: Acting, police: Acting, incident_id: int, step: StatusStep) -> None:
+    by = police if step.by_police else manager
     incident = await Incident.get(id=incident_id)
     if step.police_reference:
         incident = await update_incident(by, incident, police_reference=step.police_reference)

@@ -211,6 +211,7 @@ class StatusStep:
     status: IncidentStatus
     note: str
     police_reference: str | None = None
+    by_police: bool = False  # the covering team closes what was referred to it
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def gallery_take(offender: int, photo: int) -> int:
 
 
 VIOLENT = frozenset({IncidentKind.ASSAULT, IncidentKind.THREATS_AND_ABUSE})
+UNWORKED = timedelta(days=3)  # reports this recent are still new
 
 
 def _work(
@@ -241,9 +243,10 @@ def _work(
 ) -> tuple[StatusStep, ...]:
     """How a manager works a report of this `age`: the last few days' are still new; the others
     are reviewed the next day; a named offender's violence or a theft of £100 or more goes to the
-    police (with their crime reference), closed three weeks later; the rest close within the week."""
+    police (with their crime reference), which closes it three weeks later; the rest close within
+    the week."""
     steps = []
-    if age >= timedelta(days=3):
+    if age >= UNWORKED:
         steps.append(StatusStep(timedelta(hours=20), IncidentStatus.REVIEWED, "Seen; the CCTV is kept."))
     referred = named and (kind in VIOLENT or (value or 0) >= 10_000)
     if referred and age >= timedelta(days=4):
@@ -258,7 +261,7 @@ def _work(
         )
     if referred and age >= timedelta(days=25):
         outcome = dice.choice(["Police: charged; the case goes to court.", "Police: no further action."])
-        steps.append(StatusStep(timedelta(days=21), IncidentStatus.CLOSED, outcome))
+        steps.append(StatusStep(timedelta(days=21), IncidentStatus.CLOSED, outcome, by_police=True))
     if not referred and age >= timedelta(days=8):
         why = (
             "In the gallery's record; no further action."
