@@ -131,7 +131,7 @@ async def test_reports_in_every_status_each_change_kept_with_its_note(
     assert await AuditEntry.filter(action="incident.status").count() == changes
     assert (await verify_chain()).intact
     times = await AuditEntry.all().order_by("id").values_list("at", flat=True)
-    assert times == sorted(times)
+    assert times == sorted(times)  # one timeline for both BIDs
 
 
 async def test_someone_not_yet_identified_and_an_exclusion_ended_early(

@@ -77,8 +77,14 @@ async def load_demo_town(settings: Settings) -> DemoLoaded | None:
         park = await Bid.get(slug=PARK_SLUG)
         town_shops = list(await Shop.filter(bid=town).order_by("id"))
         park_shops = list(await Shop.filter(bid=park).order_by("id"))
-        reports = await _replay(settings, town, GALLERY, town_history(town_shops, moment), EXCLUSIONS)
-        reports += await _replay(settings, park, PARK_GALLERY, park_history(park_shops, moment))
+        # Both BIDs on one timeline, so that everything (the audit trail too) is in the order it happened.
+        timeline = _Timeline(moment)
+        town_plan = town_history(town_shops, moment)
+        park_plan = park_history(park_shops, moment)
+        await _schedule(settings, timeline, town, GALLERY, town_plan, EXCLUSIONS)
+        await _schedule(settings, timeline, park, PARK_GALLERY, park_plan)
+        await timeline.run()
+        reports = len(town_plan) + len(park_plan)
         await _acknowledge(settings, moment)
         # Stored as they were made: when each report arrived, the gallery before them.
         bids = [town.id, park.id]
@@ -99,10 +105,10 @@ class _Timeline:
 
     def __init__(self, moment: datetime) -> None:
         self.moment = moment
-        self.steps: list[tuple[datetime, int, Callable[[], Awaitable[None]]]] = []
+        self.steps: list[tuple[datetime, int, Callable[[], Awaitable[object]]]] = []
         self.order = itertools.count()  # steps at the same moment run in the order they were added
 
-    def at(self, when: datetime, step: Callable[[], Awaitable[None]]) -> None:
+    def at(self, when: datetime, step: Callable[[], Awaitable[object]]) -> None:
         """Run `step` at `when`, unless that is still to come."""
         if when < self.moment:
             heapq.heappush(self.steps, (when, next(self.order), step))
@@ -114,15 +120,16 @@ class _Timeline:
                 await step()
 
 
-async def _replay(
+async def _schedule(
     settings: Settings,
+    timeline: _Timeline,
     bid: Bid,
     gallery: Sequence[DemoOffender],
     history: Sequence[PlannedReport],
     exclusions: Sequence[DemoExclusion] = (),
-) -> int:
-    """The BID's gallery, then its reports as they arrived, its exclusions on their days and the
-    manager's work on each report afterwards; how many reports."""
+) -> None:
+    """Puts on the timeline the BID's gallery, then its reports as they arrived, its exclusions on
+    their days and the manager's work on each report afterwards."""
     manager = await acting_as(
         await User.get(memberships__role=Role.BID_MANAGER, memberships__bid_id=bid.id), settings
     )
@@ -130,15 +137,19 @@ async def _replay(
     staff_user = await User.filter(memberships__role=Role.SHOP_STAFF, memberships__bid_id=bid.id).first()
     staff = await acting_as(staff_user, settings) if staff_user else None
     staff_shop = next((m.shop_id for m in staff.viewer.memberships if m.shop_id), None) if staff else None
-    moment = now()
-    with clock_at(moment - timedelta(days=GALLERY_DAYS_AGO)):
-        offenders = [
-            await _gallery_record(manager, bid, index, record) for index, record in enumerate(gallery)
-        ]
-    timeline = _Timeline(moment)
+    moment = timeline.moment
+    offenders: list[Offender] = []  # filled when the gallery is made, before any report names one
+
+    async def make_gallery() -> None:
+        offenders.extend(
+            [await _gallery_record(manager, bid, index, record) for index, record in enumerate(gallery)]
+        )
+
+    timeline.at(moment - timedelta(days=GALLERY_DAYS_AGO), make_gallery)
     for notice in exclusions:
         timeline.at(
-            moment - timedelta(days=notice.issued_days_ago), partial(_exclude, manager, offenders, notice)
+            moment - timedelta(days=notice.issued_days_ago),
+            partial(_exclude, manager, timeline, offenders, notice),
         )
 
     async def arrive(report: PlannedReport) -> None:
@@ -164,8 +175,6 @@ async def _replay(
 
     for report in history:
         timeline.at(report.reported_at, partial(arrive, report))
-    await timeline.run()
-    return len(history)
 
 
 async def _work(manager: Acting, police: Acting, incident_id: int, step: StatusStep) -> None:
@@ -204,11 +213,13 @@ def _camera_still(gallery: Sequence[DemoOffender], report: PlannedReport) -> Pho
     return PhotoFile.of_bytes("camera.jpg", demo_photos.draw(look, report.photo.take, cctv=True))
 
 
-async def _exclude(by: Acting, offenders: Sequence[Offender], notice: DemoExclusion) -> None:
+async def _exclude(
+    by: Acting, timeline: _Timeline, offenders: Sequence[Offender], notice: DemoExclusion
+) -> None:
     """Twelve months from the day, as a manager issues it; ended early on its day if it was."""
     issued = await issue_exclusion(
         by, offenders[notice.offender], validate_exclusion(today(), None, notice.reason)
     )
     if notice.ended_days_ago is not None:
-        with clock_at(now() + timedelta(days=notice.issued_days_ago - notice.ended_days_ago)):
-            await end_exclusion(by, issued.exclusion, notice.end_reason)
+        ended_at = timeline.moment - timedelta(days=notice.ended_days_ago)
+        timeline.at(ended_at, partial(end_exclusion, by, issued.exclusion, notice.end_reason))
