@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "ffef4e086459";
+const VERSION = "8914096c8e58";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
