@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "5911d58acbed";
+const VERSION = "8856113fff79";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
