@@ -7,14 +7,14 @@ from datetime import timedelta
 
 from shopwatch.accounts.models import Role, User
 from shopwatch.accounts.viewer import load_viewer
-from shopwatch.actions.demo import UNSEEN, load_demo_town
+from shopwatch.actions.demo import UNSEEN, UNWORKED, load_demo_town
 from shopwatch.alerts.models import Alert, AlertRule
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.audit.trail import verify_chain
 from shopwatch.core.clock import now
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
-from shopwatch.incidents.models import Incident
-from shopwatch.offenders.demo import GALLERY, HOTSPOT_SHOP, REGULAR
+from shopwatch.incidents.models import Incident, IncidentStatus, IncidentStatusChange
+from shopwatch.offenders.demo import GALLERY, HOTSPOT_SHOP, ID_SOUGHT, REGULAR
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.matching import IncidentKey, suggest_offenders
 from shopwatch.offenders.models import Exclusion, Offender, OffenderLink, OffenderPhoto, OffenderStatus
@@ -105,3 +105,31 @@ async def test_a_second_bid_and_a_police_team_covering_both(database: str, setti
     assert pcso.police_bid_ids == {town.id, park.id}
     park_manager = await User.get(memberships__role=Role.BID_MANAGER, memberships__bid_id=park.id)
     assert park_manager.email in [login.email for login in loaded.logins]
+
+
+async def test_older_reports_are_worked_through_every_status_with_their_history(
+    database: str, settings: Settings
+) -> None:
+    await load_demo_town(settings)
+    recent = await Incident.filter(reported_at__gte=now() - UNWORKED).values_list("status", flat=True)
+    assert recent and set(recent) == {IncidentStatus.NEW}
+    older = Incident.filter(reported_at__lt=now() - UNWORKED)
+    assert set(await older.values_list("status", flat=True)) == set(IncidentStatus)
+    for incident in await older.filter(status__not=IncidentStatus.NEW).limit(20):
+        history = await IncidentStatusChange.filter(incident_id=incident.id).order_by("id")
+        assert history[-1].status == incident.status
+        assert all(change.note and change.changed_by_id for change in history)
+        assert all(incident.reported_at < change.changed_at < now() for change in history)
+    police_closed = await IncidentStatusChange.filter(changed_by__memberships__role=Role.POLICE).count()
+    assert police_closed > 0
+    changes = await IncidentStatusChange.all().count()
+    assert await AuditEntry.filter(action="incident.status").count() == changes
+    assert (await verify_chain()).intact
+
+
+async def test_one_gallery_record_is_sought_for_shop_staff_to_identify(
+    database: str, settings: Settings
+) -> None:
+    await load_demo_town(settings)
+    sought = await Offender.get(status=OffenderStatus.ID_SOUGHT)
+    assert sought.display_name == GALLERY[ID_SOUGHT].name

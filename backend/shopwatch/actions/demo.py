@@ -4,8 +4,10 @@ actions, each at the moment it happened (`clock_at`), all or nothing.
 The gallery records are made with their drawn photos (`createOffender`, `addOffenderPhoto`), every
 report goes through `reportIncident` (so the alert rules run on it as it arrives and raise what they
 would have raised then), and the exclusion is issued on its day (`issueExclusion`), so later reports
-breach it. The alerts' emails of those months count as sent at the time; only what happens after
-loading reaches `./var/mail/`.
+breach it. The managers and the police then work the older reports through every status
+(`updateIncidentStatus`, with notes, a day or two after each arrived), and one record is marked
+ID_SOUGHT for shop staff to help identify. The alerts' emails of those months count as sent at the
+time; only what happens after loading reaches `./var/mail/`.
 """
 
 from __future__ import annotations
@@ -21,18 +23,20 @@ from shopwatch.accounts.models import Role, User
 from shopwatch.actions.acting import Acting, acting_as
 from shopwatch.actions.alerts import acknowledge_alert
 from shopwatch.actions.exclusions import issue_exclusion
-from shopwatch.actions.gallery import add_offender_photo, create_offender
+from shopwatch.actions.gallery import add_offender_photo, create_offender, update_offender
 from shopwatch.actions.incidents import report_incident
 from shopwatch.actions.photos import PhotoFile
+from shopwatch.actions.triage import change_incident_status
 from shopwatch.alerts.models import Alert
 from shopwatch.core.clock import clock_at, now
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
-from shopwatch.incidents.models import Incident
+from shopwatch.incidents.models import Incident, IncidentStatus
 from shopwatch.incidents.services import IncidentReport
 from shopwatch.offenders import demo_photos
 from shopwatch.offenders.demo import (
     EXCLUDED_DAYS_AGO,
     GALLERY,
+    ID_SOUGHT,
     PARK_GALLERY,
     REGULAR,
     DemoOffender,
@@ -42,7 +46,7 @@ from shopwatch.offenders.demo import (
     town_history,
 )
 from shopwatch.offenders.exclusions import today, validate_exclusion
-from shopwatch.offenders.models import Offender, OffenderPhoto
+from shopwatch.offenders.models import Offender, OffenderPhoto, OffenderStatus
 from shopwatch.places.demo import DEMO_SLUG, PARK_SLUG, DemoLogin, load_demo
 from shopwatch.places.models import Bid, Shop
 from shopwatch.settings import Settings
@@ -51,6 +55,27 @@ from shopwatch.settings import Settings
 GALLERY_DAYS_AGO = 125
 # Alerts raised this recently are left for the police to see.
 UNSEEN = timedelta(days=2)
+# Reports this recent are still NEW; older ones are worked through the statuses.
+UNWORKED = timedelta(days=3)
+# What happens to an older report, by its id: the statuses it goes through, each with its note, and
+# who makes the change (the BID's manager, or the police team for a report referred to it).
+CASE_PATHS: list[list[tuple[IncidentStatus, str, Role]]] = [
+    [],
+    [(IncidentStatus.REVIEWED, "Checked the CCTV; nothing more to add.", Role.BID_MANAGER)],
+    [
+        (IncidentStatus.REVIEWED, "Spoke to the shop manager.", Role.BID_MANAGER),
+        (IncidentStatus.CLOSED, "Stock recovered; no further action.", Role.BID_MANAGER),
+    ],
+    [
+        (IncidentStatus.REVIEWED, "CCTV saved for the police.", Role.BID_MANAGER),
+        (IncidentStatus.REFERRED_TO_POLICE, "Referred to the neighbourhood team.", Role.BID_MANAGER),
+    ],
+    [
+        (IncidentStatus.REFERRED_TO_POLICE, "Referred to the police the same day.", Role.BID_MANAGER),
+        (IncidentStatus.CLOSED, "Offender identified and spoken to.", Role.POLICE),
+    ],
+    [(IncidentStatus.CLOSED, "Duplicate of an earlier report.", Role.BID_MANAGER)],
+]
 
 
 @dataclass(frozen=True)
@@ -73,6 +98,9 @@ async def load_demo_town(settings: Settings) -> DemoLoaded | None:
         reports = await _replay(settings, town, GALLERY, town_history(town_shops, moment), exclude=REGULAR)
         reports += await _replay(settings, park, PARK_GALLERY, park_history(park_shops, moment))
         await _acknowledge(settings, moment)
+        for bid in (town, park):
+            await _work_cases(settings, bid, moment)
+        await _mark_id_sought(settings, town)
         # Stored as they were made: when each report arrived, the gallery before them.
         bids = [town.id, park.id]
         await Incident.filter(bid_id__in=bids).update(created_at=F("reported_at"))
@@ -136,6 +164,28 @@ async def _acknowledge(settings: Settings, moment: datetime) -> None:
     for alert in await Alert.filter(created_at__lt=moment - UNSEEN).order_by("created_at", "id"):
         with clock_at(alert.created_at + timedelta(hours=2 + alert.id * 7 % 20)):
             await acknowledge_alert(police, alert)
+
+
+async def _work_cases(settings: Settings, bid: Bid, moment: datetime) -> None:
+    """Each report older than `UNWORKED` goes along its path (`CASE_PATHS`, by its id), a change a
+    day after it arrived and the next a day later."""
+    manager = await acting_as(
+        await User.get(memberships__role=Role.BID_MANAGER, memberships__bid_id=bid.id), settings
+    )
+    police = await acting_as(await User.get(memberships__role=Role.POLICE), settings)
+    by_role = {Role.BID_MANAGER: manager, Role.POLICE: police}
+    for incident in await Incident.filter(bid=bid, reported_at__lt=moment - UNWORKED).order_by("reported_at"):
+        for step, (status, note, role) in enumerate(CASE_PATHS[incident.id % len(CASE_PATHS)], start=1):
+            with clock_at(incident.reported_at + timedelta(days=step, hours=incident.id % 5)):
+                incident = (await change_incident_status(by_role[role], incident, status, note)).incident
+
+
+async def _mark_id_sought(settings: Settings, bid: Bid) -> None:
+    manager = await acting_as(
+        await User.get(memberships__role=Role.BID_MANAGER, memberships__bid_id=bid.id), settings
+    )
+    offender = await Offender.get(bid=bid, display_name=GALLERY[ID_SOUGHT].name)
+    await update_offender(manager, offender, status=OffenderStatus.ID_SOUGHT)
 
 
 async def _gallery_record(by: Acting, bid: Bid, index: int, record: DemoOffender) -> Offender:

@@ -39,6 +39,7 @@ from shopwatch.api.library_internals import (
     StrawberryExecutionContext,
     plain_attribute,
 )
+from shopwatch.settings import DEFAULT_QUERY_TIME_LIMIT, Settings
 
 YIELD_AFTER = 0.005
 
@@ -76,8 +77,7 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         self._pause_at = monotonic() + YIELD_AFTER
         result = super().execute_operation(serially)
         if self.operation.operation is OperationType.QUERY and self.is_awaitable(result):
-            limit = self.context_value.settings.query_time_limit_seconds
-            return _within_time_limit(result, started, limit)
+            return _within_time_limit(result, started, _time_limit(self.context_value))
         return result
 
     def execute_fields(
@@ -123,6 +123,14 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
             plan = None if None in found else [field for field in found if field is not None]
         self._plans[key] = (fields, plan)
         return plan
+
+
+def _time_limit(context: object) -> float:
+    """The app's context carries its settings; a schema run without one gets the default."""
+    settings = getattr(context, "settings", None)
+    if isinstance(settings, Settings):
+        return settings.query_time_limit_seconds
+    return DEFAULT_QUERY_TIME_LIMIT
 
 
 async def _within_time_limit(

@@ -108,6 +108,7 @@ GALLERY = [
     ),
 ]
 REGULAR = 0  # the walk-through's subject
+ID_SOUGHT = 3  # marked ID_SOUGHT: seen often, nobody knows who they are
 PHOTO_MATCH = 1  # a recent unlinked report's camera still looks like their gallery photo
 VAN_DRIVER = 5
 VAN = "MH19 VNX"

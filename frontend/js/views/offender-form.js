@@ -15,7 +15,8 @@ const ADD_PHOTO = `mutation($offenderId: ID!, $photo: Upload!) { addOffenderPhot
 /** The statuses a manager may set by hand (EXCLUDED comes from an exclusion). */
 const SETTABLE = [
   ["ACTIVE", "Active"],
-  ["ARCHIVED", "Archived (hidden from shop staff)"],
+  ["ID_SOUGHT", "Not yet identified"],
+  ["ARCHIVED", "Archived"],
 ];
 
 function statusSelect(current, choices) {
@@ -37,6 +38,7 @@ export async function renderNew(app) {
   const bid = h("select", { name: "bid" }, mine.map((b) => h("option", { value: b.id }, b.name)));
   const name = h("input", { type: "text", name: "display-name", required: true, maxLength: 200, autocomplete: "off" });
   const description = h("textarea", { name: "description", rows: 3, maxLength: 5000 });
+  const status = statusSelect("ACTIVE", SETTABLE.slice(0, 2));
   const photos = photoPicker();
   const form = actionForm(
     {},
@@ -44,12 +46,13 @@ export async function renderNew(app) {
       mine.length > 1 ? field("BID", bid) : null,
       field("Name or description", name, "A name, or e.g. “Unknown male, red cap”."),
       field("Description", description, "What they look like, what they do."),
+      field("Status", status, "Not yet identified: shop staff are asked to help identify them."),
       photos,
     ],
     "Add to the gallery",
     async () => {
       const [first, ...rest] = photos.files();
-      const input = { bidId: bid.value, displayName: name.value.trim(), description: description.value.trim(), photo: null };
+      const input = { bidId: bid.value, displayName: name.value.trim(), description: description.value.trim(), status: status.value, photo: null };
       const files = first ? [{ path: "variables.input.photo", blob: first, name: first.name }] : null;
       let created;
       try {
@@ -85,7 +88,9 @@ export async function renderEdit(app, { id }) {
     [
       field("Name or description", name),
       field("Description", description),
-      excluded ? notice("Excluded while an exclusion is in force; end it early on the record's page.") : field("Status", status),
+      excluded
+        ? notice("Excluded while an exclusion is in force; end it early on the record's page.")
+        : field("Status", status, "Not yet identified: shop staff are asked to help identify them. Archived: hidden from shop staff."),
     ],
     "Save",
     async () => {

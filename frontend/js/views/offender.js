@@ -33,6 +33,8 @@ const OFFENDER = `query Offender($id: ID!) {
     exclusions { id startsOn endsOn reason inForce issuedAt endedAt endReason }
     incidentCount
     incidents(first: 5) { ...Page }
+    alerts(first: 10) { edges { node { id rule createdAt summary } } pageInfo { hasNextPage } }
+    possibleDuplicates { id displayName description status thumbnailUrl }
   }
 }
 ${PAGE}`;
@@ -222,7 +224,7 @@ export async function render(app, { id }) {
     statusBadge(offender),
     takeFlash(),
     offender.status === "ID_SOUGHT"
-      ? notice("Not yet identified. If you know who this is, tell your BID manager.")
+      ? h("p", { class: "notice" }, "Not yet identified. If you know who this is, tell your BID manager.")
       : null,
     h("p", { class: "description" }, offender.description),
     h("p", { class: "hint" }, `${offender.bid.name} · in the gallery since ${formatDateTime(offender.createdAt)}`),
@@ -248,7 +250,7 @@ function alertsSection(alerts) {
     alerts.length
       ? h(
           "ul",
-          { class: "cards" },
+          { class: "cards alerts" },
           alerts.map((alert) =>
             h(
               "li",
