@@ -193,9 +193,8 @@ def test_a_bid_manager_sets_up_a_shop_and_works_its_shoplifter_from_a_phone(
     expect(page.locator(".facts")).to_contain_text(team["email"])
     shot(page, "manager-05-alert")
 
-    # An exclusion.
-    open_menu(page, "Gallery")
-    page.get_by_role("link", name=SHOPLIFTER).click()
+    # An exclusion, on the record the alert leads to.
+    page.get_by_role("link", name=f"See {SHOPLIFTER} in the gallery").click()
     page.get_by_text("Issue an exclusion").click()
     page.get_by_label("Reason").fill("Three thefts at Quayside Pharmacy in a week")
     page.get_by_role("button", name="Issue the exclusion").click()
