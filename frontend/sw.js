@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "8856113fff79";
+const VERSION = "91061eeb39c6";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
