@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "5911d58acbed";
+const VERSION = "e3d8a4fe12d6";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -17,9 +17,14 @@ export function managesBid(me, bidId) {
   return isAdmin(me) || (me?.memberships || []).some((m) => m.role === "BID_MANAGER" && m.bid?.id === bidId);
 }
 
+/** A manager of the BID this shop belongs to (administrators are not, unless they hold that role too). */
+export function managerOfShop(me, shopId) {
+  return (me?.memberships || []).some((m) => m.role === "BID_MANAGER" && m.bid?.shops.some((s) => s.id === shopId));
+}
+
 /** An administrator, or a manager of the BID this shop belongs to. */
 export function managesShop(me, shopId) {
-  return isAdmin(me) || (me?.memberships || []).some((m) => m.role === "BID_MANAGER" && m.bid?.shops.some((s) => s.id === shopId));
+  return isAdmin(me) || managerOfShop(me, shopId);
 }
 
 /** The server refused: its message, and the input field it names (if any). */

@@ -68,6 +68,8 @@ def test_a_manager_then_the_police_change_the_status_with_notes(page: Page, serv
     log_in(page, MANAGER)
     page.goto(f"/#/incidents/{target}")
     page.get_by_text("Change the status").click()
+    page.get_by_role("button", name="Save the status").click()  # Still "New": refused, in words.
+    expect(page.locator("main [role=alert]")).to_contain_text("This incident is already")
     page.get_by_label("New status").select_option("REVIEWED")
     page.get_by_label("Note").fill("CCTV checked, face visible")
     page.get_by_role("button", name="Save the status").click()

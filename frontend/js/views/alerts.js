@@ -130,6 +130,8 @@ export async function renderDetail(app, { id }) {
       h("dt", {}, "Emailed to"),
       h("dd", {}, alert.emailedTo.join(", ") || "Nobody"),
     ),
+    // The offender rules' subject, one tap from the record (to exclude them, say).
+    alert.offender ? h("p", {}, h("a", { href: `#/gallery/${alert.offender.id}`, class: "button-link" }, `See ${alert.offender.displayName} in the gallery`)) : null,
     acknowledgement(alert),
     h("h2", {}, `Incidents (${alert.incidents.length})`),
     h(

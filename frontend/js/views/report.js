@@ -16,6 +16,7 @@ import {
   sendNow,
 } from "../queue.js";
 import { GALLERY_PICKS, pick } from "../manage.js";
+import { navigate } from "../router.js";
 import { deleteByHand } from "./outbox.js";
 
 const MAX_PHOTOS = 6;
@@ -126,7 +127,19 @@ async function offenderPicker(bidId, chosen = []) {
 }
 
 function confirmation(result, entry, why) {
-  const again = h("a", { href: "#/report", class: "button-link primary" }, "Report another");
+  // The confirmation shows at #/report itself: following the link there must draw a new form.
+  const again = h(
+    "a",
+    {
+      href: "#/report",
+      class: "button-link primary",
+      onclick: (event) => {
+        event.preventDefault();
+        navigate("/report");
+      },
+    },
+    "Report another",
+  );
   if (!result) {
     return h(
       "section",

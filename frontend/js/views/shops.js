@@ -1,11 +1,19 @@
 // A BID's shops for its managers: add one, edit one, close it (it keeps its history and takes no
 // new reports) or reopen it.
 
-import { gql } from "../api.js";
+import { gql, loadMe } from "../api.js";
 import { field, formatDateTime, h } from "../dom.js";
-import { actionForm, changed, confirmButton } from "../forms.js";
+import { actionForm, changed as shown, confirmButton } from "../forms.js";
 import { ANSWER, managesBid, mutate, takeFlash } from "../manage.js";
 import { bidNotFound, crumbs } from "./bid.js";
+
+/** The page drawn again after a change, with the user's memberships read again first: the app
+ * knows the shops a manager reports for and triages by them, so a shop added a moment ago is
+ * theirs at once, without a reload. */
+async function changed(app, message) {
+  app.setMe(await loadMe());
+  return shown(app, message);
+}
 
 const SHOPS = `{ bids { id name shops { id name address postcode latitude longitude closedAt } } }`;
 

@@ -8,6 +8,7 @@ import {
   ANSWER,
   actionForm,
   attempt,
+  managerOfShop,
   managesShop,
   mutate,
   offenderPicks,
@@ -31,7 +32,9 @@ export function permissions(me, incident) {
   const reporter = Boolean(incident.reporter && incident.reporter.id === me.id);
   // Police see only the incidents of BIDs their team covers, and may change those incidents' status.
   const police = rolesOf(me).has("POLICE");
-  return { manager, reporter, status: manager || police, addPhotos: manager || reporter, policeReference: manager || reporter };
+  // Administrators do not add photos to reports: only the reporter and the BID's managers do.
+  const addPhotos = managerOfShop(me, incident.shop.id) || reporter;
+  return { manager, reporter, status: manager || police, addPhotos, policeReference: manager || reporter };
 }
 
 async function act(app, work, message) {
