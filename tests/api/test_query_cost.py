@@ -13,8 +13,17 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, get_named_type, parse, validate
 
+from shopwatch.accounts.models import Role
 from shopwatch.api import execution
-from shopwatch.api.cost import LIST_SIZES, OWN_STATEMENTS, QUERY_BUDGET, STATEMENT_COST, query_cost
+from shopwatch.api.cost import (
+    COSTLY,
+    LIST_SIZES,
+    OWN_STATEMENTS,
+    QUERY_BUDGET,
+    STATEMENT_COST,
+    costly_query_slots,
+    query_cost,
+)
 from shopwatch.api.schema import build_schema
 from shopwatch.incidents.models import Incident, IncidentKind
 from shopwatch.offenders.models import Offender, OffenderLink
@@ -283,6 +292,22 @@ async def test_a_query_within_the_budget_is_answered(gql: GraphQLClient, world: 
     offenders = data["offenders"]["edges"]
     assert [edge["node"]["displayName"] for edge in offenders] == ["Ann Example"]
     assert len(offenders[0]["node"]["incidents"]["edges"]) == 2
+
+
+async def test_costly_queries_take_turns_and_cheap_ones_never_wait(gql: GraphQLClient, world: World) -> None:
+    costly = (
+        '{ offenders(bidId: "BID", first: 60) { edges { node { id '
+        "incidents(first: 4) { edges { node { id shop { name } } } } } } } }"
+    ).replace("BID", world.home.bid_id)
+    me = "{ me { email } }"
+    assert cost_of(me) < COSTLY <= cost_of(costly) <= QUERY_BUDGET
+    token = world.token(Role.BID_MANAGER)
+    async with costly_query_slots():  # another costly query is running
+        waiting = asyncio.create_task(gql.execute(costly, token=token))
+        assert (await gql.execute(me, token=token))["me"]["email"] == "bid_manager@home.example.org"
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+    assert (await waiting)["offenders"]["edges"] == []
 
 
 # --- time limit and pauses -------------------------------------------------------------------------

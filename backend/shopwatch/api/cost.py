@@ -20,7 +20,7 @@ union or of `@skip`/`@include` count, as any of them may be taken.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +50,13 @@ from strawberry.extensions import SchemaExtension
 
 from shopwatch.api.library_internals import graphql_schema
 from shopwatch.api.pagination import DEFAULT_PAGE, MAX_PAGE
+from shopwatch.core.concurrency import LoopSemaphore
 
 QUERY_BUDGET = 10_000
+# Queries costing this much or more take turns, one at a time per process: several at once keep
+# the event loop busy in slices that every other request must wait between (bench/README.md).
+COSTLY = 2_500
+costly_query_slots = LoopSemaphore(1)
 STATEMENT_COST = 1_000
 # A list nothing bounds and no one has sized: the size assumed for it.
 ASSUMED_LIST_SIZE = 20
@@ -244,15 +249,21 @@ def query_cost(
 
 
 class QueryCostLimit(SchemaExtension):
-    """Refuses, before it runs, an operation whose cost is over the budget."""
+    """Refuses, before it runs, an operation whose cost is over the budget, and has a costly one
+    wait for its turn."""
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
+        cost = 0
         if document is not None and context.result is None:
             variables = context.variables if isinstance(context.variables, dict) else None
             cost = query_cost(graphql_schema(context.schema), document, context.operation_name, variables)
             if cost > QUERY_BUDGET:
                 error = GraphQLError(budget_message(cost), extensions={"cost": cost, "budget": QUERY_BUDGET})
                 context.result = ExecutionResult(data=None, errors=[error])
-        yield
+        if cost >= COSTLY and context.result is None:
+            async with costly_query_slots():
+                yield
+        else:
+            yield
