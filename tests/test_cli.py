@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -116,6 +117,26 @@ def test_serve_answers_healthz_and_graphql(tmp_path: Path) -> None:
         )
         assert login.json() == {"data": {"login": {"user": {"email": "staff@example.org"}}}}
         assert "shopwatch_session" in login.cookies
+
+
+def test_email_links_in_development_use_the_port_served(tmp_path: Path) -> None:
+    env = _env(tmp_path, f"sqlite://{tmp_path / 'served.sqlite3'}")
+    assert _run(["migrate"], env).returncode == 0
+    assert _run(["demo"], env).returncode == 0
+    mail_dir = tmp_path / "var" / "mail"
+    sent_before = set(mail_dir.glob("*.eml"))
+    with _serving(env) as base:
+        asked = httpx.post(
+            f"{base}/graphql", json={"query": 'mutation { requestPasswordReset(email: "staff@example.org") }'}
+        )
+        assert asked.json() == {"data": {"requestPasswordReset": True}}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not set(mail_dir.glob("*.eml")) - sent_before:
+            time.sleep(0.2)
+    [reset] = set(mail_dir.glob("*.eml")) - sent_before
+    body = email.message_from_bytes(reset.read_bytes(), policy=email.policy.default)
+    text = body.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"{base}/#/reset/" in text
 
 
 def test_healthz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:

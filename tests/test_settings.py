@@ -216,3 +216,11 @@ def test_the_cli_refuses_an_unknown_environment(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "SHOPWATCH_ENV" in result.stderr
     assert result.stdout == ""
+
+
+def test_development_links_go_to_where_the_app_is_served_unless_public_url_says(tmp_path: Path) -> None:
+    served = "http://127.0.0.1:8101"
+    assert load_settings({}, tmp_path, served_at=served).public_url == served
+    told = {"PUBLIC_URL": "https://shopwatch.example.org"}
+    assert load_settings(told, tmp_path, served_at=served).public_url == "https://shopwatch.example.org"
+    assert load_settings({}, tmp_path).public_url == "http://127.0.0.1:8000"

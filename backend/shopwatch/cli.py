@@ -188,10 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _served_at(args: argparse.Namespace) -> str | None:
+    """The address `serve` listens on, as a browser on this machine would reach it."""
+    if args.run is not serve:
+        return None
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host  # noqa: S104 - compared, not bound
+    return f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
+        settings = load_settings(served_at=_served_at(args))
     except ImproperlyConfigured as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2

@@ -57,7 +57,11 @@ class Settings:
         return self.public_url.rstrip("/") + "/" + path.lstrip("/")
 
 
-def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None = None) -> Settings:
+def load_settings(
+    environ: Mapping[str, str] | None = None, var_dir: Path | None = None, served_at: str | None = None
+) -> Settings:
+    """`served_at`: where `shopwatch serve` listens, the development default for `PUBLIC_URL`, so
+    links in emails reach the port actually served."""
     environ = os.environ if environ is None else environ
     var_dir = Path(environ.get("SHOPWATCH_VAR_DIR", "var")) if var_dir is None else var_dir
     env = environ.get("SHOPWATCH_ENV", DEVELOPMENT)
@@ -76,7 +80,7 @@ def load_settings(environ: Mapping[str, str] | None = None, var_dir: Path | None
             raise ImproperlyConfigured("PUBLIC_URL must be set in production")
     else:
         secret_key = secret_key or _development_secret_key(var_dir)
-        public_url = public_url or "http://127.0.0.1:8000"
+        public_url = public_url or served_at or "http://127.0.0.1:8000"
     if urlsplit(public_url).scheme not in ("http", "https") or not urlsplit(public_url).netloc:
         raise ImproperlyConfigured(f"PUBLIC_URL must be an http(s) URL, not {public_url!r}")
 
