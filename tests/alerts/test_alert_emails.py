@@ -214,6 +214,8 @@ async def test_the_worker_delivers_alert_emails_once_to_every_team(
         assert link_to(alert) in text
         assert "\n".join(line.format(town="Home") for line in LINES) in text
         assert f'<a href="{link_to(alert)}"' in message.body("html")
+        # Read on a phone: laid out for the screen's width, not shrunk from a desktop page.
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in message.body("html")
 
     [deliveries] = (await delivery_state([alert.id])).values()
     assert [(d.address, d.state, d.attempts, d.last_error) for d in deliveries] == [
