@@ -96,9 +96,11 @@ class Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        internal = [error for error in errors if _is_internal(error)]
+        internal = []
         for error in errors:
-            if not _is_internal(error):
+            if _is_internal(error):
+                internal.append(error)
+            else:
                 refusals.info("refused: %s", error.message)
         super().process_errors(internal, execution_context)
 
