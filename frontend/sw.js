@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "f15140db2a42";
+const VERSION = "b95c1a1b1238";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
