@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from shopwatch.accounts.models import Role
 from shopwatch.alerts.models import Alert, AlertRule
 from shopwatch.alerts.rules import update_rule_setting
-from shopwatch.core.clock import clock_at
+from shopwatch.core.clock import clock_at, local_midnight
+from shopwatch.incidents.hotspots import HotspotTest
 from shopwatch.settings import Settings
 from tests.alerts import report
 from tests.support.graphql import GraphQLClient
@@ -26,7 +27,9 @@ def at(days_before: int, hour: float) -> datetime:
     return datetime.combine(DAY - timedelta(days=days_before), time(0), tzinfo=UTC) + timedelta(hours=hour)
 
 
-async def reported(town: Town, settings: Settings, shop: int, occurred: datetime, clock: datetime) -> list[Alert]:
+async def reported(
+    town: Town, settings: Settings, shop: int, occurred: datetime, clock: datetime
+) -> list[Alert]:
     with clock_at(clock):
         _, alerts = await report(town, settings, occurred, shop=shop)
     return [alert for alert in alerts if alert.rule == AlertRule.SHOP_HOTSPOT]
@@ -36,7 +39,9 @@ async def test_the_dashboard_names_exactly_the_shops_the_hotspot_alert_names(
     gql: GraphQLClient, world: World, settings: Settings
 ) -> None:
     # Home shop 1: the BID counts 3 in 7 days as a hotspot; 3 incidents in the last three days.
-    await update_rule_setting(world.home.bid.id, AlertRule.SHOP_HOTSPOT, enabled=True, threshold=3, window_days=7)
+    await update_rule_setting(
+        world.home.bid.id, AlertRule.SHOP_HOTSPOT, enabled=True, threshold=3, window_days=7
+    )
     for days_before in (2, 1, 0):
         moment = at(days_before, 10)
         await reported(world.home, settings, 0, moment, moment)
@@ -61,3 +66,24 @@ async def test_the_dashboard_names_exactly_the_shops_the_hotspot_alert_names(
     expected = {world.home.shops[0], world.away.shops[1]}
     assert alerted == {shop.id for shop in expected}
     assert named == {world.home.shop_id(0), world.away.shop_id(1)}
+
+
+def test_a_hotspot_compares_the_uk_days_ending_that_day_with_the_eight_windows_before() -> None:
+    # The last 7 days of March 2026 (the clocks went forward on the 29th) against the 8 weeks before.
+    bounds = HotspotTest().bounds(date(2026, 3, 31))
+    assert bounds.recent_start == local_midnight(date(2026, 3, 25)) == datetime(2026, 3, 25, tzinfo=UTC)
+    assert bounds.baseline_start == local_midnight(date(2026, 1, 28))
+    assert bounds.end == datetime(2026, 3, 31, 23, tzinfo=UTC)  # midnight of 1 April, BST
+    three_days = HotspotTest(threshold=3, days=3).bounds(date(2026, 3, 31))
+    assert three_days.recent_start == local_midnight(date(2026, 3, 29))
+    assert three_days.baseline_start == local_midnight(date(2026, 3, 5))
+
+
+def test_a_hotspot_needs_the_threshold_and_twice_the_average() -> None:
+    test = HotspotTest()
+    assert test.holds(5, 0) and not test.holds(4, 0)
+    assert test.holds(5, 20) and not test.holds(5, 21)  # 2.5 a week is exactly half of 5
+    assert test.describe() == (
+        "at least 5 incidents at one shop within 7 days, and at least 2 times the shop's average for "
+        "7 days over the 8 periods before"
+    )
