@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "e3d8a4fe12d6";
+const VERSION = "40da2ef233d6";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -25,6 +25,7 @@ const SHELL = [
   "/js/menu.js",
   "/js/queue.js",
   "/js/router.js",
+  "/js/saved.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
   "/js/views/audit.js",
