@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "40da2ef233d6";
+const VERSION = "d0e090f7941f";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -19,7 +19,9 @@ const SHELL = [
   "/js/api.js",
   "/js/app.js",
   "/js/charts.js",
+  "/js/dates.js",
   "/js/dom.js",
+  "/js/filters.js",
   "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
