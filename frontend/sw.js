@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "f15140db2a42";
+const VERSION = "d0e090f7941f";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -27,6 +27,7 @@ const SHELL = [
   "/js/menu.js",
   "/js/queue.js",
   "/js/router.js",
+  "/js/saved.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
   "/js/views/audit.js",

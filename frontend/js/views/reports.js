@@ -6,6 +6,7 @@ import { addDays, londonMidnight, shortDate } from "../dates.js";
 import { KINDS, field, formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
 import { FILTER_KEYS, readFilters, reportsLink } from "../filters.js";
 import { currentQuery, navigate } from "../router.js";
+import { savedIncidents, savedMark } from "../saved.js";
 import { outboxSection } from "./outbox.js";
 
 export const STATUS_NAMES = { NEW: "New", REVIEWED: "Reviewed", REFERRED_TO_POLICE: "Referred to police", CLOSED: "Closed" };
@@ -122,6 +123,19 @@ export function incidentItem(incident) {
   );
 }
 
+/** With no signal: the reports opened last, as kept on this phone, or why there is nothing to show. */
+async function offlineReports(app) {
+  const saved = await savedIncidents(app.me).catch(() => []);
+  const cause = navigator.onLine ? "The server cannot be reached just now" : "No signal";
+  if (!saved.length)
+    return [notice(`${cause}, so the sent reports cannot be loaded. They load by themselves when the signal returns.`)];
+  const which = saved.length === 1 ? "the report" : `the ${saved.length} reports`;
+  return [
+    savedMark(saved[0].savedAt, `${cause}, so the sent reports cannot be loaded. Below are ${which} opened last on this phone, as they were when opened; the list loads by itself when the signal returns.`),
+    h("ul", { class: "cards", id: "saved-reports" }, saved.map(({ incident }) => incidentItem({ ...incident, photos: [] }))),
+  ];
+}
+
 export async function render(app) {
   const filters = readFilters(currentQuery());
   // A kind or status the app does not know would be refused by the API in its own words: leave it out.
@@ -156,7 +170,13 @@ export async function render(app) {
       after = incidents.pageInfo.endCursor;
       more.hidden = !incidents.pageInfo.hasNextPage;
     } catch (error) {
-      page.append(notice(error instanceof NetworkError ? "Sent reports cannot be loaded without signal." : error.message, "error"));
+      if (!(error instanceof NetworkError)) {
+        page.append(notice(error.message, "error"));
+        return;
+      }
+      page.dataset.offline = "1"; // Drawn again by itself when the signal returns.
+      more.hidden = true;
+      page.append(...(await offlineReports(app)));
     }
   }
   more.addEventListener("click", load);
