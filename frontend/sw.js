@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "e3d8a4fe12d6";
+const VERSION = "1277530c73d4";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -23,6 +23,8 @@ const SHELL = [
   "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
+  "/js/photo-check.js",
+  "/js/photo-rules.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/views/account.js",
