@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "1277530c73d4";
+const VERSION = "ed34e9254d04";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -19,7 +19,9 @@ const SHELL = [
   "/js/api.js",
   "/js/app.js",
   "/js/charts.js",
+  "/js/dates.js",
   "/js/dom.js",
+  "/js/filters.js",
   "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
@@ -27,6 +29,7 @@ const SHELL = [
   "/js/photo-rules.js",
   "/js/queue.js",
   "/js/router.js",
+  "/js/saved.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
   "/js/views/audit.js",

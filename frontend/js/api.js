@@ -1,8 +1,17 @@
 // Talking to /graphql. JSON requests ride on the session cookie (same-origin JSON passes the CSRF
 // guard); multipart uploads must also carry X-Shopwatch-CSRF, which no other site can set.
 
-/** The request never reached the server or the server failed: worth trying again later. */
-export class NetworkError extends Error {}
+/** What the app says when the server cannot be reached, instead of the browser's own words. */
+export const NO_SIGNAL = "No signal: Shopwatch cannot reach its server.";
+const SERVER_DOWN = "Shopwatch's server is not answering just now.";
+
+/** The request never reached the server or the server failed: worth trying again later. Its
+ * message is in words a user can read ("Failed to fetch" is the browser's, never shown). */
+export class NetworkError extends Error {
+  constructor(message = NO_SIGNAL) {
+    super(message);
+  }
+}
 
 /** The server answered with GraphQL errors: trying again will not help. */
 export class ApiError extends Error {
@@ -21,12 +30,12 @@ export class ApiError extends Error {
 export const SESSION_ENDED = "shopwatch-session-ended";
 
 function readBody(status, text) {
-  if (status >= 500 || status === 0) throw new NetworkError(`Server unavailable (${status})`);
+  if (status >= 500 || status === 0) throw new NetworkError(SERVER_DOWN);
   let body;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new NetworkError(`Unreadable answer (${status})`);
+    throw new NetworkError(SERVER_DOWN);
   }
   if (body.errors && body.errors.length) {
     const error = new ApiError(body.errors.map((e) => e.message).join("; "), body.errors.map((e) => e.extensions?.code));
@@ -46,8 +55,8 @@ export async function gql(query, variables = {}) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ query, variables }),
     });
-  } catch (error) {
-    throw new NetworkError(error.message);
+  } catch {
+    throw new NetworkError();
   }
   return readBody(response.status, await response.text());
 }
@@ -70,8 +79,8 @@ export function upload(query, variables, files, onProgress = () => {}) {
       body: form,
     }).then(
       async (response) => readBody(response.status, await response.text()),
-      (error) => {
-        throw new NetworkError(error.message);
+      () => {
+        throw new NetworkError();
       },
     );
   }
@@ -90,8 +99,8 @@ export function upload(query, variables, files, onProgress = () => {}) {
         reject(error);
       }
     });
-    xhr.addEventListener("error", () => reject(new NetworkError("No connection")));
-    xhr.addEventListener("timeout", () => reject(new NetworkError("Timed out")));
+    xhr.addEventListener("error", () => reject(new NetworkError()));
+    xhr.addEventListener("timeout", () => reject(new NetworkError("The upload took too long: the signal may be too weak.")));
     xhr.timeout = 120000;
     xhr.send(form);
   });

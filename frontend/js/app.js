@@ -1,8 +1,9 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { SESSION_ENDED, forgetMe, loadMe, rememberedMe } from "./api.js";
-import { h, mount, notice } from "./dom.js";
-import { flushOutbox, listOutbox, onOutboxChange, requestBackgroundSync } from "./queue.js";
+import { NetworkError, SESSION_ENDED, forgetMe, loadMe, rememberedMe } from "./api.js";
+import { clear, h, mount, notice } from "./dom.js";
+import { flushOutbox, listOutbox, onOutboxChange, onReportsSent, requestBackgroundSync } from "./queue.js";
+import { forgetSaved, unreachable } from "./saved.js";
 import { renderMenu, watchMenu } from "./menu.js";
 import { currentPath, match, navigate, route, wantedPath } from "./router.js";
 import * as account from "./views/account.js";
@@ -39,6 +40,7 @@ route("/dashboard", dashboard.render);
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const network = document.getElementById("network");
+const sent = document.getElementById("sent");
 const app = { me: rememberedMe(), main };
 
 /** The document's title: the view's own (`data-title` on its root) or its heading's words. */
@@ -97,14 +99,40 @@ async function render() {
     show(path, view);
   } catch (error) {
     if (token !== rendering) return;
-    show(path, h("h1", {}, "Something went wrong"), notice(error.message, "error"));
+    if (error instanceof NetworkError) show(path, unreachable(render));
+    else show(path, h("h1", {}, "Something went wrong"), notice(error.message, "error"));
   }
+}
+
+/** A screen drawn without signal (a saved copy, or saying it cannot be loaded) is drawn again as
+ * soon as the signal returns; a phone often says "online" a moment before requests get through,
+ * so a screen still without its answer tries a few more times. */
+async function recover(attempt = 0) {
+  if (!main.querySelector("[data-offline]") || !navigator.onLine) return;
+  await render();
+  if (attempt < 5 && main.querySelector("[data-offline]")) setTimeout(() => recover(attempt + 1), 3000);
+}
+
+let sentTimer = null;
+
+/** "2 reports sent": said whoever sent them, this page or the service worker's Background Sync. */
+function showSent(count) {
+  clearTimeout(sentTimer);
+  mount(
+    sent,
+    h("span", {}, `${count} report${count === 1 ? "" : "s"} sent`),
+    h("a", { href: "#/reports" }, "See them"),
+    h("button", { type: "button", class: "secondary", "aria-label": "Close this message", onclick: () => clear(sent) }, "✕"),
+  );
+  sentTimer = setTimeout(() => clear(sent), 60_000);
 }
 
 /** Called by views after logging in or out; logging in sends what waited for this user. */
 app.setMe = (me) => {
   const before = app.me?.id;
   app.me = me;
+  // What was kept on the phone is one user's: it goes when they log out or someone else logs in.
+  if (!me || (before && me.id !== before)) forgetSaved();
   if (me && me.id !== before && navigator.onLine) sendWaiting();
 };
 app.render = render;
@@ -145,7 +173,9 @@ async function start() {
   window.addEventListener("online", () => {
     showNetwork();
     sendWaiting();
+    recover();
   });
+  onReportsSent(showSent);
   window.addEventListener("offline", showNetwork);
   onOutboxChange(showNetwork);
   showNetwork();

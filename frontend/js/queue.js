@@ -42,6 +42,20 @@ function changed() {
   if (typeof window !== "undefined") window.dispatchEvent(new Event("outbox-changed"));
 }
 
+/** Tells every page that `count` waiting reports went, from this page or the service worker. */
+function announceSent(count) {
+  channel?.postMessage({ sent: count });
+  if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent("outbox-sent", { detail: count }));
+}
+
+/** Calls `listener(count)` whenever waiting reports go, sent by this page or another context. */
+export function onReportsSent(listener) {
+  channel?.addEventListener("message", (event) => {
+    if (event.data?.sent) listener(event.data.sent);
+  });
+  window.addEventListener("outbox-sent", (event) => listener(event.detail));
+}
+
 /** Calls `listener` whenever the outbox changes, in this page or another context. */
 export function onOutboxChange(listener) {
   channel?.addEventListener("message", listener);
@@ -231,14 +245,19 @@ export function flushOutbox() {
       return 0;
     }
     let sent = 0;
-    for (const entry of waiting.filter((e) => e.userId === userId)) {
-      try {
-        await send(entry);
-        sent += 1;
-      } catch (error) {
-        if (error instanceof WaitingForLogin) break;
-        if (!(error instanceof Refused)) throw error;
+    try {
+      for (const entry of waiting.filter((e) => e.userId === userId)) {
+        try {
+          await send(entry);
+          sent += 1;
+        } catch (error) {
+          if (error instanceof WaitingForLogin) break;
+          if (!(error instanceof Refused)) throw error;
+        }
       }
+    } finally {
+      // Said even when the signal goes again half-way: those that went, went.
+      if (sent) announceSent(sent);
     }
     return sent;
   });

@@ -18,7 +18,7 @@ from shopwatch.accounts.viewer import Viewer
 from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
 from shopwatch.core.sql import Statement
-from shopwatch.incidents.models import Incident, IncidentKind
+from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus
 
 MAX_FUTURE = timedelta(minutes=5)
 MAX_PAST = timedelta(days=365)
@@ -181,6 +181,7 @@ class IncidentFilter:
     bid_id: int | None = None
     shop_id: int | None = None
     kinds: Sequence[IncidentKind] = ()
+    statuses: Sequence[IncidentStatus] = ()
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
     offender_id: int | None = None
@@ -194,6 +195,8 @@ def filter_incidents(query: QuerySet[Incident], wanted: IncidentFilter) -> Query
         query = query.filter(shop_id=wanted.shop_id)
     if wanted.kinds:
         query = query.filter(kind__in=list(wanted.kinds))
+    if wanted.statuses:
+        query = query.filter(status__in=list(wanted.statuses))
     if wanted.occurred_from is not None:
         query = query.filter(occurred_at__gte=wanted.occurred_from)
     if wanted.occurred_to is not None:
