@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "d0e090f7941f";
+const VERSION = "ed34e9254d04";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -25,6 +25,8 @@ const SHELL = [
   "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
+  "/js/photo-check.js",
+  "/js/photo-rules.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/saved.js",
