@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "ed34e9254d04";
+const VERSION = "8c42e69bebf6";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -46,6 +46,7 @@ const SHELL = [
   "/js/views/people.js",
   "/js/views/report.js",
   "/js/views/reports.js",
+  "/js/views/shop.js",
   "/js/views/rules.js",
   "/js/views/shops.js",
   "/js/views/teams.js",
