@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "d0e090f7941f";
+const VERSION = "3206484e34da";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

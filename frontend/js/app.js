@@ -1,6 +1,6 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { NetworkError, SESSION_ENDED, forgetMe, loadMe, rememberedMe } from "./api.js";
+import { NetworkError, SESSION_ENDED, finishLogout, forgetMe, loadMe, rememberedMe } from "./api.js";
 import { clear, h, mount, notice } from "./dom.js";
 import { flushOutbox, listOutbox, onOutboxChange, onReportsSent, requestBackgroundSync } from "./queue.js";
 import { forgetSaved, unreachable } from "./saved.js";
@@ -161,8 +161,9 @@ async function start() {
     render();
   });
   watchMenu(nav);
-  window.addEventListener("online", () => {
+  window.addEventListener("online", async () => {
     showNetwork();
+    await finishLogout();
     sendWaiting();
     recover();
   });
@@ -170,7 +171,8 @@ async function start() {
   window.addEventListener("offline", showNetwork);
   onOutboxChange(showNetwork);
   showNetwork();
-  const me = await loadMe().catch(() => app.me);
+  // A logout made with no signal is finished before anything else, so its user is not let back in.
+  const me = (await finishLogout()) ? await loadMe().catch(() => app.me) : null;
   app.setMe(me);
   await render();
   if (navigator.onLine) sendWaiting();
