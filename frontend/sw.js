@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "3206484e34da";
+const VERSION = "0bea72a3b22d";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -2,7 +2,7 @@
 
 import { NetworkError, SESSION_ENDED, finishLogout, forgetMe, loadMe, rememberedMe } from "./api.js";
 import { clear, h, mount, notice } from "./dom.js";
-import { flushOutbox, listOutbox, onOutboxChange, onReportsSent, requestBackgroundSync } from "./queue.js";
+import { flushOutbox, listOutbox, onOutboxChange, onReportsSent, requestBackgroundSync, takeUnannounced } from "./queue.js";
 import { forgetSaved, unreachable } from "./saved.js";
 import { renderMenu, watchMenu } from "./menu.js";
 import { currentPath, match, navigate, route, wantedPath } from "./router.js";
@@ -116,11 +116,11 @@ async function recover(attempt = 0) {
 let sentTimer = null;
 
 /** "2 reports sent": said whoever sent them, this page or the service worker's Background Sync. */
-function showSent(count) {
+function showSent(count, when = "") {
   clearTimeout(sentTimer);
   mount(
     sent,
-    h("span", {}, `${count} report${count === 1 ? "" : "s"} sent`),
+    h("span", {}, `${count} report${count === 1 ? "" : "s"} sent${when}`),
     h("a", { href: "#/reports" }, "See them"),
     h("button", { type: "button", class: "secondary", "aria-label": "Close this message", onclick: () => clear(sent) }, "✕"),
   );
@@ -175,6 +175,8 @@ async function start() {
   const me = (await finishLogout()) ? await loadMe().catch(() => app.me) : null;
   app.setMe(me);
   await render();
+  const unannounced = me ? await takeUnannounced(me.id).catch(() => 0) : 0;
+  if (unannounced) showSent(unannounced, " while the app was closed");
   if (navigator.onLine) sendWaiting();
   else requestBackgroundSync();
 }

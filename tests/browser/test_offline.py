@@ -287,3 +287,23 @@ def test_a_logout_with_no_signal_forgets_at_once_and_ends_the_session_when_the_s
     assert server.graphql("{ me { id } }", token=token)["me"] is None
     page.reload()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_reports_sent_while_the_app_was_closed_are_counted_when_it_opens(
+    context: BrowserContext, page: Page, server: Server
+) -> None:
+    description = "Sent with the app closed: a crate of energy drinks"
+    log_in(page, STAFF)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    queue_offline(page, description)
+    page.close()  # The worker puts the phone away; the signal returns later.
+
+    context.set_offline(False)
+    assert server.wait_for_incidents(description, timeout=30) == 1
+    again = context.new_page()
+    again.goto("/#/")
+    expect(again.locator("#sent")).to_contain_text("1 report sent while the app was closed")
+    again.reload()  # Said once.
+    expect(again.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
+    expect(again.locator("#sent")).to_be_empty()
