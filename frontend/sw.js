@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "0bea72a3b22d";
+const VERSION = "4336555e6e48";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -25,6 +25,8 @@ const SHELL = [
   "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
+  "/js/photo-check.js",
+  "/js/photo-rules.js",
   "/js/queue.js",
   "/js/router.js",
   "/js/saved.js",

@@ -169,9 +169,9 @@ export function rolesOf(me) {
 export function reportableShops(me) {
   const shops = new Map();
   for (const m of me?.memberships || []) {
-    if (m.role === "SHOP_STAFF" && m.shop) shops.set(m.shop.id, { ...m.shop, bidId: m.bid.id });
+    if (m.role === "SHOP_STAFF" && m.shop) shops.set(m.shop.id, { ...m.shop, bidId: m.bid.id, bidName: m.bid.name });
     if ((m.role === "BID_MANAGER" || m.role === "ADMIN") && m.bid)
-      for (const shop of m.bid.shops) shops.set(shop.id, { ...shop, bidId: m.bid.id });
+      for (const shop of m.bid.shops) shops.set(shop.id, { ...shop, bidId: m.bid.id, bidName: m.bid.name });
   }
   return [...shops.values()];
 }

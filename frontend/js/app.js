@@ -152,6 +152,15 @@ async function start() {
     navigator.serviceWorker.register("/sw.js", { type: "module" }).catch(() => {});
   }
   window.addEventListener("hashchange", render);
+  // A link to the screen already shown draws it afresh (the address alone would not change): the
+  // menu's "Report" or "Report another" on a report's confirmation, shown at #/report, starts a new form.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.('a[href^="#/"]');
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    if (link.getAttribute("href") !== location.hash) return;
+    event.preventDefault();
+    navigate(link.getAttribute("href").slice(1));
+  });
   // The session ended on the server (membership revoked, account deactivated, logged out
   // elsewhere): the phone forgets the user, and the login form comes back to this screen.
   window.addEventListener(SESSION_ENDED, () => {

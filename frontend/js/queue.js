@@ -147,7 +147,7 @@ export async function revise(clientId, { input, photos }) {
 // The form's names for the fields the server may name in a refusal.
 const FIELD_NAMES = {
   shopId: "Shop",
-  kind: "What happened",
+  kind: "Kind of incident",
   occurredAt: "When",
   description: "What happened",
   valueStolenPence: "Value stolen",
