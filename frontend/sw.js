@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "4336555e6e48";
+const VERSION = "3bf1cfb6ddb2";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
