@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "ed34e9254d04";
+const VERSION = "e5dc18d3c044";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -169,6 +169,20 @@ def test_money_typed_any_other_way_is_refused_beside_the_field_before_sending(
     )
 
 
+def test_an_emptied_time_opens_more_details_to_be_corrected(page: Page, server: Server) -> None:
+    description = "Sent with the time emptied"
+    log_in(page, STAFF)
+    page.goto("/#/report")
+    page.get_by_label("What happened", exact=True).fill(description)
+    open_more_details(page)
+    page.get_by_label("When").fill("")
+    page.locator("details.more-details summary").click()  # Folded again, the time still empty.
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_label("When")).to_be_visible()
+    assert page.get_by_label("When").evaluate("(input) => !input.validity.valid")
+    assert server.count_incidents(description) == 0
+
+
 def _file(name: str, data: bytes, mime: str = "image/jpeg") -> dict[str, object]:
     return {"name": name, "mimeType": mime, "buffer": data}
 
