@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "e5dc18d3c044";
+const VERSION = "5411c3188697";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
