@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "8c42e69bebf6";
+const VERSION = "33e7969b06e0";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -132,6 +132,34 @@ export function forgetMe() {
   localStorage.removeItem(ME_KEY);
 }
 
+// Set while a logout made with no signal has not reached the server yet. The session cookie is
+// HttpOnly, so only the server can end the session: until it has, the next person to pick up the
+// phone would be let in as the last one once the signal returns.
+const LOGOUT_KEY = "shopwatch.logout";
+
+/** Ends the session on the server, or, with no signal, as soon as there is some (`finishLogout`). */
+export async function endSession() {
+  localStorage.setItem(LOGOUT_KEY, "1");
+  await finishLogout();
+}
+
+/** Ends a session left open by a logout made with no signal; whether none is left open. */
+export async function finishLogout() {
+  if (!localStorage.getItem(LOGOUT_KEY)) return true;
+  try {
+    await gql("mutation { logout }");
+  } catch (error) {
+    if (error instanceof NetworkError) return false;
+  }
+  localStorage.removeItem(LOGOUT_KEY);
+  return true;
+}
+
+/** A new login replaced the session cookie: the old session is no longer on this phone. */
+export function loggedInAfresh() {
+  localStorage.removeItem(LOGOUT_KEY);
+}
+
 /** The roles a user holds, as a Set of role names. */
 export function rolesOf(me) {
   return new Set((me?.memberships || []).map((m) => m.role));

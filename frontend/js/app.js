@@ -1,8 +1,8 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { NetworkError, SESSION_ENDED, forgetMe, loadMe, rememberedMe } from "./api.js";
+import { NetworkError, SESSION_ENDED, finishLogout, forgetMe, loadMe, rememberedMe } from "./api.js";
 import { clear, h, mount, notice } from "./dom.js";
-import { flushOutbox, listOutbox, onOutboxChange, onReportsSent, requestBackgroundSync } from "./queue.js";
+import { flushOutbox, listOutbox, onOutboxChange, onReportsSent, requestBackgroundSync, takeUnannounced } from "./queue.js";
 import { forgetSaved, unreachable } from "./saved.js";
 import { renderMenu, watchMenu } from "./menu.js";
 import { currentPath, match, navigate, route, wantedPath } from "./router.js";
@@ -118,11 +118,11 @@ async function recover(attempt = 0) {
 let sentTimer = null;
 
 /** "2 reports sent": said whoever sent them, this page or the service worker's Background Sync. */
-function showSent(count) {
+function showSent(count, when = "") {
   clearTimeout(sentTimer);
   mount(
     sent,
-    h("span", {}, `${count} report${count === 1 ? "" : "s"} sent`),
+    h("span", {}, `${count} report${count === 1 ? "" : "s"} sent${when}`),
     h("a", { href: "#/reports" }, "See them"),
     h("button", { type: "button", class: "secondary", "aria-label": "Close this message", onclick: () => clear(sent) }, "✕"),
   );
@@ -172,8 +172,9 @@ async function start() {
     render();
   });
   watchMenu(nav);
-  window.addEventListener("online", () => {
+  window.addEventListener("online", async () => {
     showNetwork();
+    await finishLogout();
     sendWaiting();
     recover();
   });
@@ -181,9 +182,12 @@ async function start() {
   window.addEventListener("offline", showNetwork);
   onOutboxChange(showNetwork);
   showNetwork();
-  const me = await loadMe().catch(() => app.me);
+  // A logout made with no signal is finished before anything else, so its user is not let back in.
+  const me = (await finishLogout()) ? await loadMe().catch(() => app.me) : null;
   app.setMe(me);
   await render();
+  const unannounced = me ? await takeUnannounced(me.id).catch(() => 0) : 0;
+  if (unannounced) showSent(unannounced, " while the app was closed");
   if (navigator.onLine) sendWaiting();
   else requestBackgroundSync();
 }

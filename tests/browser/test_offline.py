@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     wait_until,
 )
 from tests.browser.server import DEMO_PASSWORD, MANAGER, STAFF, Server
+from tests.browser.test_accessibility import MIN_TAP, SMALL_TARGETS, UNLABELLED
 
 SYNC_TAG = "shopwatch-outbox"
 SAVED_MARK = re.compile(r"^Saved on this phone at \d\d:\d\d, no signal$")
@@ -67,9 +68,14 @@ def shot(page: Page, name: str) -> None:
 
 
 def no_raw_error(page: Page) -> None:
+    """The screen says what is wrong in words, and stays labelled, thumb-sized and one column wide."""
     text = page.locator("main").inner_text()
     for raw in RAW_ERRORS:
         assert raw not in text, text
+    assert page.evaluate(UNLABELLED) == []
+    assert page.evaluate(SMALL_TARGETS, MIN_TAP) == []
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def queue_offline(page: Page, description: str) -> None:
@@ -125,9 +131,21 @@ def test_screens_that_failed_for_want_of_signal_recover_by_themselves(
         expect(page.get_by_role("heading", name="No signal")).to_be_visible()
         expect(page.get_by_role("status").filter(has_text="cannot be loaded without signal")).to_be_visible()
         no_raw_error(page)
+        shot(page, f"no-signal-{heading.split()[-1].lower()}")
         context.set_offline(False)
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         no_raw_error(page)
+
+    # The dashboard keeps the period asked for, and its figures come when the signal returns.
+    page.goto("/#/dashboard")
+    expect(page.locator(".results svg").first).to_be_visible()
+    context.set_offline(True)
+    page.get_by_label("Period").select_option(label="Last 7 days")
+    expect(page.locator(".results")).to_contain_text("No signal: Shopwatch cannot reach its server.")
+    no_raw_error(page)
+    context.set_offline(False)
+    expect(page.locator(".results svg").first).to_be_visible()
+    expect(page.get_by_label("Period")).to_have_value("7")
 
     # An incident's page too, and the server being down is said in its own words.
     incident = report(server, server.login(STAFF), description="Opened while the server was down")
@@ -184,9 +202,21 @@ def test_the_gallery_and_an_opened_incident_are_readable_with_no_signal(
     no_raw_error(page)
     shot(page, "offline-gallery")
 
+    # A card opens what the gallery kept of that person.
+    excluded_card = page.locator(".gallery li", has=page.locator(".badge-excluded")).first
+    name = excluded_card.locator(".card-title").inner_text()
+    excluded_card.get_by_role("link").click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    expect(page.locator(".notice-saved strong")).to_have_text(SAVED_MARK)
+    expect(page.locator(".badge-excluded")).to_have_text(excluded[0])
+    wait_for_image(page, page.get_by_role("img", name=f"Photo of {name}"))
+    no_raw_error(page)
+    shot(page, "offline-offender")
+
     page.goto("/#/reports")
     saved = page.locator("#saved-reports li", has_text=description)
     expect(saved).to_be_visible()
+    shot(page, "offline-reports")
     saved.get_by_role("link").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Theft at "))).to_be_visible()
     expect(page.locator(".notice-saved strong")).to_have_text(SAVED_MARK)
@@ -247,3 +277,50 @@ def test_logging_out_removes_what_was_kept_and_so_does_another_login(
     page.goto("/#/gallery")
     expect(page.get_by_role("heading", name="No signal")).to_be_visible()
     assert "shopwatch-saved" not in page.evaluate(STORED)["databases"]
+
+
+def test_a_logout_with_no_signal_forgets_at_once_and_ends_the_session_when_the_signal_returns(
+    context: BrowserContext, page: Page, server: Server
+) -> None:
+    log_in(page, STAFF)
+    page.goto("/#/gallery")
+    wait_until(page, IS_SAVED, "gallery")
+    [token] = [c["value"] for c in context.cookies() if c["name"] == "shopwatch_session"]
+    page.goto("/#/")
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    wait_until(page, "async () => !(await indexedDB.databases()).some((d) => d.name === 'shopwatch-saved')")
+    page.goto("/#/gallery")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    # Until the signal returns the server still has the session; the phone lets nobody in with it.
+    assert server.graphql("{ me { id } }", token=token)["me"] is not None
+    page.reload()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+    context.set_offline(False)
+    wait_until(page, "() => localStorage.length === 0")
+    assert server.graphql("{ me { id } }", token=token)["me"] is None
+    page.reload()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_reports_sent_while_the_app_was_closed_are_counted_when_it_opens(
+    context: BrowserContext, page: Page, server: Server
+) -> None:
+    description = "Sent with the app closed: a crate of energy drinks"
+    log_in(page, STAFF)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    queue_offline(page, description)
+    page.close()  # The worker puts the phone away; the signal returns later.
+
+    context.set_offline(False)
+    assert server.wait_for_incidents(description, timeout=30) == 1
+    again = context.new_page()
+    again.goto("/#/")
+    expect(again.locator("#sent")).to_contain_text("1 report sent while the app was closed")
+    again.reload()  # Said once.
+    expect(again.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
+    expect(again.locator("#sent")).to_be_empty()

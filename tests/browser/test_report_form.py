@@ -44,7 +44,8 @@ def phone(
 
 
 def start_report(phone: Page, what: str) -> str:
-    """Logged in as shop staff, a new report's description typed: the description, naming the width."""
+    """Logged in as shop staff, a new report's description typed: the description, naming the width
+    so that each size's report is its own."""
     log_in(phone, STAFF)
     width = phone.viewport_size["width"] if phone.viewport_size else 0
     description = f"{what} at {width} px"
@@ -169,6 +170,17 @@ def test_money_typed_any_other_way_is_refused_beside_the_field_before_sending(
     )
 
 
+def test_an_emptied_time_opens_more_details_to_be_corrected(page: Page, server: Server) -> None:
+    description = start_report(page, "Sent with the time emptied")
+    open_more_details(page)
+    page.get_by_label("When").fill("")
+    page.locator("details.more-details summary").click()  # Folded again, the time still empty.
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_label("When")).to_be_visible()
+    assert page.get_by_label("When").evaluate("(input) => !input.validity.valid")
+    assert server.count_incidents(description) == 0
+
+
 def _file(name: str, data: bytes, mime: str = "image/jpeg") -> dict[str, object]:
     return {"name": name, "mimeType": mime, "buffer": data}
 
@@ -218,10 +230,7 @@ def test_photos_the_server_would_refuse_are_left_out_on_the_phone_with_the_reaso
 
 
 def test_a_photo_the_server_refuses_is_named_in_words_never_by_its_field(page: Page, server: Server) -> None:
-    description = "A photo that only the server can tell is broken"
-    log_in(page, STAFF)
-    page.goto("/#/report")
-    page.get_by_label("What happened", exact=True).fill(description)
+    description = start_report(page, "A photo that only the server can tell is broken")
     page.get_by_label("Add photos").set_input_files(
         [_file("good.jpg", jpeg()), _file("broken.jpg", BROKEN_JPEG)]
     )
@@ -344,10 +353,7 @@ def test_the_confirmation_says_who_sees_the_report_and_that_the_police_do_not_ha
 
 
 def test_the_confirmation_with_a_police_reference_says_the_police_have_it(page: Page, server: Server) -> None:
-    description = "Reported to the police by phone first"
-    log_in(page, STAFF)
-    page.goto("/#/report")
-    page.get_by_label("What happened", exact=True).fill(description)
+    description = start_report(page, "Reported to the police by phone first")
     open_more_details(page)
     page.get_by_label("Police reference").fill("CAD 1234/05DEC")
     page.get_by_role("button", name="Send report").click()

@@ -379,6 +379,14 @@ export async function render(app, params = {}) {
     remove,
     h("div", { class: "send-bar" }, progressLabel, progress, submit),
   );
+  // The browser's own check (an emptied time, say) can only point at a field it can show.
+  form.addEventListener(
+    "invalid",
+    (event) => {
+      if (more.contains(event.target)) more.open = true;
+    },
+    true,
+  );
   // Corrections go to the stored report: the same clientId, so it is stored once however often it is sent.
   let clientId = stored?.clientId ?? null;
 

@@ -129,9 +129,9 @@ async function offlineReports(app) {
   const cause = navigator.onLine ? "The server cannot be reached just now" : "No signal";
   if (!saved.length)
     return [notice(`${cause}, so the sent reports cannot be loaded. They load by themselves when the signal returns.`)];
-  const which = saved.length === 1 ? "the report" : `the ${saved.length} reports`;
+  const which = saved.length === 1 ? "is the report opened last on this phone, as it was" : `are the ${saved.length} reports opened last on this phone, as they were`;
   return [
-    savedMark(saved[0].savedAt, `${cause}, so the sent reports cannot be loaded. Below are ${which} opened last on this phone, as they were when opened; the list loads by itself when the signal returns.`),
+    savedMark(saved[0].savedAt, `The latest reports cannot be loaded. Below ${which} when opened; the list loads by itself when the signal returns.`),
     h("ul", { class: "cards", id: "saved-reports" }, saved.map(({ incident }) => incidentItem({ ...incident, photos: [] }))),
   ];
 }
@@ -178,6 +178,7 @@ export async function render(app) {
       }
       page.dataset.offline = "1"; // Drawn again by itself when the signal returns.
       more.hidden = true;
+      summary.hidden = true; // It describes a list the server did not send.
       page.append(...(await offlineReports(app)));
     }
   }
