@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "5411c3188697";
+const VERSION = "42200e4ef7b4";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

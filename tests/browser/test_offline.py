@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     wait_until,
 )
 from tests.browser.server import DEMO_PASSWORD, MANAGER, STAFF, Server
+from tests.browser.test_accessibility import MIN_TAP, SMALL_TARGETS, UNLABELLED
 
 SYNC_TAG = "shopwatch-outbox"
 SAVED_MARK = re.compile(r"^Saved on this phone at \d\d:\d\d, no signal$")
@@ -67,9 +68,14 @@ def shot(page: Page, name: str) -> None:
 
 
 def no_raw_error(page: Page) -> None:
+    """The screen says what is wrong in words, and stays labelled, thumb-sized and one column wide."""
     text = page.locator("main").inner_text()
     for raw in RAW_ERRORS:
         assert raw not in text, text
+    assert page.evaluate(UNLABELLED) == []
+    assert page.evaluate(SMALL_TARGETS, MIN_TAP) == []
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def queue_offline(page: Page, description: str) -> None:
@@ -129,6 +135,17 @@ def test_screens_that_failed_for_want_of_signal_recover_by_themselves(
         context.set_offline(False)
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         no_raw_error(page)
+
+    # The dashboard keeps the period asked for, and its figures come when the signal returns.
+    page.goto("/#/dashboard")
+    expect(page.locator(".results svg").first).to_be_visible()
+    context.set_offline(True)
+    page.get_by_label("Period").select_option(label="Last 7 days")
+    expect(page.locator(".results")).to_contain_text("No signal: Shopwatch cannot reach its server.")
+    no_raw_error(page)
+    context.set_offline(False)
+    expect(page.locator(".results svg").first).to_be_visible()
+    expect(page.get_by_label("Period")).to_have_value("7")
 
     # An incident's page too, and the server being down is said in its own words.
     incident = report(server, server.login(STAFF), description="Opened while the server was down")

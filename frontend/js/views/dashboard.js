@@ -1,6 +1,6 @@
 // The BID dashboard: a period, its totals against the period before, and the charts.
 
-import { gql } from "../api.js";
+import { NetworkError, gql } from "../api.js";
 import { barChart, columnChart, dataTable, heatMap } from "../charts.js";
 import { field, formatPounds, h, kindName, mount, notice } from "../dom.js";
 
@@ -132,7 +132,10 @@ export async function render() {
       const { areaSummary } = await gql(SUMMARY, { bidId: bid.value, from: from.value, to: to.value });
       mount(results, summaryView(areaSummary));
     } catch (error) {
-      mount(results, notice(error.message, "error"));
+      const offline = error instanceof NetworkError;
+      mount(results, notice(offline ? `${error.message} The figures come by themselves when the signal returns.` : error.message, "error"));
+      // The choices are kept, and the figures asked for are fetched again.
+      if (offline) window.addEventListener("online", () => results.isConnected && show(), { once: true });
     }
   }
   bid.addEventListener("change", show);
