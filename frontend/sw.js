@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "42200e4ef7b4";
+const VERSION = "33e7969b06e0";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -46,6 +46,7 @@ const SHELL = [
   "/js/views/people.js",
   "/js/views/report.js",
   "/js/views/reports.js",
+  "/js/views/shop.js",
   "/js/views/rules.js",
   "/js/views/shops.js",
   "/js/views/teams.js",

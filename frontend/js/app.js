@@ -16,6 +16,7 @@ import * as offenderForm from "./views/offender-form.js";
 import * as offender from "./views/offender.js";
 import * as report from "./views/report.js";
 import * as reports from "./views/reports.js";
+import * as shop from "./views/shop.js";
 import "./workspace.js"; // The managers' and administrators' screens register their routes.
 
 const PUBLIC = new Set(["login", "forgot", "invite", "reset"]);
@@ -29,6 +30,7 @@ route("/report", report.render);
 route("/report/:clientId", report.render);
 route("/reports", reports.render);
 route("/incidents/:id", incident.render);
+route("/shops/:id", shop.render);
 route("/gallery", gallery.render);
 route("/gallery/new", offenderForm.renderNew);
 route("/gallery/:id", offender.render);

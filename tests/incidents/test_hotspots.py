@@ -84,6 +84,6 @@ def test_a_hotspot_needs_the_threshold_and_twice_the_average() -> None:
     assert test.holds(5, 0) and not test.holds(4, 0)
     assert test.holds(5, 20) and not test.holds(5, 21)  # 2.5 a week is exactly half of 5
     assert test.describe() == (
-        "at least 5 incidents at one shop within 7 days, and at least 2 times the shop's average for "
-        "7 days over the 8 periods before"
+        "at least 5 incidents at one shop within 7 days (whole UK days, up to and including the day in "
+        "question), and at least 2 times the shop's average for 7 days over the 8 periods before"
     )

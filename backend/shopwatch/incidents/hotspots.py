@@ -67,7 +67,8 @@ class HotspotTest:
         days = _days(self.days)
         count = "1 incident" if self.threshold == 1 else f"{self.threshold} incidents"
         return (
-            f"at least {count} at one shop within {days}, and at least {FACTOR} times the shop's "
+            f"at least {count} at one shop within {days} (whole UK days, up to and including the day "
+            f"in question), and at least {FACTOR} times the shop's "
             f"average for {days} over the {BASELINE_WINDOWS} periods before"
         )
 

@@ -160,6 +160,8 @@ export async function render(app) {
   const onlyOneShop = rolesOf(app?.me).size === 1 && rolesOf(app?.me).has("SHOP_STAFF");
   page.append(filterForm(filters, bids, names, onlyOneShop), h("h2", {}, "Sent"), summary, list, more);
   summary.textContent = describe(filters, names);
+  if (filters.shop && names.shops.has(filters.shop))
+    summary.after(h("p", {}, h("a", { href: `#/shops/${encodeURIComponent(filters.shop)}`, class: "button-link", id: "shop-page-link" }, `${names.shops.get(filters.shop)}: the shop's page`)));
   const wanted = incidentFilter(filters);
   let after = null;
   async function load() {
