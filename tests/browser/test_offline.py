@@ -150,12 +150,12 @@ def test_screens_that_failed_for_want_of_signal_recover_by_themselves(
     page.goto("/#/dashboard")
     expect(page.locator(".results svg").first).to_be_visible()
     context.set_offline(True)
-    page.get_by_label("Period").select_option(label="Last 7 days")
+    page.get_by_label("Period", exact=True).select_option(label="Last 7 days")
     expect(page.locator(".results")).to_contain_text("No signal: Shopwatch cannot reach its server.")
     no_raw_error(page)
     context.set_offline(False)
     expect(page.locator(".results svg").first).to_be_visible()
-    expect(page.get_by_label("Period")).to_have_value("7")
+    expect(page.get_by_label("Period", exact=True)).to_have_value("7")
 
     # An incident's page too, and the server being down is said in its own words.
     incident = report(server, server.login(STAFF), description="Opened while the server was down")
