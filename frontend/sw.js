@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "b95c1a1b1238";
+const VERSION = "0d46fda515fc";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -25,8 +25,11 @@ const SHELL = [
   "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
+  "/js/photo-check.js",
+  "/js/photo-rules.js",
   "/js/queue.js",
   "/js/router.js",
+  "/js/saved.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
   "/js/views/audit.js",
@@ -43,6 +46,7 @@ const SHELL = [
   "/js/views/people.js",
   "/js/views/report.js",
   "/js/views/reports.js",
+  "/js/views/shop.js",
   "/js/views/rules.js",
   "/js/views/shops.js",
   "/js/views/teams.js",

@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from shopwatch.alerts.models import Alert, AlertRecipient
 from shopwatch.alerts.rules import ALWAYS_ALERT, COOLDOWN, RULE_TITLES, RuleSettings, describe_rule
+from shopwatch.core.clock import LOCAL_ZONE
 from shopwatch.core.ids import encode_id
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
 from shopwatch.core.mail.outbox import enqueue_email
@@ -27,7 +27,6 @@ from shopwatch.offenders.models import Offender
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 from shopwatch.settings import Settings
 
-LOCAL_ZONE = ZoneInfo("Europe/London")
 TEMPLATE = "alert"
 # An email lists this many incidents, newest first; the app shows the rest.
 MAX_LISTED = 20
@@ -57,10 +56,6 @@ def local_time(moment: datetime) -> str:
     """'Tue 3 Mar 2026, 14:05 GMT', in UK time."""
     local = moment.astimezone(LOCAL_ZONE)
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_ZONE).date()
 
 
 def long_date(day: date) -> str:

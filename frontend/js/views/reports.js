@@ -6,6 +6,7 @@ import { addDays, londonMidnight, shortDate } from "../dates.js";
 import { KINDS, field, formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
 import { FILTER_KEYS, readFilters, reportsLink } from "../filters.js";
 import { currentQuery, navigate } from "../router.js";
+import { savedIncidents, savedMark } from "../saved.js";
 import { outboxSection } from "./outbox.js";
 
 export const STATUS_NAMES = { NEW: "New", REVIEWED: "Reviewed", REFERRED_TO_POLICE: "Referred to police", CLOSED: "Closed" };
@@ -23,6 +24,18 @@ const RECENT = `query Recent($after: String, $filter: IncidentFilter) {
 
 const PLACES = `query Places { bids { id name shops { id name } } }`;
 const OFFENDER = `query OffenderName($id: ID!) { offender(id: $id) { id displayName } }`;
+
+/** The BIDs and shops the user's memberships already name (kept on the phone, so the form works with
+ * no signal and costs no query); null for police and administrators, whose reach their memberships
+ * do not spell out (a team's BIDs, every BID). */
+function knownPlaces(me) {
+  const bids = new Map();
+  for (const m of me?.memberships || []) {
+    if (!m.bid || !["SHOP_STAFF", "BID_MANAGER"].includes(m.role)) return null;
+    bids.set(m.bid.id, m.bid);
+  }
+  return bids.size ? { bids: [...bids.values()] } : null;
+}
 
 /** The API's filter for the link's filters: UK dates become the instants their days begin and end. */
 export function incidentFilter(filters) {
@@ -127,6 +140,19 @@ export function incidentItem(incident) {
   );
 }
 
+/** With no signal: the reports opened last, as kept on this phone, or why there is nothing to show. */
+async function offlineReports(app) {
+  const saved = await savedIncidents(app.me).catch(() => []);
+  const cause = navigator.onLine ? "The server cannot be reached just now" : "No signal";
+  if (!saved.length)
+    return [notice(`${cause}, so the sent reports cannot be loaded. They load by themselves when the signal returns.`)];
+  const which = saved.length === 1 ? "is the report opened last on this phone, as it was" : `are the ${saved.length} reports opened last on this phone, as they were`;
+  return [
+    savedMark(saved[0].savedAt, `The latest reports cannot be loaded. Below ${which} when opened; the list loads by itself when the signal returns.`),
+    h("ul", { class: "cards", id: "saved-reports" }, saved.map(({ incident }) => incidentItem({ ...incident, photos: [] }))),
+  ];
+}
+
 export async function render(app) {
   const filters = readFilters(currentQuery());
   // A kind or status the app does not know would be refused by the API in its own words: leave it out.
@@ -139,7 +165,7 @@ export async function render(app) {
   const names = { bids: new Map(), shops: new Map(), offender: null };
   // Without signal the form still shows what the link asks for; the list says why it is empty.
   const [places, offender] = await Promise.all([
-    gql(PLACES).catch(() => ({ bids: [] })),
+    knownPlaces(app?.me) || gql(PLACES).catch(() => ({ bids: [] })),
     filters.offender ? gql(OFFENDER, { id: filters.offender }).catch(() => ({ offender: null })) : { offender: null },
   ]);
   const bids = places.bids;
@@ -151,6 +177,8 @@ export async function render(app) {
   const onlyOneShop = rolesOf(app?.me).size === 1 && rolesOf(app?.me).has("SHOP_STAFF");
   page.append(filterForm(filters, bids, names, onlyOneShop), h("h2", {}, "Sent"), summary, list, more);
   summary.textContent = describe(filters, names);
+  if (filters.shop && names.shops.has(filters.shop))
+    summary.after(h("p", {}, h("a", { href: `#/shops/${encodeURIComponent(filters.shop)}`, class: "button-link", id: "shop-page-link" }, `${names.shops.get(filters.shop)}: the shop's page`)));
   const wanted = incidentFilter(filters);
   let after = null;
   async function load() {
@@ -161,7 +189,14 @@ export async function render(app) {
       after = incidents.pageInfo.endCursor;
       more.hidden = !incidents.pageInfo.hasNextPage;
     } catch (error) {
-      page.append(notice(error instanceof NetworkError ? "Sent reports cannot be loaded without signal." : error.message, "error"));
+      if (!(error instanceof NetworkError)) {
+        page.append(notice(error.message, "error"));
+        return;
+      }
+      page.dataset.offline = "1"; // Drawn again by itself when the signal returns.
+      more.hidden = true;
+      summary.hidden = true; // It describes a list the server did not send.
+      page.append(...(await offlineReports(app)));
     }
   }
   more.addEventListener("click", load);
