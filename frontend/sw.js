@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "33e7969b06e0";
+const VERSION = "40118052f7ae";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

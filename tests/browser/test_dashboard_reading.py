@@ -89,6 +89,8 @@ def test_the_dashboard_reads_on_a_phone(page: Page, server: Server, width: int) 
     assert counts == [week["count"] for week in figures["byWeek"]]
     # Hotspots: the server's shops, and what makes one.
     expect(page.locator("#hotspot-definition")).to_contain_text(figures["hotspotDefinition"])
+    hotspots = page.locator("table", has_text="than usual").locator("tbody tr td:first-child")
+    expect(hotspots).to_have_text([spot["shop"]["name"] for spot in figures["hotspots"]])
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, "dashboard")
 
@@ -172,6 +174,27 @@ def test_bars_and_cells_open_the_reports_behind_them(page: Page, server: Server)
         assert shown_incidents(page) == rows
     else:
         expect(page.locator("#recent-reports")).to_contain_text("No reports match these filters.")
+
+    # An offender among the top offenders: their reports in the period.
+    page.goto(dashboard)
+    top = page.locator("table", has_text="Offenders with the most incidents").locator("tbody a").first
+    name = top.inner_text()
+    top.click()
+    expect(page.locator("#filter-summary")).to_contain_text(f"with {name}")
+    [(offender,)] = server.rows(
+        "SELECT o.id FROM offender o JOIN bid b ON b.id = o.bid_id WHERE o.display_name = ? AND b.slug = ?",
+        name,
+        "market-harcombe",
+    )
+    linked = period_rows(
+        server,
+        bid,
+        "id IN (SELECT incident_id FROM offender_link WHERE offender_id = ?)",
+        offender,
+        first=first,
+        last=last,
+    )
+    assert shown_incidents(page) == linked
 
     # Coming back, the dashboard shows the same period.
     page.go_back()

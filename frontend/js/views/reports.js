@@ -25,6 +25,18 @@ const RECENT = `query Recent($after: String, $filter: IncidentFilter) {
 const PLACES = `query Places { bids { id name shops { id name } } }`;
 const OFFENDER = `query OffenderName($id: ID!) { offender(id: $id) { id displayName } }`;
 
+/** The BIDs and shops the user's memberships already name (kept on the phone, so the form works with
+ * no signal and costs no query); null for police and administrators, whose reach their memberships
+ * do not spell out (a team's BIDs, every BID). */
+function knownPlaces(me) {
+  const bids = new Map();
+  for (const m of me?.memberships || []) {
+    if (!m.bid || !["SHOP_STAFF", "BID_MANAGER"].includes(m.role)) return null;
+    bids.set(m.bid.id, m.bid);
+  }
+  return bids.size ? { bids: [...bids.values()] } : null;
+}
+
 /** The API's filter for the link's filters: UK dates become the instants their days begin and end. */
 export function incidentFilter(filters) {
   const wanted = {};
@@ -148,7 +160,7 @@ export async function render(app) {
   const names = { bids: new Map(), shops: new Map(), offender: null };
   // Without signal the form still shows what the link asks for; the list says why it is empty.
   const [places, offender] = await Promise.all([
-    gql(PLACES).catch(() => ({ bids: [] })),
+    knownPlaces(app?.me) || gql(PLACES).catch(() => ({ bids: [] })),
     filters.offender ? gql(OFFENDER, { id: filters.offender }).catch(() => ({ offender: null })) : { offender: null },
   ]);
   const bids = places.bids;
