@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "0d46fda515fc";
+const VERSION = "38ae868c46ad";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

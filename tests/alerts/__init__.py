@@ -34,8 +34,10 @@ async def make_incident(
     shop: int = 0,
     kind: IncidentKind = IncidentKind.THEFT,
     vehicle: str | None = None,
+    reference: str = "",
 ) -> Incident:
     return await Incident.create(
+        reference=reference,  # empty: numbered as a report is (tests/support/references.py)
         client_id=uuid.uuid4(),
         bid=town.bid,
         shop=town.shops[shop],

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import PHONE, log_in
-from tests.browser.helpers import report
+from tests.browser.helpers import bid_id, report
 from tests.browser.server import MANAGER, PCSO, STAFF, Server
-from tests.browser.test_finding import pk, shot
+from tests.browser.test_finding import global_id, pk, shot
 
 WIDTHS = [390, 360]
 
@@ -53,6 +53,33 @@ def test_the_reference_is_on_the_list_and_the_report_and_typing_it_finds_the_rep
     assert pk(page.evaluate("location.hash").split("/")[-1]) == pk(incident["id"])
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, "incident-with-reference")
+
+    # The shop's page lists its latest reports, each with its reference too.
+    [(shop,)] = server.rows("SELECT shop_id FROM incident WHERE description = ?", description)
+    page.goto(f"/#/shops/{global_id('Shop', int(shop))}")
+    card = page.locator("#shop-incidents li", has_text=description)
+    expect(card.locator(".incident-ref")).to_have_text(reference)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, "shop-incidents-with-references")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_offenders_page_gives_each_incident_its_reference(page: Page, server: Server, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": PHONE["height"]})
+    manager = server.login(MANAGER)
+    query = "query($b: ID!) { offenders(bidId: $b, first: 1) { edges { node { id } } } }"
+    [edge] = server.graphql(query, {"b": bid_id(server, manager)}, token=manager)["offenders"]["edges"]
+    offender = edge["node"]["id"]
+    description = f"Same person, razors again, seen at {width} px"
+    report(server, server.login(STAFF), description=description, offenderIds=[offender])
+
+    log_in(page, MANAGER)
+    page.goto(f"/#/gallery/{offender}")
+    card = page.locator("li", has_text=description)
+    expect(card.locator(".incident-ref")).to_have_text(reference_of(server, description))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    card.scroll_into_view_if_needed()
+    shot(page, "offender-incidents-with-references")
 
 
 def vehicle_alert(server: Server, token: str, registration: str) -> dict[str, str]:

@@ -170,7 +170,7 @@ export async function renderDetail(app, { id }) {
               "span",
               { class: "card-body" },
               h("span", { class: "card-title" }, `${kindName(incident.kind)} · ${formatDateTime(incident.occurredAt)}`),
-              h("span", { class: "card-meta" }, referenceTag(incident), ` · ${incident.shop.name}`),
+              h("span", { class: "card-meta" }, referenceTag(incident), " · ", incident.shop.name),
               h("span", { class: "card-text" }, incident.description),
               statusBadge(incident.status),
             ),

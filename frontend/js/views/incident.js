@@ -35,7 +35,7 @@ export async function render(app, { id }) {
     "article",
     savedAt ? { "data-offline": "1" } : {},
     h("h1", {}, `${kindName(incident.kind)} at ${incident.shop.name}`),
-    h("p", { class: "incident-ref-line" }, "Reference ", referenceTag(incident)),
+    incident.reference ? h("p", { class: "incident-ref-line" }, "Reference ", referenceTag(incident)) : null,
     statusBadge(incident.status),
     savedAt ? savedMark(savedAt, "This is the report as it was when last opened. It updates by itself when the signal returns.") : takeFlash(),
     h("p", { class: "description" }, incident.description),

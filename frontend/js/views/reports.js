@@ -116,7 +116,8 @@ function filterForm(filters, bids, names, onlyOneShop) {
 
 /** The reference a person reads out on the phone, e.g. MH-2026-00154. */
 export function referenceTag(incident) {
-  return h("span", { class: "incident-ref" }, incident.reference);
+  // A copy saved on the phone before references existed has none: show nothing rather than "undefined".
+  return incident.reference ? h("span", { class: "incident-ref" }, incident.reference) : null;
 }
 
 export function incidentItem(incident) {
@@ -132,7 +133,7 @@ export function incidentItem(incident) {
         "span",
         { class: "card-body" },
         h("span", { class: "card-title" }, `${kindName(incident.kind)} · ${formatDateTime(incident.occurredAt)}`),
-        h("span", { class: "card-meta" }, referenceTag(incident), ` · ${incident.shop.name}`, incident.valueStolenPence ? ` · ${formatPounds(incident.valueStolenPence)}` : ""),
+        h("span", { class: "card-meta" }, referenceTag(incident), incident.reference ? " · " : "", incident.shop.name, incident.valueStolenPence ? ` · ${formatPounds(incident.valueStolenPence)}` : ""),
         h("span", { class: "card-text" }, incident.description),
         statusBadge(incident.status),
       ),

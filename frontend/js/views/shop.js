@@ -18,7 +18,7 @@ const FIGURES = `query ShopFigures($bidId: ID!, $from: Date!, $to: Date!) {
 }`;
 const INCIDENTS = `query ShopIncidents($filter: IncidentFilter) {
   incidents(first: 10, filter: $filter) {
-    edges { node { id kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
+    edges { node { id reference kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
     pageInfo { hasNextPage }
   }
 }`;
