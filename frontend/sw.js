@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "40118052f7ae";
+const VERSION = "07194bf37deb";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
