@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "07194bf37deb";
+const VERSION = "282097543b87";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

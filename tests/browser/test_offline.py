@@ -339,3 +339,30 @@ def test_reports_sent_while_the_app_was_closed_are_counted_when_it_opens(
     again.reload()  # Said once.
     expect(again.get_by_role("heading", name="Hello, Sam Staff")).to_be_visible()
     expect(again.locator("#sent")).to_be_empty()
+
+
+def test_the_phone_keeps_the_last_20_incidents_opened(
+    context: BrowserContext, page: Page, server: Server
+) -> None:
+    token = server.login(STAFF)
+    opened = [report(server, token, description=f"Opened in turn, number {n}")["id"] for n in range(21)]
+    log_in(page, STAFF)
+    wait_for_service_worker(page)
+    for number, incident_id in enumerate(opened):
+        page.goto(f"/#/incidents/{incident_id}")
+        expect(page.get_by_text(f"Opened in turn, number {number}", exact=True)).to_be_visible()
+        wait_until(page, IS_SAVED, f"incident:{incident_id}")
+
+    context.set_offline(True)
+    page.goto("/#/reports")
+    saved = page.locator("#saved-reports li")
+    expect(saved).to_have_count(20)
+    expect(saved.first).to_contain_text("Opened in turn, number 20")
+    expect(saved.last).to_contain_text("Opened in turn, number 1")
+    expect(page.locator(".notice-saved")).to_contain_text(
+        "Below are the 20 reports opened last on this phone"
+    )
+    # The first one opened is no longer on the phone: its page says so in words.
+    page.goto(f"/#/incidents/{opened[0]}")
+    expect(page.get_by_role("heading", name="No signal")).to_be_visible()
+    no_raw_error(page)
