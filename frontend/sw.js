@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "0d46fda515fc";
+const VERSION = "eb6c25b9619f";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
