@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "282097543b87";
+const VERSION = "ec76501b15fb";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
