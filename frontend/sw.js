@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "40118052f7ae";
+const VERSION = "e3886425c401";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
