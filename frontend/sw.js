@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "e3886425c401";
+const VERSION = "abd383b720bc";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

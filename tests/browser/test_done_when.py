@@ -187,7 +187,7 @@ def test_a_bid_manager_sets_up_a_shop_and_works_its_shoplifter_from_a_phone(
     police = sorted(t["email"] for t in server.graphql(TEAMS, token=token)["neighbourhoodTeams"])
     assert police and sorted(alert["emailedTo"]) == police
     for address in police:
-        emailed = mailed_link(server, address, "#/alerts/", subject=f"Repeat offender - {SHOPLIFTER}")
+        emailed = mailed_link(server, address, "#/alerts/", subject=f"Repeat offender at {SHOP}")
         assert emailed == f"{server.base_url}/#/alerts/{alert['id']}"
     open_menu(page, "Alerts")
     page.locator("#alerts").get_by_role("link", name=f"Repeat offender: {SHOPLIFTER}").click()

@@ -5,12 +5,12 @@ import { gql } from "../api.js";
 import { formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
 import { takeFlash } from "../manage.js";
 import { keptQuery, savedMark } from "../saved.js";
-import { statusBadge } from "./reports.js";
+import { referenceTag, statusBadge } from "./reports.js";
 import { addPhotos, offendersSection, permissions, policeReferenceForm, statusSection } from "./triage.js";
 
 const INCIDENT = `query Incident($id: ID!) {
   incident(id: $id) {
-    id kind status occurredAt reportedAt description valueStolenPence policeReference vehicleRegistration injury
+    id reference kind status occurredAt reportedAt description valueStolenPence policeReference vehicleRegistration injury
     shop { id name } reporter { id name }
     offenders { id displayName status thumbnailUrl }
     possibleOffenders { offender { id displayName status thumbnailUrl } reason }
@@ -35,6 +35,7 @@ export async function render(app, { id }) {
     "article",
     savedAt ? { "data-offline": "1" } : {},
     h("h1", {}, `${kindName(incident.kind)} at ${incident.shop.name}`),
+    h("p", { class: "incident-ref-line" }, "Reference ", referenceTag(incident)),
     statusBadge(incident.status),
     savedAt ? savedMark(savedAt, "This is the report as it was when last opened. It updates by itself when the signal returns.") : takeFlash(),
     h("p", { class: "description" }, incident.description),

@@ -23,7 +23,7 @@ import { ukDate } from "./gallery.js";
 import { incidentItem } from "./reports.js";
 
 const PAGE = `fragment Page on IncidentConnection {
-  edges { node { id kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
+  edges { node { id reference kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
   pageInfo { hasNextPage endCursor }
 }`;
 

@@ -17,7 +17,7 @@ export function statusBadge(status) {
 
 const RECENT = `query Recent($after: String, $filter: IncidentFilter) {
   incidents(first: 20, after: $after, filter: $filter) {
-    edges { node { id kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
+    edges { node { id reference kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -90,7 +90,7 @@ function filterForm(filters, bids, names, onlyOneShop) {
   const form = h(
     "form",
     { class: "report-filters", role: "search", "aria-label": "Filter reports" },
-    field("Search", h("input", { type: "search", name: "q", value: filters.q || "", enterkeyhint: "search" }), "Words in the description, a police reference or a vehicle registration."),
+    field("Search", h("input", { type: "search", name: "q", value: filters.q || "", enterkeyhint: "search" }), "Words in the description, a police reference, a vehicle registration, or a report's reference such as MH\u20112026\u201100154."),
     h(
       "details",
       { open: Object.keys(filters).some((k) => k !== "q") },
@@ -114,6 +114,11 @@ function filterForm(filters, bids, names, onlyOneShop) {
   return form;
 }
 
+/** The reference a person reads out on the phone, e.g. MH-2026-00154. */
+export function referenceTag(incident) {
+  return h("span", { class: "incident-ref" }, incident.reference);
+}
+
 export function incidentItem(incident) {
   const photo = incident.photos[0];
   return h(
@@ -127,7 +132,7 @@ export function incidentItem(incident) {
         "span",
         { class: "card-body" },
         h("span", { class: "card-title" }, `${kindName(incident.kind)} · ${formatDateTime(incident.occurredAt)}`),
-        h("span", { class: "card-meta" }, incident.shop.name, incident.valueStolenPence ? ` · ${formatPounds(incident.valueStolenPence)}` : ""),
+        h("span", { class: "card-meta" }, referenceTag(incident), ` · ${incident.shop.name}`, incident.valueStolenPence ? ` · ${formatPounds(incident.valueStolenPence)}` : ""),
         h("span", { class: "card-text" }, incident.description),
         statusBadge(incident.status),
       ),

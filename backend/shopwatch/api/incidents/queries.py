@@ -28,7 +28,9 @@ class IncidentFilter:
     to: datetime | None = strawberry.field(default=None, description="Occurred before.")
     offender_id: strawberry.ID | None = None
     text: str | None = strawberry.field(
-        default=None, description="In the description or police reference, or a vehicle registration."
+        default=None,
+        description="In the description or police reference, or a vehicle registration, or the incident's "
+        "own reference exactly (any case, e.g. 'mh-2026-154').",
     )
 
     def to_domain(self) -> services.IncidentFilter:
