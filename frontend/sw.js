@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "abd383b720bc";
+const VERSION = "97667b8c0dd5";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
