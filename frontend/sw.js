@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "ec76501b15fb";
+const VERSION = "79f8181886a8";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
