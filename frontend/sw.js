@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "eb6c25b9619f";
+const VERSION = "f852abf1708b";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
