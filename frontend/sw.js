@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "f852abf1708b";
+const VERSION = "13a79b03cdaa";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
