@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "e3d8a4fe12d6";
+const VERSION = "13a79b03cdaa";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -19,12 +19,17 @@ const SHELL = [
   "/js/api.js",
   "/js/app.js",
   "/js/charts.js",
+  "/js/dates.js",
   "/js/dom.js",
+  "/js/filters.js",
   "/js/forms.js",
   "/js/manage.js",
   "/js/menu.js",
+  "/js/photo-check.js",
+  "/js/photo-rules.js",
   "/js/queue.js",
   "/js/router.js",
+  "/js/saved.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
   "/js/views/audit.js",
@@ -41,6 +46,7 @@ const SHELL = [
   "/js/views/people.js",
   "/js/views/report.js",
   "/js/views/reports.js",
+  "/js/views/shop.js",
   "/js/views/rules.js",
   "/js/views/shops.js",
   "/js/views/teams.js",

@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 from tortoise import connections
 
+import tests.support.references  # noqa: F401 - incidents stored directly get references
 from shopwatch.app import create_app
 from shopwatch.core import db
 from shopwatch.settings import DEVELOPMENT, Settings
@@ -59,6 +60,7 @@ TABLES_IN_DELETE_ORDER = [
     "offender_link",
     "photo",
     "incident",
+    "incident_number",
     "offender",
     "outbox_email",
     "login_failure",

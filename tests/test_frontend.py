@@ -13,20 +13,23 @@ from types import ModuleType
 import httpx
 
 from shopwatch.frontend import CONTENT_SECURITY_POLICY
+from shopwatch.incidents.photo_formats import MAX_PHOTO_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 FRONTEND = ROOT / "frontend"
 SHELL_BUDGET = 100 * 1024
 
 
-def _stamp_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "stamp_sw_version", ROOT / "scripts" / "stamp_sw_version.py"
-    )
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _stamp_script() -> ModuleType:
+    return _script("stamp_sw_version")
 
 
 def _shell_code() -> list[Path]:
@@ -117,3 +120,16 @@ async def test_the_shell_goes_compressed_to_browsers_that_take_it(http: httpx.As
     assert "content-encoding" not in icon.headers
     api = await http.post("/graphql", json={"query": "{ __typename }"}, headers={"Accept-Encoding": "gzip"})
     assert api.status_code == 200 and "content-encoding" not in api.headers
+
+
+def test_the_phones_photo_rules_are_the_servers() -> None:
+    """js/photo-rules.js is what scripts/write_photo_rules.py writes from the server's limits now."""
+    spec = importlib.util.spec_from_file_location(
+        "write_photo_rules", ROOT / "scripts" / "write_photo_rules.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    written = (FRONTEND / "js" / "photo-rules.js").read_text()
+    assert written == script.rules_module(), "run `python scripts/write_photo_rules.py`"
+    assert f"export const MAX_PHOTO_BYTES = {MAX_PHOTO_BYTES};" in written

@@ -1,8 +1,17 @@
 // Talking to /graphql. JSON requests ride on the session cookie (same-origin JSON passes the CSRF
 // guard); multipart uploads must also carry X-Shopwatch-CSRF, which no other site can set.
 
-/** The request never reached the server or the server failed: worth trying again later. */
-export class NetworkError extends Error {}
+/** What the app says when the server cannot be reached, instead of the browser's own words. */
+export const NO_SIGNAL = "No signal: Shopwatch cannot reach its server.";
+const SERVER_DOWN = "Shopwatch's server is not answering just now.";
+
+/** The request never reached the server or the server failed: worth trying again later. Its
+ * message is in words a user can read ("Failed to fetch" is the browser's, never shown). */
+export class NetworkError extends Error {
+  constructor(message = NO_SIGNAL) {
+    super(message);
+  }
+}
 
 /** The server answered with GraphQL errors: trying again will not help. */
 export class ApiError extends Error {
@@ -21,12 +30,12 @@ export class ApiError extends Error {
 export const SESSION_ENDED = "shopwatch-session-ended";
 
 function readBody(status, text) {
-  if (status >= 500 || status === 0) throw new NetworkError(`Server unavailable (${status})`);
+  if (status >= 500 || status === 0) throw new NetworkError(SERVER_DOWN);
   let body;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new NetworkError(`Unreadable answer (${status})`);
+    throw new NetworkError(SERVER_DOWN);
   }
   if (body.errors && body.errors.length) {
     const error = new ApiError(body.errors.map((e) => e.message).join("; "), body.errors.map((e) => e.extensions?.code));
@@ -46,8 +55,8 @@ export async function gql(query, variables = {}) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ query, variables }),
     });
-  } catch (error) {
-    throw new NetworkError(error.message);
+  } catch {
+    throw new NetworkError();
   }
   return readBody(response.status, await response.text());
 }
@@ -70,8 +79,8 @@ export function upload(query, variables, files, onProgress = () => {}) {
       body: form,
     }).then(
       async (response) => readBody(response.status, await response.text()),
-      (error) => {
-        throw new NetworkError(error.message);
+      () => {
+        throw new NetworkError();
       },
     );
   }
@@ -90,8 +99,8 @@ export function upload(query, variables, files, onProgress = () => {}) {
         reject(error);
       }
     });
-    xhr.addEventListener("error", () => reject(new NetworkError("No connection")));
-    xhr.addEventListener("timeout", () => reject(new NetworkError("Timed out")));
+    xhr.addEventListener("error", () => reject(new NetworkError()));
+    xhr.addEventListener("timeout", () => reject(new NetworkError("The upload took too long: the signal may be too weak.")));
     xhr.timeout = 120000;
     xhr.send(form);
   });
@@ -123,6 +132,34 @@ export function forgetMe() {
   localStorage.removeItem(ME_KEY);
 }
 
+// Set while a logout made with no signal has not reached the server yet. The session cookie is
+// HttpOnly, so only the server can end the session: until it has, the next person to pick up the
+// phone would be let in as the last one once the signal returns.
+const LOGOUT_KEY = "shopwatch.logout";
+
+/** Ends the session on the server, or, with no signal, as soon as there is some (`finishLogout`). */
+export async function endSession() {
+  localStorage.setItem(LOGOUT_KEY, "1");
+  await finishLogout();
+}
+
+/** Ends a session left open by a logout made with no signal; whether none is left open. */
+export async function finishLogout() {
+  if (!localStorage.getItem(LOGOUT_KEY)) return true;
+  try {
+    await gql("mutation { logout }");
+  } catch (error) {
+    if (error instanceof NetworkError) return false;
+  }
+  localStorage.removeItem(LOGOUT_KEY);
+  return true;
+}
+
+/** A new login replaced the session cookie: the old session is no longer on this phone. */
+export function loggedInAfresh() {
+  localStorage.removeItem(LOGOUT_KEY);
+}
+
 /** The roles a user holds, as a Set of role names. */
 export function rolesOf(me) {
   return new Set((me?.memberships || []).map((m) => m.role));
@@ -132,9 +169,9 @@ export function rolesOf(me) {
 export function reportableShops(me) {
   const shops = new Map();
   for (const m of me?.memberships || []) {
-    if (m.role === "SHOP_STAFF" && m.shop) shops.set(m.shop.id, { ...m.shop, bidId: m.bid.id });
+    if (m.role === "SHOP_STAFF" && m.shop) shops.set(m.shop.id, { ...m.shop, bidId: m.bid.id, bidName: m.bid.name });
     if ((m.role === "BID_MANAGER" || m.role === "ADMIN") && m.bid)
-      for (const shop of m.bid.shops) shops.set(shop.id, { ...shop, bidId: m.bid.id });
+      for (const shop of m.bid.shops) shops.set(shop.id, { ...shop, bidId: m.bid.id, bidName: m.bid.name });
   }
   return [...shops.values()];
 }

@@ -9,25 +9,31 @@ import { ApiError, NetworkError, gql, upload } from "./api.js";
 
 const DB_NAME = "shopwatch";
 const STORE = "outbox";
+// Reports the service worker sent while no page was open, to be announced when the app opens.
+const UNANNOUNCED = "unannounced";
 const LOCK = "shopwatch-outbox";
 export const SYNC_TAG = "shopwatch-outbox";
 const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("shopwatch-outbox");
 
 function openDb() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "clientId" });
+    const request = indexedDB.open(DB_NAME, 2);
+    request.onupgradeneeded = () => {
+      const names = request.result.objectStoreNames;
+      if (!names.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: "clientId" });
+      if (!names.contains(UNANNOUNCED)) request.result.createObjectStore(UNANNOUNCED, { keyPath: "userId" });
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-async function withStore(mode, work) {
+async function withStore(mode, work, name = STORE) {
   const db = await openDb();
   try {
     return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const result = work(tx.objectStore(STORE));
+      const tx = db.transaction(name, mode);
+      const result = work(tx.objectStore(name));
       tx.oncomplete = () => resolve(result.result ?? result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
@@ -40,6 +46,45 @@ async function withStore(mode, work) {
 function changed() {
   channel?.postMessage("changed");
   if (typeof window !== "undefined") window.dispatchEvent(new Event("outbox-changed"));
+}
+
+/** Tells every page that `count` of `userId`'s waiting reports went, from this page or the service
+ * worker; with no page open, the count waits for the app to open (`takeUnannounced`). */
+async function announceSent(count, userId) {
+  channel?.postMessage({ sent: count });
+  if (typeof window !== "undefined") {
+    window.dispatchEvent(new CustomEvent("outbox-sent", { detail: count }));
+    return;
+  }
+  if ((await self.clients.matchAll({ type: "window" })).length) return;
+  await withStore(
+    "readwrite",
+    (store) => {
+      const get = store.get(userId);
+      get.onsuccess = () => store.put({ userId, count: (get.result?.count || 0) + count });
+      return get;
+    },
+    UNANNOUNCED,
+  );
+}
+
+/** How many of `userId`'s reports went while the app was closed, said once; anyone else's count is
+ * dropped unsaid. */
+export async function takeUnannounced(userId) {
+  const all = await withStore("readwrite", (store) => {
+    const everything = store.getAll();
+    everything.onsuccess = () => store.clear();
+    return everything;
+  }, UNANNOUNCED);
+  return all.find((entry) => entry.userId === userId)?.count || 0;
+}
+
+/** Calls `listener(count)` whenever waiting reports go, sent by this page or another context. */
+export function onReportsSent(listener) {
+  channel?.addEventListener("message", (event) => {
+    if (event.data?.sent) listener(event.data.sent);
+  });
+  window.addEventListener("outbox-sent", (event) => listener(event.detail));
 }
 
 /** Calls `listener` whenever the outbox changes, in this page or another context. */
@@ -102,7 +147,7 @@ export async function revise(clientId, { input, photos }) {
 // The form's names for the fields the server may name in a refusal.
 const FIELD_NAMES = {
   shopId: "Shop",
-  kind: "What happened",
+  kind: "Kind of incident",
   occurredAt: "When",
   description: "What happened",
   valueStolenPence: "Value stolen",
@@ -140,7 +185,7 @@ export class WaitingForLogin extends Error {}
 const REPORT = `mutation Report($input: ReportIncidentInput!) {
   reportIncident(input: $input) {
     __typename
-    ... on ReportIncidentSuccess { duplicate incident { id } photoErrors { field message } }
+    ... on ReportIncidentSuccess { duplicate reference incident { id } photoErrors { field message } }
     ... on ValidationError { field message }
     ... on PermissionDenied { message }
     ... on NotFound { message }
@@ -231,14 +276,19 @@ export function flushOutbox() {
       return 0;
     }
     let sent = 0;
-    for (const entry of waiting.filter((e) => e.userId === userId)) {
-      try {
-        await send(entry);
-        sent += 1;
-      } catch (error) {
-        if (error instanceof WaitingForLogin) break;
-        if (!(error instanceof Refused)) throw error;
+    try {
+      for (const entry of waiting.filter((e) => e.userId === userId)) {
+        try {
+          await send(entry);
+          sent += 1;
+        } catch (error) {
+          if (error instanceof WaitingForLogin) break;
+          if (!(error instanceof Refused)) throw error;
+        }
       }
+    } finally {
+      // Said even when the signal goes again half-way: those that went, went.
+      if (sent) await announceSent(sent, userId);
     }
     return sent;
   });

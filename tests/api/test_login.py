@@ -288,6 +288,8 @@ async def test_logout_revokes_the_token_and_clears_the_cookie(http: httpx.AsyncC
     cleared = session_cookie(response)
     assert cleared.value in ("", '""')
     assert cleared["max-age"] == "0"
+    # The browser drops the photos it cached for this user.
+    assert response.headers["Clear-Site-Data"] == '"cache"'
     assert await me(gql, token) is None
     session = await Session.get(token_hash=hashlib.sha256(token.encode()).hexdigest())
     assert session.revoked_at is not None

@@ -26,12 +26,22 @@ def jpeg(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (
     return out.getvalue()
 
 
+def open_more_details(page: Page) -> None:
+    """Unfolds the report form's optional fields (time, value, references, offenders)."""
+    more = page.locator("details.more-details")
+    if more.get_attribute("open") is None:
+        more.locator("summary").click()
+    expect(page.get_by_label("Value stolen (£)")).to_be_visible()
+
+
 def fill_report(page: Page, description: str, *, photo: bytes | None = None, value: str = "24.99") -> None:
     """The report form filled in as shop staff would, not yet sent."""
     page.goto("/#/report")
     page.get_by_text("Theft", exact=True).click()
     page.get_by_label("What happened", exact=True).fill(description)
-    page.get_by_label("Value stolen (£)").fill(value)
+    if value:
+        open_more_details(page)
+        page.get_by_label("Value stolen (£)").fill(value)
     if photo is not None:
         page.get_by_label("Add photos").set_input_files(
             {"name": "shoplifter.jpg", "mimeType": "image/jpeg", "buffer": photo}

@@ -57,6 +57,8 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (STAFF, "/#/gallery"),
         (STAFF, f"/#/gallery/{offender}"),
         (MANAGER, "/#/dashboard"),
+        (MANAGER, "/#/reports?kind=THEFT&status=CLOSED&from=2026-01-01&q=took"),
+        (MANAGER, f"/#/shops/{_a_shop(server)}"),
         (MANAGER, f"/#/gallery/{offender}"),
         (MANAGER, f"/#/gallery/{offender}/edit"),
         (MANAGER, "/#/gallery/new"),
@@ -72,6 +74,12 @@ def _workspace_screens(bid: str) -> list[tuple[str, str]]:
     return [(MANAGER, path) for path in managing] + [
         (ADMIN, path) for path in ("/#/bids", "/#/teams", "/#/people", "/#/audit")
     ]
+
+
+def _a_shop(server: Server) -> str:
+    return str(
+        server.graphql("{ bids { shops { id } } }", token=server.login(MANAGER))["bids"][0]["shops"][0]["id"]
+    )
 
 
 def _an_offender(server: Server) -> str:
@@ -124,6 +132,7 @@ def _screens_again(server: Server) -> list[tuple[str, str]]:
     return [
         (STAFF, "/#/report"),
         (MANAGER, "/#/dashboard"),
+        (MANAGER, f"/#/shops/{_a_shop(server)}"),
         (MANAGER, f"/#/gallery/{offender}"),
         (PCSO, f"/#/alerts/{alert['alerts']['edges'][0]['node']['id']}"),
         *_workspace_screens(bid_id(server, server.login(MANAGER))),

@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import PHONE, Problems, log_in
-from tests.browser.helpers import jpeg, mailed_link
+from tests.browser.helpers import jpeg, mailed_link, open_more_details
 from tests.browser.server import ADMIN, MANAGER, Server
 
 SHOP = "Quayside Pharmacy"
@@ -136,6 +136,7 @@ def test_a_bid_manager_sets_up_a_shop_and_works_its_shoplifter_from_a_phone(
     for description in THEFTS:
         clerk.get_by_text("Theft", exact=True).click()
         clerk.get_by_label("What happened", exact=True).fill(description)
+        open_more_details(clerk)
         clerk.get_by_label("Value stolen (£)").fill("38.50")
         clerk.get_by_role("button", name="Send report").click()
         expect(clerk.get_by_role("heading", name="Report sent")).to_be_visible()
@@ -186,7 +187,7 @@ def test_a_bid_manager_sets_up_a_shop_and_works_its_shoplifter_from_a_phone(
     police = sorted(t["email"] for t in server.graphql(TEAMS, token=token)["neighbourhoodTeams"])
     assert police and sorted(alert["emailedTo"]) == police
     for address in police:
-        emailed = mailed_link(server, address, "#/alerts/", subject=f"Repeat offender - {SHOPLIFTER}")
+        emailed = mailed_link(server, address, "#/alerts/", subject=f"Repeat offender at {SHOP}")
         assert emailed == f"{server.base_url}/#/alerts/{alert['id']}"
     open_menu(page, "Alerts")
     page.locator("#alerts").get_by_role("link", name=f"Repeat offender: {SHOPLIFTER}").click()

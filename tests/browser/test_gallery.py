@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import bid_id, create_offender, jpeg, wait_for_image
+from tests.browser.helpers import bid_id, create_offender, jpeg, open_more_details, wait_for_image
 from tests.browser.server import MANAGER, STAFF, Server
 
 
@@ -43,6 +43,7 @@ def test_the_gallery_shows_offenders_with_exclusion_badges_and_they_can_be_picke
 
     page.goto("/#/report")
     page.get_by_label("What happened", exact=True).fill("Red cap back in the shop despite the exclusion")
+    open_more_details(page)  # Known offenders are among the optional details.
     page.locator(".offenders label", has_text="Red cap, tall").click()  # The thumbnail is the tap target.
     expect(page.get_by_role("checkbox", name="Red cap, tall")).to_be_checked()
     expect(page.get_by_role("checkbox", name="Blue jacket, short")).not_to_be_checked()

@@ -47,12 +47,15 @@ def test_a_background_sync_that_cannot_reach_the_server_fails_and_its_retry_deli
     assert outcome["Failure Reason"] == "waitUntil rejected", outcome
     assert aborted
     assert server.count_incidents(description) == 0
+    expect(page.locator("#sent")).to_be_empty()
 
-    # The browser's retry (fired now rather than in minutes) delivers the report.
+    # The browser's retry (fired now rather than in minutes) delivers the report, and the open
+    # page says so although the service worker sent it.
     context.unroute_all(behavior="wait")
     sync.fire(SYNC_TAG)
     assert server.wait_for_incidents(description) == 1
     expect(page.locator(".outbox")).to_be_hidden(timeout=15_000)
+    expect(page.locator("#sent")).to_contain_text("1 report sent")
     # A further sync finds nothing left to send.
     sync.fire(SYNC_TAG)
     page.reload()

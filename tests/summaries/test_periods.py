@@ -32,12 +32,6 @@ def test_weeks_and_months_touched() -> None:
     assert period.months() == [date(2026, 11, 1), date(2026, 12, 1)]
 
 
-def test_hotspots_compare_the_last_week_with_the_eight_before() -> None:
-    period = Period(date(2026, 1, 1), date(2026, 3, 31))
-    assert period.hotspot_window() == Period(date(2026, 3, 25), date(2026, 3, 31))
-    assert period.hotspot_baseline() == Period(date(2026, 1, 28), date(2026, 3, 24))
-
-
 def test_clock_changes_are_found_to_the_hour() -> None:
     offsets = utc_offsets(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
     assert offsets == (

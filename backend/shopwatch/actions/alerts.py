@@ -14,9 +14,10 @@ from shopwatch.alerts.rules import RuleSettings, rule_settings, update_rule_sett
 from shopwatch.core.errors import InvalidInput
 
 
-async def acknowledge_alert(by: Acting, alert: Alert) -> Alert:
-    """The first acknowledgement stands; the alert, reloaded."""
-    return await services.acknowledge_alert(alert, by.user)
+async def acknowledge_alert(by: Acting, alert: Alert, note: str | None = None) -> Alert:
+    """The first acknowledgement stands, with its note; the alert, reloaded. `InvalidInput` on `note`
+    for a note too long, or one sent after someone else acknowledged."""
+    return await services.acknowledge_alert(alert, by.user, note)
 
 
 @dataclass(frozen=True)

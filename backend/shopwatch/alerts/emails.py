@@ -2,8 +2,10 @@
 each delivery went.
 
 An email names the rule, its subject and the BID, says why the rule fired, lists the incidents by
-time, shop and kind, and links to the alert in the app. It carries no victim details: no
-descriptions, reporters, values or police references.
+reference, time, kind, shop and status, and links to the alert in the app. It carries no victim
+details: no descriptions, reporters, values or police references. Its subject, read on a phone's
+lock screen, is the rule and the shop in under 60 characters ("Repeat offender at Riverside
+Supermarket"), and its words are the app's: the same rule titles, kinds and statuses.
 """
 
 from __future__ import annotations
@@ -13,33 +15,40 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from shopwatch.alerts.models import Alert, AlertRecipient
 from shopwatch.alerts.rules import ALWAYS_ALERT, COOLDOWN, RULE_TITLES, RuleSettings, describe_rule
+from shopwatch.core.clock import LOCAL_ZONE
 from shopwatch.core.ids import encode_id
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
 from shopwatch.core.mail.outbox import enqueue_email
-from shopwatch.incidents.models import Incident, IncidentKind
+from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus
 from shopwatch.offenders.models import Offender
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
 from shopwatch.settings import Settings
 
-LOCAL_ZONE = ZoneInfo("Europe/London")
 TEMPLATE = "alert"
 # An email lists this many incidents, newest first; the app shows the rest.
 MAX_LISTED = 20
-MAX_SUBJECT = 300  # OutboxEmail.subject
+# A phone's notification shows about this much of a subject; the whole subject stays under it.
+MAX_SUBJECT = 59
 
+# The app's words (frontend/js/dom.js and views/reports.js; a test keeps them the same).
 KIND_WORDS: dict[IncidentKind, str] = {
     IncidentKind.THEFT: "Theft",
     IncidentKind.ASSAULT: "Assault",
-    IncidentKind.THREATS_AND_ABUSE: "Threats and abuse",
+    IncidentKind.THREATS_AND_ABUSE: "Threats or abuse",
     IncidentKind.CRIMINAL_DAMAGE: "Criminal damage",
     IncidentKind.ANTISOCIAL_BEHAVIOUR: "Antisocial behaviour",
     IncidentKind.BURGLARY: "Burglary",
     IncidentKind.FRAUD: "Fraud",
     IncidentKind.OTHER: "Other",
+}
+STATUS_WORDS: dict[IncidentStatus, str] = {
+    IncidentStatus.NEW: "New",
+    IncidentStatus.REVIEWED: "Reviewed",
+    IncidentStatus.REFERRED_TO_POLICE: "Referred to police",
+    IncidentStatus.CLOSED: "Closed",
 }
 
 
@@ -47,10 +56,6 @@ def local_time(moment: datetime) -> str:
     """'Tue 3 Mar 2026, 14:05 GMT', in UK time."""
     local = moment.astimezone(LOCAL_ZONE)
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_ZONE).date()
 
 
 def long_date(day: date) -> str:
@@ -74,9 +79,19 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def email_subject(rule_title: str, subject_label: str, bid_name: str) -> str:
-    subject = _one_line(f"Shopwatch alert: {rule_title} - {subject_label} ({bid_name})")
-    return subject if len(subject) <= MAX_SUBJECT else subject[: MAX_SUBJECT - 1] + "…"
+def email_subject(rule_title: str, shop_name: str) -> str:
+    """'Repeat offender at Riverside Supermarket': the rule and the shop, never a person's name, in
+    at most MAX_SUBJECT characters; a long shop name is cut at a word and marked with '…'."""
+    start = f"{rule_title} at "
+    shop = _one_line(shop_name)
+    room = MAX_SUBJECT - len(start)
+    if len(shop) > room:
+        cut = shop[: room - 1]
+        # At the last space when that keeps most of the name, so no word is left half-written.
+        if " " in cut and cut.rindex(" ") >= room // 2:
+            cut = cut[: cut.rindex(" ")]
+        shop = cut.rstrip(" ,.-&'(") + "…"
+    return start + shop
 
 
 class AlertMailer:
@@ -89,6 +104,11 @@ class AlertMailer:
         self._addresses: list[str] | None = None
         self._offender_names: dict[int, str] = {}
         self._shop_names: dict[int, str] = {}
+
+    async def shop_name(self, shop_id: int) -> str:
+        if shop_id not in self._shop_names:
+            self._shop_names[shop_id] = (await Shop.get(id=shop_id)).name
+        return self._shop_names[shop_id]
 
     async def _recipients(self) -> tuple[str, list[str]]:
         """The BID's name, and the distinct addresses of every team covering it (case-insensitively)."""
@@ -120,10 +140,7 @@ class AlertMailer:
             await self.remember_offenders([alert.offender_id])
             return self._offender_names.get(alert.offender_id, "an offender")
         if alert.shop_id is not None:
-            if alert.shop_id not in self._shop_names:
-                shop = await Shop.get(id=alert.shop_id)
-                self._shop_names[alert.shop_id] = shop.name
-            return self._shop_names[alert.shop_id]
+            return await self.shop_name(alert.shop_id)
         return alert.vehicle_registration or "a vehicle"
 
     async def send(
@@ -141,8 +158,11 @@ class AlertMailer:
             return []
         title = RULE_TITLES[alert.rule]
         label = await self.subject_label(alert)
-        subject = email_subject(title, label, bid_name)
         listed = sorted(incidents, key=lambda row: (row.occurred_at, row.id), reverse=True)
+        # The shop where it happened: a hotspot's own, else the shop of the incident that raised it.
+        trigger = next((row for row in listed if row.id == trigger_id), listed[0] if listed else None)
+        shop_id = alert.shop_id or (trigger.shop_id if trigger is not None else None)
+        subject = email_subject(title, await self.shop_name(shop_id) if shop_id is not None else bid_name)
         context = {
             "rule_title": title,
             "rule_description": describe_rule(rule),
@@ -154,8 +174,10 @@ class AlertMailer:
             "joins_later_incidents": alert.rule not in ALWAYS_ALERT,
             "incidents": [
                 {
+                    "reference": row.reference,
                     "when": local_time(row.occurred_at),
                     "kind": KIND_WORDS[row.kind],
+                    "status": STATUS_WORDS[row.status],
                     "shop": row.shop.name,  # type: ignore[attr-defined]
                     "is_trigger": row.id == trigger_id,
                 }

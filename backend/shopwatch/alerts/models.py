@@ -40,6 +40,8 @@ class Alert(Model):
         "shopwatch.User", related_name="alerts_acknowledged", null=True, on_delete=fields.SET_NULL
     )
     acknowledged_at = fields.DatetimeField(null=True)
+    # What the acknowledger added, for everyone who sees the alert (e.g. "Patrol sent at 15:00").
+    acknowledgement_note = fields.TextField(null=True)
     incidents: fields.ManyToManyRelation[Model] = fields.ManyToManyField(
         "shopwatch.Incident", related_name="alerts", through="alert_incident"
     )

@@ -22,9 +22,11 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from shopwatch.alerts.emails import local_date, long_date
+from shopwatch.alerts.emails import long_date
 from shopwatch.alerts.models import Alert, AlertRule
-from shopwatch.alerts.rules import HOTSPOT_BASELINE_WINDOWS, HOTSPOT_FACTOR, RuleSettings
+from shopwatch.alerts.rules import RuleSettings, hotspot_test
+from shopwatch.core.clock import local_date
+from shopwatch.incidents.hotspots import BASELINE_WINDOWS, FACTOR
 from shopwatch.incidents.models import Incident, IncidentKind
 from shopwatch.offenders.models import Exclusion, OffenderLink
 
@@ -272,41 +274,29 @@ async def _repeat_vehicle(incident: Incident, rule: RuleSettings, subjects: list
 
 
 async def _shop_hotspot(incident: Incident, rule: RuleSettings, subjects: list[Subject]) -> list[Finding]:
-    """At least `threshold` in the window, and at least twice the average per window over the
-    eight windows before it (for 7 days: the weekly average over the previous 8 weeks). Only the
-    window ending at the incident: a hotspot is about the shop's latest week against the weeks
-    before, not about any week a late report falls in."""
+    """The shop is a hotspot on the incident's UK day, by the one definition the dashboard's hotspot
+    table uses too (incidents/hotspots.py): the days ending on that day against the windows before.
+    Only those days: a hotspot is about the shop's latest week, not about any week a late report
+    falls in."""
     [subject] = subjects
-    end = incident.occurred_at
-    start = end - rule.window
-    baseline_start = start - rule.window * HOTSPOT_BASELINE_WINDOWS
-    [counts] = (
-        await Incident.filter(shop_id=incident.shop_id, occurred_at__gte=baseline_start, occurred_at__lte=end)
-        .annotate(
-            recent=Count("id", _filter=Q(occurred_at__gte=start)),
-            before=Count("id", _filter=Q(occurred_at__lt=start)),
-        )
-        .values("recent", "before")
-    )
-    recent, before = int(counts["recent"] or 0), int(counts["before"] or 0)
-    # recent >= FACTOR * before / WINDOWS, in whole numbers
-    if recent < rule.threshold or recent * HOTSPOT_BASELINE_WINDOWS < HOTSPOT_FACTOR * before:
+    test, day = hotspot_test(rule), local_date(incident.occurred_at)
+    recent, before = await test.counts(incident.shop_id, day)
+    if not test.holds(recent, before):
         return []
     days = _days(rule.window_days)
-    average = before / HOTSPOT_BASELINE_WINDOWS
+    average = test.average(before)
     if rule.window_days == 7:
-        baseline = f"a weekly average of {average:.1f} over the previous {HOTSPOT_BASELINE_WINDOWS} weeks"
+        baseline = f"a weekly average of {average:.1f} over the previous {BASELINE_WINDOWS} weeks"
     else:
         baseline = (
             f"an average of {average:.1f} per {days} over the previous "
-            f"{_days(rule.window_days * HOTSPOT_BASELINE_WINDOWS)}"
+            f"{_days(rule.window_days * BASELINE_WINDOWS)}"
         )
     summary = (
         f"{_incidents(recent)} at this shop in the last {days}, against {baseline} "
-        f"(the rule: at least {rule.threshold} in {days} and at least {HOTSPOT_FACTOR} times the average)."
+        f"(the rule: at least {rule.threshold} in {days} and at least {FACTOR} times the average)."
     )
-    window = Incident.filter(shop_id=incident.shop_id, occurred_at__gte=start, occurred_at__lte=end)
-    return [Finding(rule.rule, subject, summary, window)]
+    return [Finding(rule.rule, subject, summary, test.window(incident.shop_id, day))]
 
 
 CHECKS: dict[AlertRule, Check] = {

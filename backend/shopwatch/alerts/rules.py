@@ -8,6 +8,7 @@ from datetime import timedelta
 from shopwatch.accounts.models import User
 from shopwatch.alerts.models import AlertRule, AlertRuleSetting
 from shopwatch.core.errors import InvalidInput
+from shopwatch.incidents.hotspots import HotspotTest
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,6 @@ ALWAYS_ALERT = frozenset({AlertRule.VIOLENCE_BY_KNOWN_OFFENDER, AlertRule.EXCLUS
 
 # How long an alert stays open for later incidents of the same rule and subject to join.
 COOLDOWN = timedelta(days=7)
-
-# A shop is a hotspot against its own average over this many earlier windows (8 weeks for 7 days).
-HOTSPOT_BASELINE_WINDOWS = 8
-# ... when it has at least this many times that average in the latest window.
-HOTSPOT_FACTOR = 2
 
 THRESHOLD_RANGE = range(1, 101)
 WINDOW_DAYS_RANGE = range(1, 366)
@@ -87,11 +83,18 @@ def describe_rule(settings: RuleSettings) -> str:
         case AlertRule.REPEAT_VEHICLE:
             return f"one vehicle in {_times(settings.threshold, 'incident')} within {days}"
         case AlertRule.SHOP_HOTSPOT:
-            return (
-                f"at least {_times(settings.threshold, 'incident')} at one shop within {days}, and at "
-                f"least {HOTSPOT_FACTOR} times the shop's average for {days} over the "
-                f"{HOTSPOT_BASELINE_WINDOWS} periods before"
-            )
+            return hotspot_test(settings).describe()
+
+
+def hotspot_test(settings: RuleSettings) -> HotspotTest:
+    """The hotspot definition a BID's SHOP_HOTSPOT settings make (incidents/hotspots.py)."""
+    return HotspotTest(threshold=settings.threshold, days=settings.window_days)
+
+
+async def bid_hotspot_test(bid_id: int) -> tuple[HotspotTest, bool]:
+    """The BID's hotspot definition, for its dashboard, and whether it alerts on it."""
+    settings = (await rule_settings(bid_id))[AlertRule.SHOP_HOTSPOT]
+    return hotspot_test(settings), settings.enabled
 
 
 async def rule_settings(bid_id: int) -> dict[AlertRule, RuleSettings]:

@@ -26,6 +26,7 @@ from shopwatch.alerts.models import Alert, AlertRule
 from shopwatch.alerts.patterns import CHECKS, Finding, Subject, subjects_of
 from shopwatch.alerts.rules import ALWAYS_ALERT, COOLDOWN, RuleSettings, rule_settings
 from shopwatch.core.clock import now
+from shopwatch.core.errors import InvalidInput
 from shopwatch.incidents.models import Incident
 from shopwatch.offenders.models import OffenderLink
 from shopwatch.settings import Settings
@@ -36,10 +37,29 @@ MAX_ALERT_INCIDENTS = 100
 CLOCK_SKEW = timedelta(days=1)
 
 
-async def acknowledge_alert(alert: Alert, user: User) -> Alert:
-    """Mark the alert as seen by `user`; the first acknowledgement stands. The alert, reloaded."""
+MAX_ACKNOWLEDGEMENT_NOTE = 500
+ALREADY_ACKNOWLEDGED = (
+    "Someone acknowledged this alert first, so your note was not saved. Reload to see theirs."
+)
+
+
+def clean_acknowledgement_note(note: str | None) -> str | None:
+    """The note as kept (None when blank); `InvalidInput` on `note` when too long."""
+    note = (note or "").strip()
+    if len(note) > MAX_ACKNOWLEDGEMENT_NOTE:
+        raise InvalidInput("note", f"Keep the note to {MAX_ACKNOWLEDGEMENT_NOTE} characters.")
+    return note or None
+
+
+async def acknowledge_alert(alert: Alert, user: User, note: str | None = None) -> Alert:
+    """Mark the alert as seen by `user`, with their note; the first acknowledgement stands. The alert,
+    reloaded. A note that comes after someone else's acknowledgement is refused (`InvalidInput` on
+    `note`) rather than dropped without a word."""
+    note = clean_acknowledgement_note(note)
     unacknowledged = Alert.filter(id=alert.id, acknowledged_at__isnull=True)
-    await unacknowledged.update(acknowledged_by=user, acknowledged_at=now())
+    done = await unacknowledged.update(acknowledged_by=user, acknowledged_at=now(), acknowledgement_note=note)
+    if not done and note is not None:
+        raise InvalidInput("note", ALREADY_ACKNOWLEDGED)
     return await Alert.get(id=alert.id)
 
 

@@ -189,6 +189,9 @@ class AccountsMutation:
     @strawberry.mutation(description="Ends the current session; false if there was none.")
     async def logout(self, info: Info) -> bool:
         info.context.response.delete_cookie(SESSION_COOKIE, path="/")
+        # The browser's HTTP cache holds the photos this user opened (`Cache-Control: private`):
+        # on a phone staff share, they go with the session.
+        info.context.response.headers["Clear-Site-Data"] = '"cache"'
         if info.context.viewer is None:
             return False
         await revoke_session(info.context.viewer.session_id)

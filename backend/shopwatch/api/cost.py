@@ -4,7 +4,7 @@ A query's cost is the most it can make the server do, counted in two kinds of wo
 - every object in the answer, once for each time it can appear: a node inside `edges` of a
   connection asked with `first: 50` counts 50 times, and inside two such connections 50 times 50.
   Scalar fields are read from an object already fetched, so they add nothing of their own;
-- every database statement a field runs on its own each time it appears (an area summary three),
+- every database statement a field runs on its own each time it appears (an area summary four),
   counted as `STATEMENT_COST` fields: statements sent at once queue on the database (SQLite has one
   connection) ahead of every other request's, so they are what holds others up. Everything else is
   batched by the request's DataLoaders, so it does not grow with the number of parents: a
@@ -108,8 +108,8 @@ LIST_SIZES: Mapping[str, int] = {
 
 # Fields that run database statements of their own each time they appear, beyond a connection's one.
 OWN_STATEMENTS: Mapping[str, int] = {
-    "Query.areaSummary": 3,  # the figures, the offenders, the BID's shops
-    "Query.areaSummaries": 3,  # per BID compared
+    "Query.areaSummary": 4,  # the figures, the offenders, the BID's shops, its hotspot rule
+    "Query.areaSummaries": 4,  # per BID compared
     "Query.publicSummary": 2,
     "Query.exportOffenderData": 8,
     "Query.auditChain": 1,  # a batch of entries at a time, one after another

@@ -8,7 +8,12 @@ those actions raise carry the times they would have had.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+# Town centres count days on the clock on the shop wall.
+LOCAL_ZONE_NAME = "Europe/London"
+LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
 
 _fixed: ContextVar[datetime | None] = ContextVar("shopwatch_clock", default=None)
 
@@ -28,3 +33,13 @@ def clock_at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _fixed.reset(token)
+
+
+def local_midnight(day: date) -> datetime:
+    """The UTC instant at which `day` begins in the town centre."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """The town centre's date at an instant."""
+    return moment.astimezone(LOCAL_ZONE).date()

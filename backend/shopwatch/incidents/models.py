@@ -55,6 +55,10 @@ class Incident(Model):
     updated_at = fields.DatetimeField(auto_now=True)
     # When retention removed the free text and photos; the incident still counts.
     redacted_at = fields.DatetimeField(null=True)
+    # What a person reads out on the phone, e.g. "MH-2026-00154": the BID's code, the year it was
+    # reported and its number in that BID and year. Given in the report's transaction, never changed;
+    # the default only let migration 0012 add the column before numbering the rows already there.
+    reference = fields.CharField(max_length=24, db_default="")
 
     bid_id: int
     shop_id: int
@@ -68,6 +72,24 @@ class Incident(Model):
             ("bid_id", "occurred_at", "id", "shop_id", "kind", "value_stolen_pence"),
             ("shop_id", "occurred_at"),
         )
+        unique_together = (("bid", "reference"),)
+
+
+# The last reference number given in a BID in a year; the row is locked while a report takes the
+# next one, so two reports sent at once never share a number.
+class IncidentNumber(Model):
+    id = fields.BigIntField(primary_key=True)
+    bid: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "shopwatch.Bid", related_name="incident_numbers", on_delete=fields.CASCADE
+    )
+    year = fields.IntField()
+    last_number = fields.IntField()
+
+    bid_id: int
+
+    class Meta:
+        table = "incident_number"
+        unique_together = (("bid", "year"),)
 
 
 # One change of an incident's status: who made it, when, and their note (oldest first by id).

@@ -18,7 +18,15 @@ from shopwatch.accounts.viewer import Viewer
 from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
 from shopwatch.core.sql import Statement
-from shopwatch.incidents.models import Incident, IncidentKind
+from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus
+from shopwatch.incidents.references import (
+    bid_code,
+    format_reference,
+    next_number,
+    normalise_reference,
+    reference_year,
+)
+from shopwatch.places.models import Bid
 
 MAX_FUTURE = timedelta(minutes=5)
 MAX_PAST = timedelta(days=365)
@@ -120,16 +128,20 @@ async def report_incident(reporter: User, bid_id: int, shop_id: int, report: Inc
     existing = await Incident.get_or_none(client_id=report.client_id)
     if existing is not None:
         return Reported(incident=existing, duplicate=True)
+    reported_at = now()
     try:
         async with in_transaction():
+            # Numbered inside the savepoint: a report that loses the clientId race gives its number back.
+            reference = await new_reference(bid_id, reported_at)
             incident = await Incident.create(
+                reference=reference,
                 client_id=report.client_id,
                 bid_id=bid_id,
                 shop_id=shop_id,
                 reporter=reporter,
                 kind=report.kind,
                 occurred_at=report.occurred_at,
-                reported_at=now(),
+                reported_at=reported_at,
                 description=report.description,
                 value_stolen_pence=report.value_stolen_pence,
                 police_reference=report.police_reference,
@@ -139,6 +151,12 @@ async def report_incident(reporter: User, bid_id: int, shop_id: int, report: Inc
     except IntegrityError:
         return Reported(incident=await Incident.get(client_id=report.client_id), duplicate=True)
     return Reported(incident=incident, duplicate=False)
+
+
+async def new_reference(bid_id: int, reported_at: datetime) -> str:
+    slug = await Bid.filter(id=bid_id).values_list("slug", flat=True)
+    year = reference_year(reported_at)
+    return format_reference(bid_code(str(slug[0])), year, await next_number(bid_id, year))
 
 
 def visible_incidents(viewer: Viewer) -> QuerySet[Incident]:
@@ -181,6 +199,7 @@ class IncidentFilter:
     bid_id: int | None = None
     shop_id: int | None = None
     kinds: Sequence[IncidentKind] = ()
+    statuses: Sequence[IncidentStatus] = ()
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
     offender_id: int | None = None
@@ -194,6 +213,8 @@ def filter_incidents(query: QuerySet[Incident], wanted: IncidentFilter) -> Query
         query = query.filter(shop_id=wanted.shop_id)
     if wanted.kinds:
         query = query.filter(kind__in=list(wanted.kinds))
+    if wanted.statuses:
+        query = query.filter(status__in=list(wanted.statuses))
     if wanted.occurred_from is not None:
         query = query.filter(occurred_at__gte=wanted.occurred_from)
     if wanted.occurred_to is not None:
@@ -203,6 +224,9 @@ def filter_incidents(query: QuerySet[Incident], wanted: IncidentFilter) -> Query
     if wanted.text:
         text = wanted.text.strip()[:200]
         matches = Q(description__icontains=text) | Q(police_reference__icontains=text)
+        reference = normalise_reference(text)
+        if reference is not None:
+            matches |= Q(reference=reference)
         registration = normalise_registration(text)
         # Only text that could be a registration is compared with one (the column holds 12).
         if len(registration) <= MAX_REGISTRATION and _REGISTRATION.match(registration):

@@ -12,10 +12,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from shopwatch.core.sql import Statement, dialect, fetch, fetch_models
+from shopwatch.incidents.hotspots import HotspotTest
 from shopwatch.incidents.models import IncidentKind
 from shopwatch.offenders.models import Offender
 from shopwatch.places.models import Shop
 from shopwatch.summaries.area_sql import (
+    COVERED,
     KIND,
     PERIOD_INCIDENTS,
     REPEAT_INCIDENTS,
@@ -24,17 +26,13 @@ from shopwatch.summaries.area_sql import (
     incident_statement,
     offender_statement,
 )
-from shopwatch.summaries.periods import HOTSPOT_BASELINE_WEEKS, Period
+from shopwatch.summaries.periods import Period
 
 EPOCH = date(1970, 1, 1)
 
 TOP_OFFENDERS = 10
 # An offender with this many incidents in the period makes their incidents "repeat-offender" ones.
 REPEAT_OFFENDER_INCIDENTS = 3
-# A hotspot: at least this many incidents in the last 7 days ...
-HOTSPOT_MIN_INCIDENTS = 5
-# ... and at least this many times the shop's weekly average over the 8 weeks before.
-HOTSPOT_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,9 @@ class AreaFigures:
     value_stolen_pence: int
     previous_total: int
     previous_value_stolen_pence: int
+    # Whether the BID has incidents from before the previous period began: if not, its records may
+    # start inside it, and a change against it would mislead.
+    previous_covered: bool
     by_kind: list[KindFigure]
     by_shop: list[ShopFigure]
     by_week: list[WeekFigure]
@@ -92,6 +93,9 @@ class AreaFigures:
     repeat_offender_incidents: int
     top_offenders: list[OffenderFigure]
     hotspots: list[Hotspot]
+    # The definition the hotspots were found by (the BID's SHOP_HOTSPOT rule), and whether it alerts.
+    hotspot_test: HotspotTest = field(default_factory=HotspotTest)
+    hotspot_alerts: bool = True
     # The BID's shops and the top offenders by id, as read for the figures, so what shows them need
     # not read them again.
     shops: dict[int, Shop] = field(default_factory=dict, compare=False, repr=False)
@@ -99,8 +103,9 @@ class AreaFigures:
 
     @property
     def change(self) -> float | None:
-        """The change on the previous period as a fraction (-0.28 is 28% down); None from zero."""
-        if self.previous_total == 0:
+        """The change on the previous period as a fraction (-0.28 is 28% down); None from zero, or
+        when the records do not cover the whole previous period."""
+        if self.previous_total == 0 or not self.previous_covered:
             return None
         return (self.total - self.previous_total) / self.previous_total
 
@@ -109,10 +114,14 @@ class AreaFigures:
         return self.repeat_offender_incidents / self.total if self.total else 0.0
 
 
-async def area_figures(bid_id: int, period: Period) -> AreaFigures:
-    """Every figure of the area summary: two aggregate statements and the BID's shops."""
+async def area_figures(
+    bid_id: int, period: Period, hotspot: HotspotTest | None = None, *, hotspot_alerts: bool = True
+) -> AreaFigures:
+    """Every figure of the area summary: two aggregate statements and the BID's shops. `hotspot`
+    is the BID's definition (alerts.rules.bid_hotspot_test), the defaults when not given."""
+    hotspot = hotspot or HotspotTest()
     incident_sql, offender_sql = Statement(dialect()), Statement(dialect())
-    incident_rows = await fetch(incident_sql, incident_statement(incident_sql, bid_id, period))
+    incident_rows = await fetch(incident_sql, incident_statement(incident_sql, bid_id, period, hotspot))
     top_offenders = await fetch_models(
         Offender,
         offender_sql,
@@ -120,7 +129,7 @@ async def area_figures(bid_id: int, period: Period) -> AreaFigures:
         [PERIOD_INCIDENTS, REPEAT_INCIDENTS],
     )
     shops = {shop.id: shop for shop in await Shop.filter(bid_id=bid_id)}
-    return _assemble(bid_id, period, incident_rows, top_offenders, shops)
+    return _assemble(bid_id, period, incident_rows, top_offenders, shops, hotspot, hotspot_alerts)
 
 
 def _assemble(
@@ -129,11 +138,14 @@ def _assemble(
     incident_rows: list[Any],
     top_offenders: list[Offender],
     shops: dict[int, Shop],
+    hotspot: HotspotTest,
+    hotspot_alerts: bool,
 ) -> AreaFigures:
     kinds: dict[tuple[str, int], tuple[int, int]] = {}
     by_shop: dict[int, tuple[int, int, int, int]] = {}
     weeks: dict[date, int] = {}
     hours: dict[tuple[int, int], int] = {}
+    covered = False
     for tag, kind, in_period, shop_id, a, b, count, value, recent, baseline in incident_rows:
         if tag == KIND:
             kinds[(kind, int(in_period))] = (int(count), int(value))
@@ -141,6 +153,8 @@ def _assemble(
             by_shop[int(shop_id)] = (int(count), int(value), int(recent), int(baseline))
         elif tag == WEEK:
             weeks[EPOCH + timedelta(days=int(a))] = int(count)
+        elif tag == COVERED:
+            covered = bool(count)
         else:
             hours[(int(a), int(b))] = int(count)
 
@@ -152,10 +166,9 @@ def _assemble(
     busiest = sorted(counts, key=lambda pk: (-counts[pk][0], shops[pk].name, pk))
     hotspots = sorted(
         (
-            Hotspot(pk, recent, baseline / HOTSPOT_BASELINE_WEEKS)
+            Hotspot(pk, recent, hotspot.average(baseline))
             for pk, (_, _, recent, baseline) in counts.items()
-            if recent >= HOTSPOT_MIN_INCIDENTS
-            and recent * HOTSPOT_BASELINE_WEEKS >= HOTSPOT_FACTOR * baseline
+            if hotspot.holds(recent, baseline)
         ),
         key=lambda spot: (-spot.last_seven_days, spot.shop_id),
     )
@@ -172,6 +185,7 @@ def _assemble(
         value_stolen_pence=sum(figure.value_stolen_pence for figure in current),
         previous_total=sum(figure.count for figure in previous),
         previous_value_stolen_pence=sum(figure.value_stolen_pence for figure in previous),
+        previous_covered=covered,
         by_kind=current,
         by_shop=[ShopFigure(pk, counts[pk][0], counts[pk][1]) for pk in busiest],
         by_week=[WeekFigure(monday, weeks.get(monday, 0)) for monday in period.weeks()],
@@ -183,6 +197,8 @@ def _assemble(
         repeat_offender_incidents=repeat,
         top_offenders=top,
         hotspots=hotspots,
+        hotspot_test=hotspot,
+        hotspot_alerts=hotspot_alerts,
         shops=shops,
         offenders={offender.id: offender for offender in top_offenders},
     )

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopwatch.core.sql import Statement
+from shopwatch.incidents.hotspots import HotspotTest
 from shopwatch.summaries.periods import LOCAL_ZONE_NAME, Period
 from shopwatch.summaries.sql import sqlite_utc_offset
 
 # Tags of the incident statement's rows, and the columns they fill:
 # tag, kind, in_period, shop_id, a (week start / weekday), b (hour), count, value, recent, baseline
-KIND, SHOP, WEEK, HOUR = "kind", "shop", "week", "hour"
+KIND, SHOP, WEEK, HOUR, COVERED = "kind", "shop", "week", "hour", "covered"
 # PostgreSQL types an untyped NULL in the first branches of a UNION as text.
 _NO_NUMBER = "CAST(NULL AS integer)"
 
@@ -33,18 +34,19 @@ class Bounds:
     baseline_start: str
 
 
-def _bounds(sql: Statement, period: Period) -> Bounds:
+def _bounds(sql: Statement, period: Period, hotspot: HotspotTest) -> Bounds:
+    windows = hotspot.bounds(period.last)
     return Bounds(
         start=sql.param(period.start),
         end=sql.param(period.end),
         previous_start=sql.param(period.previous().start),
-        recent_start=sql.param(period.hotspot_window().start),
-        baseline_start=sql.param(period.hotspot_baseline().start),
+        recent_start=sql.param(windows.recent_start),
+        baseline_start=sql.param(windows.baseline_start),
     )
 
 
-def incident_statement(sql: Statement, bid_id: int, period: Period) -> str:
-    bid, at = sql.param(bid_id), _bounds(sql, period)
+def incident_statement(sql: Statement, bid_id: int, period: Period, hotspot: HotspotTest) -> str:
+    bid, at = sql.param(bid_id), _bounds(sql, period, hotspot)
     in_period = f"occurred_at >= {at.start}"
     earliest = "LEAST" if sql.postgres else "min"
     kinds = (
@@ -53,7 +55,8 @@ def incident_statement(sql: Statement, bid_id: int, period: Period) -> str:
         f"WHERE bid_id = {bid} AND occurred_at >= {at.previous_start} AND occurred_at < {at.end} "
         "GROUP BY 2, 3"
     )
-    # Each shop's period figures with its hotspot counts: the last 7 days and the 8 weeks before.
+    # Each shop's period figures with its hotspot counts: the hotspot window ending on the period's
+    # last day (7 days unless the BID's rule says otherwise) and the windows before it.
     shops = (
         f"SELECT '{SHOP}', NULL, NULL, shop_id, {_NO_NUMBER}, {_NO_NUMBER}, "
         f"SUM(CASE WHEN {in_period} THEN 1 ELSE 0 END), "
@@ -64,9 +67,18 @@ def incident_statement(sql: Statement, bid_id: int, period: Period) -> str:
         f"WHERE bid_id = {bid} AND occurred_at >= {earliest}({at.start}, {at.baseline_start}) "
         f"AND occurred_at < {at.end} GROUP BY shop_id"
     )
+    # Whether the BID's records reach back before the previous period, so a change on it means something.
+    covered = (
+        f"SELECT '{COVERED}', NULL, NULL, NULL, {_NO_NUMBER}, {_NO_NUMBER}, CASE WHEN EXISTS (SELECT 1 "
+        f"FROM incident WHERE bid_id = {bid} AND occurred_at < {at.previous_start}) THEN 1 ELSE 0 END, "
+        "NULL, NULL, NULL"
+    )
     period_rows = f"bid_id = {bid} AND {in_period} AND occurred_at < {at.end}"
     local = _postgres_weeks_and_hours if sql.postgres else _sqlite_weeks_and_hours
-    return f"{local(sql, period, period_rows)}\n{kinds}\nUNION ALL\n{shops}\nUNION ALL\n{_LOCAL_PARTS}"
+    return (
+        f"{local(sql, period, period_rows)}\n{kinds}\nUNION ALL\n{shops}\nUNION ALL\n{covered}\n"
+        f"UNION ALL\n{_LOCAL_PARTS}"
+    )
 
 
 # Both databases give the week and hour parts from a `local_times` common table expression.

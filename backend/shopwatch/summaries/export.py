@@ -20,6 +20,7 @@ from shopwatch.summaries.periods import LOCAL_ZONE, Period
 BATCH = 1000
 HEADER = (
     "Incident ID",
+    "Reference",
     "Occurred (UK time)",
     "Reported (UK time)",
     "Shop",
@@ -80,7 +81,8 @@ async def _batch(bid_id: int, period: Period, after: tuple[Any, int] | None) -> 
         sql,
         "SELECT incident.id, incident.occurred_at, incident.reported_at, shop.name, shop.postcode, "
         "incident.kind, incident.status, incident.value_stolen_pence, incident.police_reference, "
-        "incident.injury, incident.vehicle_registration, user_account.name, incident.description "
+        "incident.injury, incident.vehicle_registration, user_account.name, incident.description, "
+        "incident.reference "
         "FROM incident JOIN shop ON shop.id = incident.shop_id "
         "LEFT JOIN user_account ON user_account.id = incident.reporter_id "
         f"WHERE {where} ORDER BY incident.occurred_at, incident.id LIMIT {sql.param(BATCH)}",
@@ -133,6 +135,7 @@ async def incident_csv(bid_id: int, period: Period) -> AsyncIterator[str]:
             pk = int(row[0])
             cells = [
                 encode_id("Incident", pk),
+                row[13],
                 _local(row[1]),
                 _local(row[2]),
                 row[3],

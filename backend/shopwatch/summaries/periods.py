@@ -7,24 +7,16 @@ to another runs from local midnight to local midnight, and the clock changes mov
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
+from shopwatch.core.clock import LOCAL_ZONE, LOCAL_ZONE_NAME, local_midnight
 from shopwatch.core.errors import InvalidInput
 
-LOCAL_ZONE_NAME = "Europe/London"
-LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
+__all__ = ["LOCAL_ZONE", "LOCAL_ZONE_NAME", "Period", "local_midnight"]
 MAX_PERIOD_DAYS = 3 * 366
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
-HOTSPOT_DAYS = 7
-HOTSPOT_BASELINE_WEEKS = 8
-
-
-def local_midnight(day: date) -> datetime:
-    """The UTC instant at which `day` begins in the town centre."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
 def monday_of(day: date) -> date:
@@ -70,18 +62,6 @@ class Period:
             months.append(month)
             month = (month + timedelta(days=32)).replace(day=1)
         return months
-
-    def hotspot_window(self) -> Period:
-        """The 7 days ending on the period's last day, however short the period."""
-        return Period(self.last - timedelta(days=HOTSPOT_DAYS - 1), self.last)
-
-    def hotspot_baseline(self) -> Period:
-        """The 8 weeks before the last 7 days of the period, for a shop's usual weekly count."""
-        recent = self.hotspot_window()
-        return Period(
-            recent.first - timedelta(days=HOTSPOT_DAYS * HOTSPOT_BASELINE_WEEKS),
-            recent.first - timedelta(days=1),
-        )
 
 
 def period_between(first: date, last: date) -> Period:

@@ -1,6 +1,6 @@
 // Logging in, accepting an invitation, and resetting a password (the links emails send).
 
-import { forgetMe, gql, loadMe } from "../api.js";
+import { endSession, forgetMe, gql, loadMe, loggedInAfresh } from "../api.js";
 import { field, h, notice } from "../dom.js";
 import { currentQuery, navigate } from "../router.js";
 
@@ -45,6 +45,7 @@ function afterLogin() {
 
 async function loggedIn(app, result, next = "/") {
   if (result.__typename !== "LoginSuccess") return result.message;
+  loggedInAfresh();
   app.setMe(await loadMe());
   navigate(next);
   return null;
@@ -127,9 +128,11 @@ export function renderReset(app, { token }) {
   );
 }
 
+/** Logs out, with or without signal: the phone forgets the user and what was kept for them at
+ * once, and the server ends the session now or when the signal returns. */
 export async function logOut(app) {
   try {
-    await gql("mutation { logout }");
+    await endSession();
   } finally {
     forgetMe();
     app.setMe(null);

@@ -1,11 +1,13 @@
-// Alerts for police and managers: the list, one alert (rule, why, incidents) and acknowledging it.
+// Alerts for police and managers: the list, one alert (rule, why, incidents) and acknowledging it,
+// with a note everyone who opens the alert reads.
 
 import { gql } from "../api.js";
-import { formatDateTime, h, kindName, notice } from "../dom.js";
+import { field, formatDateTime, h, kindName, notice } from "../dom.js";
+import { referenceTag, statusBadge } from "./reports.js";
 
 const RULE_NAMES = {
   REPEAT_OFFENDER: "Repeat offender",
-  MULTI_SHOP_OFFENDER: "Offender at several shops",
+  MULTI_SHOP_OFFENDER: "Offender moving between shops",
   VIOLENCE_BY_KNOWN_OFFENDER: "Violence by a known offender",
   EXCLUSION_BREACH: "Exclusion breach",
   REPEAT_VEHICLE: "Vehicle seen again",
@@ -69,16 +71,20 @@ export async function renderList() {
 
 const DETAIL = `query Alert($id: ID!) {
   alert(id: $id) {
-    id rule createdAt summary openUntil acknowledgedAt acknowledgedBy { name } vehicleRegistration
+    id rule createdAt summary openUntil acknowledgedAt acknowledgedBy { name } acknowledgementNote vehicleRegistration
     bid { name } offender { id displayName status } shop { name } emailedTo
-    incidents { id kind occurredAt description shop { name } }
+    incidents { id reference kind status occurredAt description shop { name } }
   }
 }`;
 
-const ACKNOWLEDGE = `mutation Ack($id: ID!) {
-  acknowledgeAlert(alertId: $id) {
+// As the server keeps it (MAX_ACKNOWLEDGEMENT_NOTE); the server's check is the one that counts.
+const MAX_NOTE = 500;
+
+const ACKNOWLEDGE = `mutation Ack($id: ID!, $note: String) {
+  acknowledgeAlert(alertId: $id, note: $note) {
     __typename
-    ... on AcknowledgeAlertSuccess { alert { id acknowledgedAt acknowledgedBy { name } } }
+    ... on AcknowledgeAlertSuccess { alert { id acknowledgedAt acknowledgedBy { name } acknowledgementNote } }
+    ... on ValidationError { field message }
     ... on PermissionDenied { message }
     ... on NotFound { message }
   }
@@ -87,22 +93,38 @@ const ACKNOWLEDGE = `mutation Ack($id: ID!) {
 function acknowledgement(alert) {
   if (alert.acknowledgedAt) {
     return h(
-      "p",
-      { class: "notice", role: "status" },
-      `Acknowledged ${formatDateTime(alert.acknowledgedAt)}${alert.acknowledgedBy ? ` by ${alert.acknowledgedBy.name}` : ""}.`,
+      "div",
+      { class: "notice acknowledgement", role: "status" },
+      h("p", {}, `Acknowledged ${formatDateTime(alert.acknowledgedAt)}${alert.acknowledgedBy ? ` by ${alert.acknowledgedBy.name}` : ""}.`),
+      alert.acknowledgementNote ? h("p", { class: "acknowledgement-note" }, h("strong", {}, "Note: "), alert.acknowledgementNote) : null,
     );
   }
   const status = h("div");
-  const button = h("button", { type: "button", class: "primary" }, "Acknowledge");
-  const box = h("div", {}, status, button);
-  button.addEventListener("click", async () => {
+  const note = h("textarea", { name: "note", rows: 2, maxLength: MAX_NOTE, autocomplete: "off" });
+  const error = h("p", { class: "field-error", role: "alert", hidden: true });
+  const noteField = field("Note (optional)", note, "What was done or will be, e.g. “Patrol sent at 15:00”. Everyone who sees this alert reads it.");
+  noteField.append(error);
+  const button = h("button", { type: "submit", class: "primary" }, "Acknowledge");
+  const box = h("form", { class: "stack acknowledge", "aria-label": "Acknowledge this alert" }, noteField, status, button);
+  box.addEventListener("submit", async (event) => {
+    event.preventDefault();
     button.disabled = true;
+    error.hidden = true;
+    note.removeAttribute("aria-invalid");
+    status.replaceChildren();
     try {
-      const { acknowledgeAlert } = await gql(ACKNOWLEDGE, { id: alert.id });
+      const { acknowledgeAlert } = await gql(ACKNOWLEDGE, { id: alert.id, note: note.value.trim() || null });
+      if (acknowledgeAlert.__typename === "ValidationError") {
+        error.textContent = acknowledgeAlert.message;
+        error.hidden = false;
+        note.setAttribute("aria-invalid", "true");
+        button.disabled = false;
+        return;
+      }
       if (acknowledgeAlert.__typename !== "AcknowledgeAlertSuccess") throw new Error(acknowledgeAlert.message);
       box.replaceWith(acknowledgement(acknowledgeAlert.alert));
-    } catch (error) {
-      status.replaceChildren(notice(error.message, "error"));
+    } catch (failure) {
+      status.replaceChildren(notice(failure.message, "error"));
       button.disabled = false;
     }
   });
@@ -148,8 +170,9 @@ export async function renderDetail(app, { id }) {
               "span",
               { class: "card-body" },
               h("span", { class: "card-title" }, `${kindName(incident.kind)} · ${formatDateTime(incident.occurredAt)}`),
-              h("span", { class: "card-meta" }, incident.shop.name),
+              h("span", { class: "card-meta" }, referenceTag(incident), ` · ${incident.shop.name}`),
               h("span", { class: "card-text" }, incident.description),
+              statusBadge(incident.status),
             ),
           ),
         ),

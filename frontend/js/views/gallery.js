@@ -3,6 +3,7 @@
 import { gql } from "../api.js";
 import { formatDateTime, h, notice } from "../dom.js";
 import { managesBid, offenderStatusName, thumb } from "../manage.js";
+import { keptQuery, savedMark } from "../saved.js";
 
 const GALLERY = `query Gallery($bidId: ID!) {
   offenders(bidId: $bidId, first: 100) {
@@ -46,17 +47,24 @@ function offenderCard(offender) {
   );
 }
 
-export async function render(app) {
-  // Every BID the viewer may see: their own, or all of them for administrators.
+/** Every BID the viewer may see (their own, or all of them for administrators), each with its gallery. */
+async function galleries() {
   const { bids } = await gql("{ bids { id name } }");
-  const page = h("div", {}, h("h1", {}, "Offender gallery"));
-  if (bids.some((b) => managesBid(app.me, b.id)))
+  for (const bid of bids) bid.offenders = (await gql(GALLERY, { bidId: bid.id })).offenders.edges.map((e) => e.node);
+  return { bids };
+}
+
+export async function render(app) {
+  // Shop staff keep the gallery on the phone: it is what they check when someone walks in.
+  const { data, savedAt } = await keptQuery(app.me, "gallery", galleries);
+  const { bids } = data;
+  const page = h("div", savedAt ? { "data-offline": "1" } : {}, h("h1", {}, "Offender gallery"));
+  if (savedAt) page.append(savedMark(savedAt, "This is the gallery as it was then. It updates by itself when the signal returns."));
+  else if (bids.some((b) => managesBid(app.me, b.id)))
     page.append(h("p", {}, h("a", { href: "#/gallery/new", class: "button-link primary" }, "Add an offender")));
   for (const bid of bids) {
-    const { offenders } = await gql(GALLERY, { bidId: bid.id });
     if (bids.length > 1) page.append(h("h2", {}, bid.name));
-    const nodes = offenders.edges.map((e) => e.node);
-    page.append(nodes.length ? h("ul", { class: "cards gallery" }, nodes.map(offenderCard)) : notice("The gallery is empty."));
+    page.append(bid.offenders.length ? h("ul", { class: "cards gallery" }, bid.offenders.map(offenderCard)) : notice("The gallery is empty."));
   }
   if (!bids.length) page.append(notice("Your account belongs to no BID."));
   return page;

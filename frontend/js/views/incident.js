@@ -4,12 +4,13 @@
 import { gql } from "../api.js";
 import { formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
 import { takeFlash } from "../manage.js";
-import { statusBadge } from "./reports.js";
+import { keptQuery, savedMark } from "../saved.js";
+import { referenceTag, statusBadge } from "./reports.js";
 import { addPhotos, offendersSection, permissions, policeReferenceForm, statusSection } from "./triage.js";
 
 const INCIDENT = `query Incident($id: ID!) {
   incident(id: $id) {
-    id kind status occurredAt reportedAt description valueStolenPence policeReference vehicleRegistration injury
+    id reference kind status occurredAt reportedAt description valueStolenPence policeReference vehicleRegistration injury
     shop { id name } reporter { id name }
     offenders { id displayName status thumbnailUrl }
     possibleOffenders { offender { id displayName status thumbnailUrl } reason }
@@ -24,15 +25,19 @@ function row(term, value) {
 }
 
 export async function render(app, { id }) {
-  const { incident } = await gql(INCIDENT, { id });
+  // Shop staff keep the incidents they opened last on the phone, to read them with no signal.
+  const { data, savedAt } = await keptQuery(app.me, `incident:${id}`, () => gql(INCIDENT, { id }));
+  const { incident } = data;
   if (!incident) return h("div", {}, h("h1", {}, "Report not found"), notice("It does not exist or is not yours to see."));
-  const may = permissions(app.me, incident);
+  // A saved copy is read-only: nothing can be changed without signal.
+  const may = savedAt ? {} : permissions(app.me, incident);
   return h(
     "article",
-    {},
+    savedAt ? { "data-offline": "1" } : {},
     h("h1", {}, `${kindName(incident.kind)} at ${incident.shop.name}`),
+    h("p", { class: "incident-ref-line" }, "Reference ", referenceTag(incident)),
     statusBadge(incident.status),
-    takeFlash(),
+    savedAt ? savedMark(savedAt, "This is the report as it was when last opened. It updates by itself when the signal returns.") : takeFlash(),
     h("p", { class: "description" }, incident.description),
     h(
       "dl",

@@ -2,7 +2,7 @@
 // duplicates. The BID's managers (and administrators) also edit the record, add photos, issue and
 // end exclusions and merge records; everyone else sees the same page read-only.
 
-import { gql } from "../api.js";
+import { NetworkError, gql } from "../api.js";
 import { field, formatDateTime, h, notice } from "../dom.js";
 import {
   ANSWER,
@@ -17,12 +17,13 @@ import {
   takeFlash,
   thumb,
 } from "../manage.js";
+import { savedMark, savedPage } from "../saved.js";
 import { ruleName } from "./alerts.js";
 import { ukDate } from "./gallery.js";
 import { incidentItem } from "./reports.js";
 
 const PAGE = `fragment Page on IncidentConnection {
-  edges { node { id kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
+  edges { node { id reference kind status occurredAt description valueStolenPence shop { name } photos { id thumbnailUrl } } }
   pageInfo { hasNextPage endCursor }
 }`;
 
@@ -213,8 +214,37 @@ function incidentList(offender) {
   return [list, status, more];
 }
 
+/** With no signal: the person's card as the gallery saved on this phone has it, for shop staff. */
+async function savedCard(app, id, error) {
+  if (!(error instanceof NetworkError)) throw error;
+  const saved = await savedPage(app.me, "gallery").catch(() => null);
+  const card = saved?.data.bids.flatMap((bid) => bid.offenders).find((o) => o.id === id);
+  if (!card) throw error;
+  const excluded = card.status === "EXCLUDED" && card.exclusion;
+  return h(
+    "article",
+    { class: "stack offender-page", "data-offline": "1" },
+    h("h1", {}, card.displayName),
+    h(
+      "p",
+      { class: `badge badge-${card.status.toLowerCase().replace("_", "-")}` },
+      excluded ? `Excluded until ${ukDate(card.exclusion.endsOn)}` : offenderStatusName(card.status),
+    ),
+    savedMark(saved.savedAt, "This is the person as the gallery on this phone shows them. The full record loads by itself when the signal returns."),
+    card.status === "ID_SOUGHT" ? h("p", { class: "notice" }, "Not yet identified. If you know who this is, tell your BID manager.") : null,
+    thumb(card.thumbnailUrl, `Photo of ${card.displayName}`),
+    h("p", { class: "description" }, card.description),
+    h("p", { class: "hint" }, `${card.incidentCount} incident${card.incidentCount === 1 ? "" : "s"}${card.lastSeenAt ? `, last seen ${formatDateTime(card.lastSeenAt)}` : ""}`),
+  );
+}
+
 export async function render(app, { id }) {
-  const { offender } = await gql(OFFENDER, { id });
+  let offender;
+  try {
+    ({ offender } = await gql(OFFENDER, { id }));
+  } catch (error) {
+    return savedCard(app, id, error);
+  }
   if (!offender) return h("div", {}, h("h1", {}, "Offender not found"), notice("They are not in a gallery you may see."));
   const manager = managesBid(app.me, offender.bid.id);
   return h(

@@ -38,17 +38,18 @@ query Alerts($first: Int) {
       incidents { id description }
       emailedTo
       deliveries { address state attempts lastError deliveredAt }
-      acknowledgedBy { name }
+      acknowledgedBy { name } acknowledgementNote
     } }
   }
 }
 """
 
 ACKNOWLEDGE = """
-mutation Ack($alertId: ID!) {
-  acknowledgeAlert(alertId: $alertId) {
+mutation Ack($alertId: ID!, $note: String) {
+  acknowledgeAlert(alertId: $alertId, note: $note) {
     __typename
-    ... on AcknowledgeAlertSuccess { alert { id acknowledgedAt acknowledgedBy { name } } }
+    ... on AcknowledgeAlertSuccess { alert { id acknowledgedAt acknowledgedBy { name } acknowledgementNote } }
+    ... on ValidationError { field message }
     ... on PermissionDenied { message }
     ... on NotFound { message }
   }
@@ -217,19 +218,21 @@ async def test_who_may_acknowledge(
     gql: GraphQLClient, world: World, alerts: dict[str, Alert], role: Role | None, town: str
 ) -> None:
     alert = alerts["home new"]
-    data = await gql.execute(
-        ACKNOWLEDGE, {"alertId": encode_id("Alert", alert.id)}, token=world.token(role, town)
-    )
+    variables = {"alertId": encode_id("Alert", alert.id), "note": "Patrol sent at 15:00"}
+    data = await gql.execute(ACKNOWLEDGE, variables, token=world.token(role, town))
     result = data["acknowledgeAlert"]
     if role is None:
         assert result == {"__typename": "PermissionDenied", "message": "Log in first."}
     elif role in (Role.BID_MANAGER, Role.POLICE, Role.ADMIN) and (town == "home" or role == Role.ADMIN):
         assert result["__typename"] == "AcknowledgeAlertSuccess"
         assert result["alert"]["acknowledgedAt"] is not None
+        assert result["alert"]["acknowledgementNote"] == "Patrol sent at 15:00"
     else:
         assert result == {"__typename": "NotFound", "message": "There is no such alert."}
     stored = await Alert.get(id=alert.id)
-    assert (stored.acknowledged_at is not None) is (result["__typename"] == "AcknowledgeAlertSuccess")
+    acknowledged = result["__typename"] == "AcknowledgeAlertSuccess"
+    assert (stored.acknowledged_at is not None) is acknowledged
+    assert stored.acknowledgement_note == ("Patrol sent at 15:00" if acknowledged else None)
 
 
 async def test_the_first_acknowledgement_stands(
@@ -242,6 +245,70 @@ async def test_the_first_acknowledgement_stands(
     assert second["acknowledgeAlert"]["alert"] == first["acknowledgeAlert"]["alert"]
     unknown = await gql.execute(ACKNOWLEDGE, {"alertId": "nonsense"}, token=world.token(Role.POLICE))
     assert unknown["acknowledgeAlert"]["__typename"] == "NotFound"
+
+
+async def test_the_acknowledgement_note_is_shown_to_everyone_who_sees_the_alert(
+    gql: GraphQLClient, world: World, alerts: dict[str, Alert]
+) -> None:
+    alert_id = encode_id("Alert", alerts["home new"].id)
+    note = "  Patrol sent at 15:00; CCTV requested.  "
+    done = await gql.execute(ACKNOWLEDGE, {"alertId": alert_id, "note": note}, token=world.token(Role.POLICE))
+    assert done["acknowledgeAlert"]["alert"]["acknowledgementNote"] == note.strip()
+    for role in (Role.BID_MANAGER, Role.POLICE, Role.ADMIN):
+        edges = (await gql.execute(FULL, token=world.token(role)))["alerts"]["edges"]
+        [shown] = [edge["node"] for edge in edges if edge["node"]["id"] == alert_id]
+        assert (shown["acknowledgementNote"], shown["acknowledgedBy"]) == (
+            note.strip(),
+            {"name": "home POLICE"},
+        )
+        assert shown["acknowledgedAt"] is not None
+    # Nobody outside the BID sees the alert, so nor its note.
+    for role in (Role.BID_MANAGER, Role.POLICE):
+        edges = (await gql.execute(FULL, token=world.token(role, "away")))["alerts"]["edges"]
+        assert alert_id not in [edge["node"]["id"] for edge in edges]
+
+
+async def test_an_acknowledgement_without_a_note_has_none(
+    gql: GraphQLClient, world: World, alerts: dict[str, Alert]
+) -> None:
+    alert_id = encode_id("Alert", alerts["home new"].id)
+    done = await gql.execute(
+        ACKNOWLEDGE, {"alertId": alert_id, "note": "   "}, token=world.token(Role.POLICE)
+    )
+    assert done["acknowledgeAlert"]["alert"]["acknowledgementNote"] is None
+    assert (await Alert.get(id=alerts["home new"].id)).acknowledgement_note is None
+
+
+async def test_a_note_too_long_is_refused_and_nothing_is_acknowledged(
+    gql: GraphQLClient, world: World, alerts: dict[str, Alert]
+) -> None:
+    alert_id = encode_id("Alert", alerts["home new"].id)
+    police = world.token(Role.POLICE)
+    refused = await gql.execute(ACKNOWLEDGE, {"alertId": alert_id, "note": "x" * 501}, token=police)
+    assert refused["acknowledgeAlert"] == {
+        "__typename": "ValidationError",
+        "field": "note",
+        "message": "Keep the note to 500 characters.",
+    }
+    assert (await Alert.get(id=alerts["home new"].id)).acknowledged_at is None
+    kept = await gql.execute(ACKNOWLEDGE, {"alertId": alert_id, "note": "x" * 500}, token=police)
+    assert kept["acknowledgeAlert"]["alert"]["acknowledgementNote"] == "x" * 500
+
+
+async def test_a_note_after_someone_elses_acknowledgement_is_refused_not_lost(
+    gql: GraphQLClient, world: World, alerts: dict[str, Alert]
+) -> None:
+    alert_id = encode_id("Alert", alerts["home new"].id)
+    await gql.execute(ACKNOWLEDGE, {"alertId": alert_id, "note": "Seen"}, token=world.token(Role.POLICE))
+    late = await gql.execute(
+        ACKNOWLEDGE, {"alertId": alert_id, "note": "On my way"}, token=world.token(Role.BID_MANAGER)
+    )
+    assert late["acknowledgeAlert"]["__typename"] == "ValidationError"
+    assert late["acknowledgeAlert"]["field"] == "note"
+    assert "your note was not saved" in late["acknowledgeAlert"]["message"]
+    stored = await Alert.get(id=alerts["home new"].id)
+    assert stored.acknowledgement_note == "Seen"
+    assert stored.acknowledged_by_id == world.home.users[Role.POLICE].id
 
 
 async def test_a_page_of_alerts_costs_the_same_number_of_queries_whatever_its_size(

@@ -81,7 +81,9 @@ async def test_three_reports_linked_to_one_offender_raise_one_repeat_offender_al
     assert {delivery["state"] for delivery in alert["deliveries"]} == {"PENDING"}
     emails = await OutboxEmail.all().order_by("to_address")
     assert [email.to_address for email in emails] == team_addresses
-    assert all("Repeat offender" in email.subject and "Red cap" in email.subject for email in emails)
+    # The last incident linked (a day ago) raised it, at the first shop.
+    assert {email.subject for email in emails} == {f"Repeat offender at {world.home.shops[0].name}"}
+    assert all("Offender: Red cap" in email.text_body for email in emails)
 
     # The manager sees the same alert; shop staff and the other town see none.
     assert [a["id"] for a in await alerts_seen_by(gql, world, Role.BID_MANAGER)] == [alert["id"]]

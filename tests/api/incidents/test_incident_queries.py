@@ -5,7 +5,7 @@ import pytest
 
 from shopwatch.accounts.models import Role
 from shopwatch.api.ids import encode_id
-from shopwatch.incidents.models import Incident, IncidentKind, Photo
+from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus, Photo
 from shopwatch.offenders.models import Offender, OffenderLink
 from shopwatch.places.models import Shop
 from tests.support.graphql import GraphQLClient
@@ -209,3 +209,46 @@ async def test_a_page_costs_the_same_number_of_queries_whatever_its_size(
     large = await _page_query_count(gql, token, 50)
     assert small == large
     assert large <= 8
+
+
+@pytest.mark.parametrize(
+    ("role", "town", "expected"),
+    [
+        (Role.SHOP_STAFF, "home", ["home shop 1, oldest"]),
+        (Role.BID_MANAGER, "home", ["home shop 2", "home shop 1, oldest"]),
+        (Role.POLICE, "home", ["home shop 2", "home shop 1, oldest"]),
+        (Role.BID_MANAGER, "away", ["away shop 1"]),
+        (Role.ADMIN, "home", ["away shop 1", "home shop 2", "home shop 1, oldest"]),
+    ],
+)
+async def test_filter_by_status_within_each_roles_scope(
+    gql: GraphQLClient, world: World, reports: None, role: Role, town: str, expected: list[str]
+) -> None:
+    await Incident.filter(description="home shop 2").update(status=IncidentStatus.REVIEWED)
+    await Incident.filter(description="home shop 1, oldest").update(status=IncidentStatus.CLOSED)
+    await Incident.filter(description="away shop 1").update(status=IncidentStatus.CLOSED)
+    token = world.token(role, town)
+    wanted = {"statuses": ["REVIEWED", "CLOSED"]}
+    assert await descriptions(gql, token, filter=wanted) == expected
+    # Another BID's reports stay out of reach whatever the filter names.
+    other = world.away if town == "home" else world.home
+    if role is not Role.ADMIN:
+        assert await descriptions(gql, token, filter={**wanted, "bidId": other.bid_id}) == []
+    assert await descriptions(gql, token, filter={"statuses": []}) == await descriptions(gql, token)
+
+
+async def test_filter_by_status_with_the_other_filters(
+    gql: GraphQLClient, world: World, reports: None
+) -> None:
+    await Incident.filter(description="home shop 1, newest").update(status=IncidentStatus.REFERRED_TO_POLICE)
+    manager = world.token(Role.BID_MANAGER)
+    new = {"statuses": ["NEW"]}
+    assert await descriptions(gql, manager, filter=new) == ["home shop 2", "home shop 1, oldest"]
+    assert await descriptions(gql, manager, filter={**new, "shopId": world.home.shop_id(0)}) == [
+        "home shop 1, oldest"
+    ]
+    assert (
+        await descriptions(gql, manager, filter={"statuses": ["REFERRED_TO_POLICE"], "kinds": ["ASSAULT"]})
+        == []
+    )
+    assert await gql.errors(INCIDENTS, {"filter": {"statuses": ["LOST"]}}, token=manager)

@@ -65,6 +65,7 @@ async def test_a_summary_shows_every_figure(gql: GraphQLClient, world: World) ->
         await link(await make_incident(home, hours_ago=hours, value_stolen_pence=1000), regular)
     await make_incident(home, shop=1, hours_ago=4, kind="ASSAULT")
     await make_incident(home, hours_ago=24 * 40)  # the previous period
+    await make_incident(home, hours_ago=24 * 90)  # records from before it, so the change is given
     await make_incident(world.away, hours_ago=1)  # another BID: never counted
 
     summary = (
@@ -91,6 +92,30 @@ async def test_a_summary_shows_every_figure(gql: GraphQLClient, world: World) ->
     assert summary["hotspots"] == []
 
 
+async def test_a_change_is_given_only_when_the_records_cover_the_previous_period(
+    gql: GraphQLClient, world: World
+) -> None:
+    query = (
+        "query($b: ID!, $f: Date!, $t: Date!) { areaSummary(bidId: $b, from: $f, to: $t) "
+        "{ previousPeriodTotal change previousPeriodCovered } }"
+    )
+    variables = {"b": world.home.bid_id, "f": LAST_30_DAYS["from"], "t": LAST_30_DAYS["to"]}
+    token = world.token(Role.BID_MANAGER)
+    for hours in (1, 2, 3, 4):
+        await make_incident(world.home, hours_ago=hours)
+    # The BID's first report came 40 days ago, inside the 30 days before: they are not all on record.
+    await make_incident(world.home, hours_ago=24 * 40)
+    summary = (await gql.execute(query, variables, token=token))["areaSummary"]
+    assert summary == {"previousPeriodTotal": 1, "change": None, "previousPeriodCovered": False}
+    # Another BID's older records say nothing about this one's.
+    await make_incident(world.away, hours_ago=24 * 90)
+    assert (await gql.execute(query, variables, token=token))["areaSummary"]["change"] is None
+    # Records from before the previous period: the change means something.
+    await make_incident(world.home, hours_ago=24 * 90)
+    summary = (await gql.execute(query, variables, token=token))["areaSummary"]
+    assert summary == {"previousPeriodTotal": 1, "change": 3.0, "previousPeriodCovered": True}
+
+
 async def test_a_summary_costs_the_same_queries_however_many_incidents(
     gql: GraphQLClient, world: World
 ) -> None:
@@ -106,9 +131,9 @@ async def test_a_summary_costs_the_same_queries_however_many_incidents(
     with counting_queries() as many:
         await gql.execute(SUMMARY, variables, token=token)
     assert len(many) == len(few)
-    # Session and memberships; two aggregates (the second giving the offenders shown) and the
-    # shops; the BID.
-    assert len(many) == 2 + 3 + 1, many
+    # Session and memberships; the BID's hotspot rule, two aggregates (the second giving the
+    # offenders shown) and the shops; the BID.
+    assert len(many) == 2 + 4 + 1, many
 
 
 async def test_change_is_a_fraction_of_the_period_before_and_null_when_it_had_none(
@@ -116,6 +141,7 @@ async def test_change_is_a_fraction_of_the_period_before_and_null_when_it_had_no
 ) -> None:
     variables = {"bidId": world.home.bid_id, **LAST_30_DAYS}
     await make_incident(world.home, hours_ago=1)
+    await make_incident(world.home, hours_ago=24 * 90)  # records from before the period before
     summary = (await gql.execute(SUMMARY, variables, token=world.token(Role.BID_MANAGER)))["areaSummary"]
     assert (summary["previousPeriodTotal"], summary["change"]) == (0, None)
     for days_before in (40, 41):

@@ -66,6 +66,7 @@ async def test_one_readable_row_per_incident(http: httpx.AsyncClient, world: Wor
     assert len(rows) == 2
     first = rows[0]
     assert first["Incident ID"] == encode_id("Incident", incident.id)
+    assert first["Reference"] == incident.reference and incident.reference.startswith("HOM-")
     assert first["Shop"] == home.shops[0].name
     assert first["Kind"] == "Threats and abuse"
     assert first["Status"] == "New"

@@ -26,7 +26,8 @@ class AcknowledgeAlertSuccess:
 
 
 AcknowledgeAlertResult = Annotated[
-    AcknowledgeAlertSuccess | PermissionDenied | NotFound, strawberry.union("AcknowledgeAlertResult")
+    AcknowledgeAlertSuccess | ValidationError | PermissionDenied | NotFound,
+    strawberry.union("AcknowledgeAlertResult"),
 ]
 
 
@@ -58,10 +59,20 @@ UpdateAlertRulesResult = Annotated[
 @strawberry.type
 class AlertsMutation:
     @strawberry.mutation(
-        description="Marks an alert as seen; the first acknowledgement stands. Whoever may see the alert: "
-        "the BID's managers, covering police and administrators."
+        description="Marks an alert as seen, with an optional note (at most 500 characters) that everyone "
+        "who sees the alert reads; the first acknowledgement stands, and a note sent after it is refused "
+        "(ValidationError on `note`). Whoever may see the alert: the BID's managers, covering police and "
+        "administrators."
     )
-    async def acknowledge_alert(self, info: Info, alert_id: strawberry.ID) -> AcknowledgeAlertResult:
+    async def acknowledge_alert(
+        self,
+        info: Info,
+        alert_id: strawberry.ID,
+        note: Annotated[
+            str | None,
+            strawberry.argument(description="What was done or will be, e.g. 'Patrol sent at 15:00'."),
+        ] = None,
+    ) -> AcknowledgeAlertResult:
         viewer = info.context.viewer
         if viewer is None:
             return PermissionDenied(message=LOG_IN_FIRST)
@@ -69,7 +80,10 @@ class AlertsMutation:
         alert = await visible_alerts(viewer).get_or_none(id=pk) if pk else None
         if alert is None:
             return NotFound(message=NO_SUCH_ALERT)
-        alert = await actions.acknowledge_alert(info.context.acting, alert)
+        try:
+            alert = await actions.acknowledge_alert(info.context.acting, alert, note)
+        except InvalidInput as error:
+            return ValidationError.from_error(error)
         return AcknowledgeAlertSuccess(alert=Alert.from_model(alert))
 
     @strawberry.mutation(

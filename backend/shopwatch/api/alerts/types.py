@@ -48,6 +48,9 @@ class Alert:
         description="Later incidents for the same rule and subject join this alert until then."
     )
     acknowledged_at: datetime | None
+    acknowledgement_note: str | None = strawberry.field(
+        description="The note given when it was acknowledged; null if none."
+    )
     model: strawberry.Private[models.Alert]
 
     @classmethod
@@ -60,6 +63,7 @@ class Alert:
             vehicle_registration=alert.vehicle_registration,
             open_until=alert.open_until,
             acknowledged_at=alert.acknowledged_at,
+            acknowledgement_note=alert.acknowledgement_note,
             model=alert,
         )
 

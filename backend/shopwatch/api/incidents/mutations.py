@@ -46,6 +46,7 @@ class ReportIncidentInput:
 @strawberry.type
 class ReportIncidentSuccess:
     incident: Incident
+    reference: str = strawberry.field(description="The incident's reference, for the reporter to quote.")
     duplicate: bool = strawberry.field(description="The clientId was already stored: this is that report.")
     photo_errors: list[ValidationError] = strawberry.field(
         description="Photos refused while the report was kept; `field` is `photos.<index>`."
@@ -110,6 +111,7 @@ class IncidentsMutation:
                 return ValidationError.from_error(error)
             return ReportIncidentSuccess(
                 incident=Incident.from_model(reported.incident),
+                reference=reported.incident.reference,
                 duplicate=reported.duplicate,
                 photo_errors=[
                     ValidationError(field=f"photos.{refused.index}", message=refused.message)

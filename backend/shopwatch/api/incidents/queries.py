@@ -12,7 +12,7 @@ from shopwatch.api.incidents.types import Incident, incident_sort_key
 from shopwatch.api.pagination import Connection, connection, decode_cursor, page_size
 from shopwatch.api.permissions import IsAuthenticated
 from shopwatch.incidents import services
-from shopwatch.incidents.models import IncidentKind
+from shopwatch.incidents.models import IncidentKind, IncidentStatus
 
 # An ID that matches nothing, for filters naming something the viewer cannot have.
 _NOTHING = -1
@@ -23,11 +23,14 @@ class IncidentFilter:
     bid_id: strawberry.ID | None = None
     shop_id: strawberry.ID | None = None
     kinds: list[IncidentKind] | None = None
+    statuses: list[IncidentStatus] | None = strawberry.field(default=None, description="Any of these.")
     from_: datetime | None = strawberry.field(default=None, name="from", description="Occurred at or after.")
     to: datetime | None = strawberry.field(default=None, description="Occurred before.")
     offender_id: strawberry.ID | None = None
     text: str | None = strawberry.field(
-        default=None, description="In the description or police reference, or a vehicle registration."
+        default=None,
+        description="In the description or police reference, or a vehicle registration, or the incident's "
+        "own reference exactly (any case, e.g. 'mh-2026-154').",
     )
 
     def to_domain(self) -> services.IncidentFilter:
@@ -38,6 +41,7 @@ class IncidentFilter:
             bid_id=pk("Bid", self.bid_id),
             shop_id=pk("Shop", self.shop_id),
             kinds=self.kinds or (),
+            statuses=self.statuses or (),
             occurred_from=self.from_,
             occurred_to=self.to,
             offender_id=pk("Offender", self.offender_id),

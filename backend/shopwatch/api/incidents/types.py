@@ -82,6 +82,11 @@ class IncidentStatusChange:
 class Incident:
     id: strawberry.ID
     client_id: strawberry.ID
+    reference: str = strawberry.field(
+        description="What a person reads out, e.g. 'MH-2026-00154': the BID's code, the year reported and "
+        "its number in that BID and year. Unique within the BID, never changed; `incidents(filter: {text})` "
+        "finds it."
+    )
     kind: models.IncidentKind
     status: models.IncidentStatus
     occurred_at: datetime
@@ -98,6 +103,7 @@ class Incident:
         return cls(
             id=encode_id("Incident", incident.id),
             client_id=strawberry.ID(str(incident.client_id)),
+            reference=incident.reference,
             kind=incident.kind,
             status=incident.status,
             occurred_at=incident.occurred_at,

@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.permission import BasePermission
 
+from shopwatch.alerts.rules import bid_hotspot_test
 from shopwatch.api.context import Info
 from shopwatch.api.ids import decode_id
 from shopwatch.api.summaries.types import AreaSummary, PublicSummary
@@ -53,6 +54,13 @@ def _bid_pk(value: strawberry.ID) -> int:
     return pk
 
 
+async def _figures(bid_pk: int, period: Period) -> area.AreaFigures:
+    """The figures with the BID's own hotspot definition, so the table names the shops its
+    SHOP_HOTSPOT alert names."""
+    hotspot, alerting = await bid_hotspot_test(bid_pk)
+    return await area.area_figures(bid_pk, period, hotspot, hotspot_alerts=alerting)
+
+
 From = Annotated[date, strawberry.argument(name="from", description="The first UK date, included.")]
 To = Annotated[date, strawberry.argument(description="The last UK date, included.")]
 
@@ -64,7 +72,7 @@ class SummariesQuery:
         description="A BID's figures for a period (at most about 3 years).",
     )
     async def area_summary(self, bid_id: strawberry.ID, from_: From, to: To) -> AreaSummary:
-        return AreaSummary.from_figures(await area.area_figures(_bid_pk(bid_id), _period(from_, to)))
+        return AreaSummary.from_figures(await _figures(_bid_pk(bid_id), _period(from_, to)))
 
     @strawberry.field(
         permission_classes=[SeesAreaSummaries],
@@ -74,7 +82,7 @@ class SummariesQuery:
         if len(bid_ids) > MAX_BIDS_COMPARED:
             raise GraphQLError(f"Compare at most {MAX_BIDS_COMPARED} BIDs at a time.")
         period = _period(from_, to)
-        return [AreaSummary.from_figures(await area.area_figures(_bid_pk(b), period)) for b in bid_ids]
+        return [AreaSummary.from_figures(await _figures(_bid_pk(b), period)) for b in bid_ids]
 
     @strawberry.field(
         description="Figures anyone may publish; no login. Whole calendar months that have ended only "

@@ -47,13 +47,19 @@ class OffenderCount:
 
 
 @strawberry.type(
-    description="A shop with 5 or more incidents in the period's last 7 days and at least twice its "
-    "weekly average over the 8 weeks before."
+    description="A shop that is a hotspot on the period's last day by the BID's SHOP_HOTSPOT rule (5 "
+    "or more incidents in the 7 days ending that day and at least twice its average for 7 days over "
+    "the 8 periods before, unless the BID changed the threshold or the days): the shops that rule "
+    "alerts about."
 )
 class Hotspot:
     shop: Shop
-    last_seven_days: int
-    weekly_average: float
+    last_seven_days: int = strawberry.field(
+        description="Incidents in the hotspot window: the last 7 days, or the BID's `hotspotWindowDays`."
+    )
+    weekly_average: float = strawberry.field(
+        description="The shop's average per window over the 8 windows before (weekly for 7 days)."
+    )
 
 
 @strawberry.type(description="A BID's figures for a period of UK dates, `from` and `to` included.")
@@ -67,7 +73,12 @@ class AreaSummary:
     )
     previous_period_value_stolen_pence: int
     change: float | None = strawberry.field(
-        description="(total - previous) / previous: -0.28 is 28% down. Null when the previous is 0."
+        description="(total - previous) / previous: -0.28 is 28% down. Null when the previous is 0 or "
+        "not covered by the records (`previousPeriodCovered`)."
+    )
+    previous_period_covered: bool = strawberry.field(
+        description="Whether the BID has incidents from before the previous period began; if not, its "
+        "records may begin inside it and a change against it would mislead."
     )
     by_kind: list[KindCount] = strawberry.field(description="Every kind, zeros included.")
     by_shop: list[ShopCount] = strawberry.field(description="Every shop of the BID, busiest first.")
@@ -80,6 +91,13 @@ class AreaSummary:
     repeat_offender_incidents: int
     top_offenders: list[OffenderCount] = strawberry.field(description="At most 10, most incidents first.")
     hotspots: list[Hotspot]
+    hotspot_definition: str = strawberry.field(
+        description="What makes a shop a hotspot in this BID, in words (its SHOP_HOTSPOT rule)."
+    )
+    hotspot_window_days: int
+    hotspot_alerts_enabled: bool = strawberry.field(
+        description="Whether the BID's SHOP_HOTSPOT alert is on; the table uses its definition either way."
+    )
     bid_pk: strawberry.Private[int]
 
     @strawberry.field
@@ -101,6 +119,7 @@ class AreaSummary:
             previous_period_total=figures.previous_total,
             previous_period_value_stolen_pence=figures.previous_value_stolen_pence,
             change=figures.change,
+            previous_period_covered=figures.previous_covered,
             by_kind=[
                 KindCount(kind=f.kind, count=f.count, value_stolen_pence=f.value_stolen_pence)
                 for f in figures.by_kind
@@ -126,6 +145,9 @@ class AreaSummary:
                 )
                 for f in figures.hotspots
             ],
+            hotspot_definition=figures.hotspot_test.describe(),
+            hotspot_window_days=figures.hotspot_test.days,
+            hotspot_alerts_enabled=figures.hotspot_alerts,
         )
 
 
