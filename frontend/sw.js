@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "79f8181886a8";
+const VERSION = "13a79b03cdaa";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
