@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "13a79b03cdaa";
+const VERSION = "1d969f6848fb";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -106,6 +106,7 @@ def test_a_change_is_shown_only_against_a_period_the_records_cover(page: Page, s
     expect(change).to_contain_text("Not compared")
     expect(change).to_contain_text("The records do not reach back over all of the 365 days before")
     expect(change).not_to_contain_text("%")
+    expect(page.locator('[data-figure="previous-value"]')).to_contain_text("the records begin within them")
     # Four weeks have four weeks before them on record: the change is given, as the server works it out.
     month = summary(server, bid, today() - timedelta(days=27), today())
     assert month["previousPeriodCovered"] is True and month["change"] is not None
