@@ -39,6 +39,11 @@ def test_strawberry_runs_queries_with_the_execution_context_we_extend() -> None:
     fields = list(inspect.signature(base.execute_fields).parameters)
     assert fields == ["self", "parent_type", "source_value", "path", "grouped_field_set", "position_context"]
     assert list(inspect.signature(base.execute_operation).parameters) == ["self", "serially"]
+    # The awaited result is the second-last argument: execution awaits it within a slice.
+    awaited = list(inspect.signature(base.complete_awaitable_value).parameters)
+    assert awaited[-2:] == ["result", "position_context"]
+    assert len(awaited) == 7
+    assert inspect.iscoroutinefunction(base.complete_awaitable_value)
 
 
 def test_a_plain_stored_field_is_recognised_and_a_resolved_one_is_not() -> None:

@@ -21,6 +21,7 @@ from shopwatch.api.outage import DatabaseOutageGuard
 from shopwatch.api.security_headers import SecurityHeaders, internal_error_handler
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
+from shopwatch.core.memory import freeze_startup_objects
 from shopwatch.frontend import frontend_app
 from shopwatch.settings import Settings, load_settings
 from shopwatch.worker import run_background
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.open_database(settings.database_url)
+        freeze_startup_objects()
         stop = asyncio.Event()
         background = asyncio.create_task(run_background(settings, stop)) if run_worker else None
         try:

@@ -185,7 +185,7 @@ export class WaitingForLogin extends Error {}
 const REPORT = `mutation Report($input: ReportIncidentInput!) {
   reportIncident(input: $input) {
     __typename
-    ... on ReportIncidentSuccess { duplicate incident { id } photoErrors { field message } }
+    ... on ReportIncidentSuccess { duplicate reference incident { id } photoErrors { field message } }
     ... on ValidationError { field message }
     ... on PermissionDenied { message }
     ... on NotFound { message }

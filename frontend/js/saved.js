@@ -60,6 +60,13 @@ export function keepsFor(me) {
   return memberships.length > 0 && memberships.every((m) => m.role === "SHOP_STAFF");
 }
 
+/** Who a saved page was shown to: the user and their roles and places. A page saved under other
+ * memberships (moved to another shop, say) is never shown again, and goes at the next save. */
+function scopeOf(me) {
+  const places = (me.memberships || []).map((m) => `${m.role}:${m.bid?.id ?? ""}:${m.shop?.id ?? ""}`);
+  return `${me.id}|${places.sort().join(",")}`;
+}
+
 /** Every thumbnail a saved answer shows, wherever it sits in it. */
 function thumbnailUrls(value, found = new Set()) {
   if (Array.isArray(value)) value.forEach((item) => thumbnailUrls(item, found));
@@ -105,6 +112,7 @@ async function fetchThumbnails(urls) {
 export async function keep(me, key, data) {
   if (!keepsFor(me)) return;
   const started = generation;
+  const scope = scopeOf(me);
   const stale = () => started !== generation || rememberedMe()?.id !== me.id;
   const urls = [...thumbnailUrls(data)];
   let db = await openDb();
@@ -124,13 +132,13 @@ export async function keep(me, key, data) {
     const pages = tx.objectStore(PAGES);
     const stored = tx.objectStore(FILES);
     for (const file of files) stored.put({ ...file, userId: me.id });
-    pages.put({ key, userId: me.id, savedAt: new Date().toISOString(), urls, data });
+    pages.put({ key, userId: me.id, scope, savedAt: new Date().toISOString(), urls, data });
     pages.getAll().onsuccess = (event) => {
       const all = event.target.result.filter((p) => p.key !== key);
-      all.push({ key, userId: me.id, savedAt: new Date().toISOString(), urls });
-      const incidents = all.filter((p) => p.userId === me.id && p.key.startsWith(INCIDENT));
+      all.push({ key, userId: me.id, scope, savedAt: new Date().toISOString(), urls });
+      const incidents = all.filter((p) => p.scope === scope && p.key.startsWith(INCIDENT));
       incidents.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
-      const dropped = new Set([...all.filter((p) => p.userId !== me.id), ...incidents.slice(KEPT_INCIDENTS)].map((p) => p.key));
+      const dropped = new Set([...all.filter((p) => p.scope !== scope), ...incidents.slice(KEPT_INCIDENTS)].map((p) => p.key));
       dropped.forEach((k) => pages.delete(k));
       const used = new Set(all.filter((p) => !dropped.has(p.key)).flatMap((p) => p.urls));
       stored.getAllKeys().onsuccess = (keys) => keys.target.result.filter((url) => !used.has(url)).forEach((url) => stored.delete(url));
@@ -148,7 +156,7 @@ export async function savedPage(me, key) {
   try {
     const tx = db.transaction([PAGES, FILES]);
     const page = await request(tx.objectStore(PAGES).get(key));
-    if (!page || page.userId !== me.id) return null;
+    if (!page || page.userId !== me.id || page.scope !== scopeOf(me)) return null;
     const files = tx.objectStore(FILES);
     const blobs = new Map();
     for (const url of page.urls) {
@@ -176,9 +184,22 @@ export async function savedIncidents(me) {
   try {
     const pages = await request(db.transaction(PAGES).objectStore(PAGES).getAll());
     return pages
-      .filter((p) => p.userId === me.id && p.key.startsWith(INCIDENT) && p.data.incident)
+      .filter((p) => p.userId === me.id && p.scope === scopeOf(me) && p.key.startsWith(INCIDENT) && p.data.incident)
       .sort((a, b) => b.savedAt.localeCompare(a.savedAt))
       .map((p) => ({ id: p.key.slice(INCIDENT.length), incident: offlineCopy(p.data.incident, new Map()), savedAt: p.savedAt }));
+  } finally {
+    db.close();
+  }
+}
+
+/** Removes one saved page: the server no longer shows it to this user. Its thumbnails go at the
+ * next save. */
+async function forgetPage(key) {
+  const db = await openDb();
+  try {
+    const tx = db.transaction(PAGES, "readwrite");
+    tx.objectStore(PAGES).delete(key);
+    await done(tx);
   } finally {
     db.close();
   }
@@ -202,8 +223,10 @@ export function forgetSaved() {
 export async function keptQuery(me, key, query) {
   try {
     const data = await query();
-    // Saving never holds up or breaks the page; "not found" (a null answer) is not kept.
+    // Saving never holds up or breaks the page. "Not found" (a null answer) is not kept, and what
+    // the server no longer shows this user is not kept either.
     if (!Object.values(data).includes(null)) keep(me, key, data).catch(() => {});
+    else if (keepsFor(me)) forgetPage(key).catch(() => {});
     return { data, savedAt: null };
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;

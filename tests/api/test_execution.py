@@ -12,7 +12,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from shopwatch.api import execution
+from shopwatch.api import slices
 from shopwatch.api.execution import PlainFieldsExecutionContext
 
 
@@ -163,7 +163,7 @@ async def test_an_object_with_a_resolved_field_goes_the_ordinary_way() -> None:
 async def test_work_that_pauses_is_answered_without_the_apps_context(monkeypatch: pytest.MonkeyPatch) -> None:
     # Pausing makes the answer awaitable, under the time limit; a schema run without the app's
     # context (no settings) takes the default limit rather than failing.
-    monkeypatch.setattr(execution, "YIELD_AFTER", 0.0)
+    monkeypatch.setattr(slices, "YIELD_AFTER", 0.0)
     result = await SHORTCUT.execute("{ cells { day hour label colour } }")
     assert result.errors is None
     assert len(result.data["cells"]) == 6  # type: ignore[index]

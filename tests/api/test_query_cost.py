@@ -14,13 +14,14 @@ import pytest
 from graphql import GraphQLList, GraphQLNonNull, get_named_type, parse, validate
 
 from shopwatch.accounts.models import Role
-from shopwatch.api import execution
+from shopwatch.api import slices
 from shopwatch.api.cost import (
     COSTLY,
     LIST_SIZES,
     OWN_STATEMENTS,
     QUERY_BUDGET,
     STATEMENT_COST,
+    cheap_queries_running,
     costly_query_slots,
     query_cost,
 )
@@ -357,7 +358,7 @@ async def test_long_work_hands_the_loop_to_others_and_answers_the_same(
             turns += 1
             await asyncio.sleep(0)
 
-    monkeypatch.setattr(execution, "YIELD_AFTER", 0.0)  # pause before every object
+    monkeypatch.setattr(slices, "YIELD_AFTER", 0.0)  # pause before every object
     ticker = asyncio.create_task(count_turns())
     before = turns
     paused = await gql.execute(query, token=world.admin_token)
@@ -366,3 +367,26 @@ async def test_long_work_hands_the_loop_to_others_and_answers_the_same(
     assert paused == expected
     # Two BIDs and their teams, me, its membership and its BID: each object's fields waited a turn.
     assert turns - before >= 2 + 2 + 1 + 1 + 1
+
+
+async def test_cheap_queries_are_counted_while_they_run_and_costly_ones_are_not(
+    gql: GraphQLClient, world: World
+) -> None:
+    costly = (
+        '{ offenders(bidId: "BID", first: 60) { edges { node { id '
+        "incidents(first: 4) { edges { node { id shop { name } } } } } } } }"
+    ).replace("BID", world.home.bid_id)
+    token = world.token(Role.BID_MANAGER)
+    async with costly_query_slots():  # the costly query waits for its turn, counted as costly
+        waiting = asyncio.create_task(gql.execute(costly, token=token))
+        await asyncio.sleep(0.01)
+        assert not waiting.done()
+        assert not cheap_queries_running()
+        cheap = asyncio.create_task(gql.execute("{ bids { name } }", token=token))
+        seen_running = False
+        while not cheap.done():
+            seen_running = seen_running or cheap_queries_running()
+            await asyncio.sleep(0)
+        assert seen_running
+        assert not cheap_queries_running()
+    await waiting

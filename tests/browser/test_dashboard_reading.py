@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
 from tests.browser.helpers import bid_id
-from tests.browser.server import MANAGER, PCSO, Server
+from tests.browser.server import MANAGER, PCSO, STAFF, Server
 from tests.browser.test_finding import LONDON, global_id, pk, shop_named, shot, shown_incidents, stored
 
 SUMMARY = """query($b: ID!, $f: Date!, $t: Date!) { areaSummary(bidId: $b, from: $f, to: $t) {
@@ -106,6 +106,7 @@ def test_a_change_is_shown_only_against_a_period_the_records_cover(page: Page, s
     expect(change).to_contain_text("Not compared")
     expect(change).to_contain_text("The records do not reach back over all of the 365 days before")
     expect(change).not_to_contain_text("%")
+    expect(page.locator('[data-figure="previous-value"]')).to_contain_text("the records begin within them")
     # Four weeks have four weeks before them on record: the change is given, as the server works it out.
     month = summary(server, bid, today() - timedelta(days=27), today())
     assert month["previousPeriodCovered"] is True and month["change"] is not None
@@ -270,3 +271,21 @@ def test_police_see_a_shops_figures_and_reports_but_not_its_staff(page: Page, se
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverside Supermarket")
     expect(page.locator('[data-figure="shop-total"]')).to_be_visible()
     expect(page.get_by_role("heading", name="Staff")).to_have_count(0)
+
+
+def test_shop_staff_open_their_shops_page_with_its_reports_and_no_figures_or_staff(
+    page: Page, server: Server
+) -> None:
+    log_in(page, STAFF)
+    shop = shop_named(server, "Riverside Supermarket")
+    first, last = today() - timedelta(days=27), today()
+    page.goto(f"/#/shops/{global_id('Shop', shop)}?from={first.isoformat()}&to={last.isoformat()}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Riverside Supermarket")
+    links = page.locator("#shop-incidents a").evaluate_all("links => links.map(a => a.hash)")
+    assert [pk(link.split("/")[-1]) for link in links] == stored(
+        server, "shop_id = ?", shop, first=first, last=last
+    )[:10]
+    expect(page.get_by_role("heading", name="Figures")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Staff")).to_have_count(0)
+    page.get_by_role("link", name="All its reports in the period").click()
+    expect(page.locator("#filter-summary")).to_contain_text("at Riverside Supermarket")

@@ -176,10 +176,12 @@ def test_a_link_opened_while_logged_out_opens_its_screen_after_the_login(page: P
     page.locator("#nav").get_by_role("link", name="Home").click()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    page.goto("/#/dashboard?from=x")
+    page.goto("/#/dashboard?from=2026-11-02&to=2026-11-08")
     _log_in_here(page, MANAGER)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    expect(page).to_have_url(f"{server.base_url}/#/dashboard?from=x")
+    # The dashboard shows the period the link named, and keeps it in its link with the BID.
+    expect(page.locator(".results h2").first).to_contain_text("2 Nov to 8 Nov")
+    expect(page).to_have_url(re.compile(r"/#/dashboard\?bid=[^&]+&from=2026-11-02&to=2026-11-08$"))
 
 
 @pytest.mark.parametrize("next_path", ["%2F%2Fexample.org%2F", "https%3A%2F%2Fexample.org%2F", "%2Flogin"])

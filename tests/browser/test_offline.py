@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import Problems, log_in
 from tests.browser.helpers import (
@@ -26,6 +26,8 @@ from tests.browser.helpers import (
 )
 from tests.browser.server import DEMO_PASSWORD, MANAGER, STAFF, Server
 from tests.browser.test_accessibility import MIN_TAP, SMALL_TARGETS, UNLABELLED
+
+PARK_MANAGER = "park.manager@example.org"
 
 SYNC_TAG = "shopwatch-outbox"
 SAVED_MARK = re.compile(r"^Saved on this phone at \d\d:\d\d, no signal$")
@@ -366,3 +368,41 @@ def test_the_phone_keeps_the_last_20_incidents_opened(
     page.goto(f"/#/incidents/{opened[0]}")
     expect(page.get_by_role("heading", name="No signal")).to_be_visible()
     no_raw_error(page)
+
+
+def test_an_incident_the_server_no_longer_shows_is_no_longer_kept(
+    context: BrowserContext, page: Page, server: Server
+) -> None:
+    description = "Kept, then no longer shown to this worker"
+    incident = report(server, server.login(STAFF), description=description)
+    log_in(page, STAFF)
+    page.goto(f"/#/incidents/{incident['id']}")
+    expect(page.get_by_text(description)).to_be_visible()
+    wait_until(page, IS_SAVED, f"incident:{incident['id']}")
+
+    # The server's own answer to someone who may not see it, as it would answer this worker had
+    # the report left their sight (another BID's manager here).
+    hidden = server.graphql(
+        "query($id: ID!) { incident(id: $id) { id } }",
+        {"id": incident["id"]},
+        token=server.login(PARK_MANAGER),
+    )
+    assert hidden == {"incident": None}
+
+    def not_shown(route: Route) -> None:
+        if "query Incident(" in (route.request.post_data or ""):
+            route.fulfill(json={"data": hidden})
+        else:
+            route.continue_()
+
+    page.route("**/graphql", not_shown)
+    page.goto("/#/")
+    page.goto(f"/#/incidents/{incident['id']}")
+    expect(page.get_by_role("heading", name="Report not found")).to_be_visible()
+    wait_until(page, f"async () => !(await ({IS_SAVED})('incident:{incident['id']}'))")
+    page.unroute_all(behavior="wait")
+
+    context.set_offline(True)
+    page.goto("/#/")
+    page.goto(f"/#/incidents/{incident['id']}")
+    expect(page.get_by_role("heading", name="No signal")).to_be_visible()

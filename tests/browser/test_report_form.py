@@ -56,7 +56,8 @@ def start_report(phone: Page, what: str) -> str:
 
 def incident_row(server: Server, description: str) -> tuple[object, ...]:
     [row] = server.rows(
-        "SELECT id, client_id, value_stolen_pence, police_reference FROM incident WHERE description = ?",
+        "SELECT id, client_id, value_stolen_pence, police_reference, reference FROM incident"
+        " WHERE description = ?",
         description,
     )
     return row
@@ -289,6 +290,7 @@ def test_the_phone_judges_a_file_as_the_server_does(page: Page) -> None:
 def test_three_reports_in_a_row_each_from_a_fresh_form(page: Page, server: Server) -> None:
     log_in(page, STAFF)
     descriptions = [f"Third of a run of three, number {n}" for n in (1, 2, 3)]
+    shown: list[str] = []
     page.get_by_role("link", name="Report an incident").click()
     for number, description in enumerate(descriptions):
         form = page.locator("form.report")
@@ -315,6 +317,7 @@ def test_three_reports_in_a_row_each_from_a_fresh_form(page: Page, server: Serve
         page.get_by_label("Someone was injured").check()
         page.get_by_role("button", name="Send report").click()
         expect(page.get_by_role("heading", name="Report sent")).to_be_visible()
+        shown.append(page.locator(".reference-code").inner_text())
         if number == 0:
             page.get_by_role("link", name="Report another").click()
         else:
@@ -323,6 +326,8 @@ def test_three_reports_in_a_row_each_from_a_fresh_form(page: Page, server: Serve
         expect(page.get_by_role("heading", name="Report an incident")).to_be_visible()
     rows = [incident_row(server, d) for d in descriptions]
     assert len({row[0] for row in rows}) == 3 and len({row[1] for row in rows}) == 3
+    # Each confirmation gave its own incident's reference.
+    assert shown == [row[4] for row in rows] and len(set(shown)) == 3
     assert all(photo_count(server, row[0]) == 1 for row in rows)
 
 
@@ -345,7 +350,12 @@ def test_the_confirmation_says_who_sees_the_report_and_that_the_police_do_not_ha
     expect(phone.get_by_role("link", name="Report another")).to_be_visible()
     # What the words say is what the server does: its shop's staff, the BID's managers and the
     # police covering the BID see it; a manager of another BID does not.
-    assert incident_row(server, description)[3] is None
+    [(_, _, _, police_reference, reference)] = [incident_row(server, description)]
+    assert police_reference is None and re.fullmatch(r"[A-Z0-9]+-\d{4}-\d{5}", str(reference))
+    expect(confirmation.locator(".reference")).to_contain_text(f"Reference {reference}")
+    expect(confirmation.locator(".reference")).to_contain_text(
+        "Quote it when you speak to the BID or the police"
+    )
     query = "query($t: String) { incidents(filter: {text: $t}) { edges { node { id } } } }"
     for who, sees in ((STAFF, 1), (MANAGER, 1), (PCSO, 1), ("park.manager@example.org", 0)):
         found = server.graphql(query, {"t": description}, token=server.login(who))["incidents"]["edges"]
@@ -379,9 +389,14 @@ def test_the_confirmation_of_a_report_made_offline_says_it_waits_and_its_referen
     expect(confirmation.locator(".who-sees")).to_contain_text(
         "Who will see it: the staff of Riverside Supermarket"
     )
+    expect(confirmation.locator(".reference-code")).to_have_count(0)
     assert server.count_incidents(description) == 0
     phone.context.set_offline(False)
     assert server.wait_for_incidents(description) == 1
+    # Sent, its reference is on the report, under Reports, as the confirmation said.
+    reference = incident_row(server, description)[4]
+    phone.locator("#nav").get_by_role("link", name="Reports", exact=True).click()
+    expect(phone.locator("#recent-reports li", has_text=description)).to_contain_text(str(reference))
 
 
 def test_a_manager_reporting_for_a_shop_is_told_that_shops_staff_see_it(page: Page, server: Server) -> None:

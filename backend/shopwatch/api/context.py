@@ -25,6 +25,8 @@ class Context:
     settings: Settings
     viewer: Viewer | None
     loaders: Loaders = field(default_factory=Loaders)
+    # Set before a costly query runs (api/cost.py): its work then gives way to cheaper queries.
+    costly: bool = False
 
     @property
     def client_address(self) -> str:

@@ -57,6 +57,8 @@ QUERY_BUDGET = 10_000
 # the event loop busy in slices that every other request must wait between (bench/README.md).
 COSTLY = 2_500
 costly_query_slots = LoopSemaphore(1)
+# Cheaper queries running in this process: a costly one's work gives way to them (api/slices.py).
+_cheap_queries = 0
 STATEMENT_COST = 1_000
 # A list nothing bounds and no one has sized: the size assumed for it.
 ASSUMED_LIST_SIZE = 20
@@ -248,9 +250,17 @@ def query_cost(
     return max(costs)
 
 
+def cheap_queries_running() -> bool:
+    return _cheap_queries > 0
+
+
+def is_costly(context: object) -> bool:
+    return getattr(context, "costly", False) is True
+
+
 class QueryCostLimit(SchemaExtension):
-    """Refuses, before it runs, an operation whose cost is over the budget, and has a costly one
-    wait for its turn."""
+    """Refuses, before it runs, an operation whose cost is over the budget; has a costly one wait for
+    its turn and then give way to cheaper ones; counts the cheaper ones running."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -263,7 +273,14 @@ class QueryCostLimit(SchemaExtension):
                 error = GraphQLError(budget_message(cost), extensions={"cost": cost, "budget": QUERY_BUDGET})
                 context.result = ExecutionResult(data=None, errors=[error])
         if cost >= COSTLY and context.result is None:
+            if hasattr(context.context, "costly"):
+                context.context.costly = True
             async with costly_query_slots():
                 yield
-        else:
+            return
+        global _cheap_queries
+        _cheap_queries += 1
+        try:
             yield
+        finally:
+            _cheap_queries -= 1

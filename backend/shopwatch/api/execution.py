@@ -8,8 +8,9 @@ arguments and giving a scalar or enum, the answer is each attribute serialised, 
 in one loop. Anything else, and any value that would be an error, goes the ordinary way, so the
 errors are graphql-core's own.
 
-Execution also keeps one request from holding the others up: it hands the event loop back to them
-whenever it has worked for `YIELD_AFTER` seconds without a pause, and a query (a read: stopping it
+Execution also keeps one request from holding the others up: it works in slices with the event
+loop's other work between them (`api/slices.py`), a costly query giving way to cheaper ones; and a
+query (a read: stopping it
 halfway leaves nothing half done) still running the settings' `query_time_limit_seconds` after it
 started is stopped and answered with one error saying so.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from time import monotonic
 from typing import Any, NamedTuple, cast
 
 from graphql import (
@@ -33,15 +33,15 @@ from graphql import (
 )
 from graphql.pyutils import AwaitableOrValue, Path
 
+from shopwatch.api.cost import cheap_queries_running, is_costly
 from shopwatch.api.library_internals import (
     FieldDetailsList,
     GroupedFieldSet,
     StrawberryExecutionContext,
     plain_attribute,
 )
+from shopwatch.api.slices import Slices
 from shopwatch.settings import DEFAULT_QUERY_TIME_LIMIT, Settings
-
-YIELD_AFTER = 0.005
 
 
 def time_limit_message(seconds: float) -> str:
@@ -70,11 +70,11 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         self._shortcut = self.middleware_manager is None or not self.middleware_manager.middlewares
         # (type, id of a grouped field set) -> (the set, kept alive so its id is not reused; its plan)
         self._plans: dict[tuple[str, int], tuple[GroupedFieldSet, list[_PlainField] | None]] = {}
-        self._pause_at = monotonic() + YIELD_AFTER
+        self._slices = Slices()
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         started = asyncio.get_running_loop().time()
-        self._pause_at = monotonic() + YIELD_AFTER
+        self._slices = Slices(cheap_queries_running if is_costly(self.context_value) else None)
         result = super().execute_operation(serially)
         if self.operation.operation is OperationType.QUERY and self.is_awaitable(result):
             return _within_time_limit(result, started, _time_limit(self.context_value))
@@ -89,9 +89,32 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
         fields: _Fields = (parent_type, source_value, path, grouped_field_set, position_context)
-        if monotonic() >= self._pause_at:
+        if self._slices.used_up():
             return self._after_pause(fields)
         return self._execute_now(fields)
+
+    async def complete_awaitable_value(
+        self,
+        return_type: Any,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        return await super().complete_awaitable_value(
+            return_type, field_details_list, info, path, self._in_turn(result), position_context
+        )
+
+    async def _in_turn(self, result: Awaitable[Any]) -> Any:
+        """A resolver's awaited value, started and completed within a slice: a list's items that
+        await start together, and a batch loaded for hundreds of them wakes them together."""
+        if self._slices.used_up():
+            await self._slices.next_slice()
+        value = await result
+        if self._slices.used_up():
+            await self._slices.next_slice()
+        return value
 
     def _execute_now(self, fields: _Fields) -> AwaitableOrValue[dict[str, Any]]:
         parent_type, source_value, _, grouped_field_set, _ = fields
@@ -104,9 +127,8 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         return super().execute_fields(*fields)
 
     async def _after_pause(self, fields: _Fields) -> dict[str, Any]:
-        """The same fields, once every other task ready to run has had its turn."""
-        await asyncio.sleep(0)
-        self._pause_at = monotonic() + YIELD_AFTER
+        """The same fields, in a later turn of the loop, once everything else ready has run."""
+        await self._slices.next_slice()
         result = self._execute_now(fields)
         if self.is_awaitable(result):
             return await result

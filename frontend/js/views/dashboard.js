@@ -108,7 +108,7 @@ function summaryView(summary) {
       figure("total", String(summary.totalIncidents), "incidents", "Reports of anything that happened in the period, by the day it happened."),
       changeFigure(summary, days),
       figure("value", formatPounds(summary.valueStolenPence), "stolen", "The value of goods taken, as the reports give it."),
-      figure("previous-value", formatPounds(summary.previousPeriodValueStolenPence), "stolen in the period before", `The same, for the ${days} days before.`),
+      figure("previous-value", formatPounds(summary.previousPeriodValueStolenPence), "stolen in the period before", summary.previousPeriodCovered ? `The same, for the ${days} days before.` : `The same, for the ${days} days before; the records begin within them, so it is not all.`),
       figure("repeat-share", `${Math.round(summary.repeatOffenderShare * 100)}%`, "by repeat offenders", "The share of the period's incidents linked to someone linked to 3 or more in the period."),
     ),
     h("p", {}, h("a", { href: link({}), class: "button-link", id: "period-reports" }, `See the ${plural(summary.totalIncidents, "report")}`)),

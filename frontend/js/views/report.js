@@ -194,20 +194,17 @@ function confirmation(result, entry, shop, why) {
       h("div", { class: "card-actions" }, again, h("a", { href: "#/", class: "button-link" }, "Home")),
     );
   }
-  const { reference } = result.incident;
   return h(
     "section",
     { class: "confirmation", role: "status" },
     h("h1", {}, "Report sent"),
     h("p", {}, `Your ${kindName(entry.input.kind).toLowerCase()} report for ${shop.name} is stored.`),
-    reference
-      ? h(
-          "div",
-          { class: "reference" },
-          h("p", {}, "Reference ", h("strong", { class: "reference-code" }, reference)),
-          h("p", { class: "hint" }, "Quote it when you speak to the BID or the police about this report."),
-        )
-      : null,
+    h(
+      "div",
+      { class: "reference" },
+      h("p", {}, "Reference ", h("strong", { class: "reference-code" }, result.reference)),
+      h("p", { class: "hint" }, "Quote it when you speak to the BID or the police about this report."),
+    ),
     // The server names each photo in its message ("Photo 2 (till.jpg): ..."): no field path is shown.
     result.photoErrors.length
       ? h(
