@@ -4,7 +4,10 @@ reads. Each checked against the server's rows, at 390 and 360 px."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -161,3 +164,30 @@ def test_an_officer_acknowledges_with_a_note_and_the_manager_reads_it(
     expect(manager_page.locator(".acknowledgement-note")).to_contain_text("Patrol sent at 15:00")
     expect(manager_page.get_by_role("button", name="Acknowledge")).to_have_count(0)
     shot(manager_page, "alert-note-seen-by-manager")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_alert_email_fits_a_phone_and_its_subject_a_notification(
+    page: Page, server: Server, width: int
+) -> None:
+    registration = f"EM{width}VAN"
+    staff = server.login(STAFF)
+    for description in (f"Van {registration} waited outside", f"Van {registration} again"):
+        report(server, staff, description=description, vehicleRegistration=registration)
+    reference = reference_of(server, f"Van {registration} again")
+    deadline = time.monotonic() + 20
+    found = None
+    while found is None and time.monotonic() < deadline:
+        for path in server.mail_dir.glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            html = message.get_body(("html",))
+            if html is not None and reference in html.get_content():
+                found = message
+        time.sleep(0.2)
+    assert found is not None, "no alert email names the incident"
+    assert str(found["Subject"]) == "Vehicle seen again at Riverside Supermarket"
+    page.set_viewport_size({"width": width, "height": PHONE["height"]})
+    page.set_content(found.get_body(("html",)).get_content())
+    expect(page.get_by_text(reference)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, "alert-email")
