@@ -70,6 +70,7 @@ from common import (
 )
 
 from shopwatch.core.sql import Statement
+from shopwatch.incidents.hotspots import HotspotTest
 from shopwatch.summaries import area, area_sql
 from shopwatch.summaries.periods import LOCAL_ZONE, Period
 
@@ -97,7 +98,10 @@ query Summary($bidId: ID!, $from: Date!, $to: Date!) {
 }
 """
 # The statements area_figures asks (besides the BID's shops, read through the ORM).
-APP_STATEMENTS = ["incident figures (kind, shop with hotspot counts, week, hour of week)", "offenders"]
+APP_STATEMENTS = [
+    "incident figures (kind, shop with hotspot counts, covered, week, hour of week)",
+    "offenders",
+]
 
 
 def last_year() -> Period:
@@ -113,7 +117,7 @@ def app_statements(url: str, bid_pk: int, period: Period) -> list[tuple[str, lis
     """The SQL and parameters `area.area_figures` asks, as the app words them for this database."""
     dialect = "postgres" if is_postgres(url) else "sqlite"
     incidents, offenders = Statement(dialect), Statement(dialect)
-    incident_sql = area_sql.incident_statement(incidents, bid_pk, period)
+    incident_sql = area_sql.incident_statement(incidents, bid_pk, period, HotspotTest())
     offender_sql = area_sql.offender_statement(
         offenders, bid_pk, period, area.REPEAT_OFFENDER_INCIDENTS, area.TOP_OFFENDERS
     )

@@ -66,6 +66,7 @@ INCIDENT_COLUMNS = (
     "bid_id",
     "reporter_id",
     "shop_id",
+    "reference",
 )
 YEAR_SECONDS = 365 * 24 * 3600
 LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"
@@ -107,6 +108,8 @@ def incident_rows(
                 f"{rng.choice(LETTERS)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}"
             )
         description = rng.choice(DESCRIPTIONS)
+        # Unique within the BID without its counter, and never of the app's own shape.
+        readable = f"BULK-{client_id.hex[:16]}"
         if sqlite:
             reported_text = sqlite_time(reported)
             yield (
@@ -125,6 +128,7 @@ def incident_rows(
                 bid_id,
                 reporter_id,
                 shop_id,
+                readable,
             )
         else:
             reported_at = reported.replace(tzinfo=UTC)
@@ -144,6 +148,7 @@ def incident_rows(
                 bid_id,
                 reporter_id,
                 shop_id,
+                readable,
             )
 
 

@@ -27,13 +27,13 @@ from typing import Any
 import asyncpg
 
 from shopwatch.core.ids import encode_id
+from shopwatch.incidents.hotspots import BASELINE_WINDOWS, HotspotTest
 from shopwatch.incidents.models import IncidentKind
-from shopwatch.summaries.periods import HOTSPOT_BASELINE_WEEKS, LOCAL_ZONE_NAME, Period, utc_offsets
+from shopwatch.summaries.periods import LOCAL_ZONE_NAME, Period, utc_offsets
 
 REPEAT_OFFENDER_INCIDENTS = 3
 TOP_OFFENDERS = 10
-HOTSPOT_MIN_INCIDENTS = 5
-HOTSPOT_FACTOR = 2
+HOTSPOT = HotspotTest()  # the rule's default: the bench's BIDs never change it
 FLOAT_TOLERANCE = 1e-9
 EPOCH = date(1970, 1, 1)
 
@@ -54,6 +54,10 @@ SELECT 'shop', NULL, NULL, shop_id, NULL, NULL, NULL,
        count(*) FILTER (WHERE occurred_at >= $6),
        count(*) FILTER (WHERE occurred_at >= $7 AND occurred_at < $6)
 FROM incident WHERE bid_id = $1 AND occurred_at >= LEAST($2, $7) AND occurred_at < $4 GROUP BY shop_id
+UNION ALL
+SELECT 'covered', NULL, NULL, NULL, NULL, NULL, NULL,
+       CASE WHEN EXISTS (SELECT 1 FROM incident WHERE bid_id = $1 AND occurred_at < $3) THEN 1 ELSE 0 END,
+       NULL, NULL, NULL
 UNION ALL
 SELECT CASE WHEN GROUPING(week) = 0 THEN 'week' ELSE 'hour' END, NULL, NULL, NULL, week, dow, hour, count(*),
        NULL, NULL, NULL
@@ -93,7 +97,7 @@ SHOPS = "SELECT id, name FROM shop WHERE bid_id = {p}"
 
 async def postgres_figures(connection: asyncpg.Connection, bid_id: int, period: Period) -> Figures:
     previous = period.previous()
-    recent, baseline = period.hotspot_window(), period.hotspot_baseline()
+    windows = HOTSPOT.bounds(period.last)
     incidents = await connection.fetch(
         PG_INCIDENTS,
         bid_id,
@@ -101,8 +105,8 @@ async def postgres_figures(connection: asyncpg.Connection, bid_id: int, period: 
         previous.start,
         period.end,
         LOCAL_ZONE_NAME,
-        recent.start,
-        baseline.start,
+        windows.recent_start,
+        windows.baseline_start,
     )
     offenders = await connection.fetch(
         PG_OFFENDERS, bid_id, period.start, period.end, REPEAT_OFFENDER_INCIDENTS, TOP_OFFENDERS
@@ -111,6 +115,7 @@ async def postgres_figures(connection: asyncpg.Connection, bid_id: int, period: 
     return _assemble(
         period,
         kinds=[(r["in_period"], r["kind"], r["n"], r["value"]) for r in incidents if r["part"] == "kind"],
+        covered=any(r["n"] for r in incidents if r["part"] == "covered"),
         shops={
             r["shop_id"]: (r["n"], r["value"], r["n_recent"], r["n_baseline"])
             for r in incidents
@@ -140,6 +145,9 @@ SELECT 'shop', shop_id, sum(occurred_at >= ?2),
        COALESCE(sum(CASE WHEN occurred_at >= ?2 THEN value_stolen_pence END), 0),
        sum(occurred_at >= ?5), sum(occurred_at >= ?6 AND occurred_at < ?5)
 FROM incident WHERE bid_id = ?1 AND occurred_at >= min(?2, ?6) AND occurred_at < ?4 GROUP BY shop_id
+UNION ALL
+SELECT 'covered', EXISTS (SELECT 1 FROM incident WHERE bid_id = ?1 AND occurred_at < ?3),
+       NULL, NULL, NULL, NULL
 UNION ALL
 -- Local seconds since 1970-01-01, a Thursday: day numbers give the Monday and the ISO weekday.
 SELECT 'week', moment / 86400 - (moment / 86400 + 3) % 7, NULL, count(*), NULL, NULL
@@ -195,10 +203,10 @@ def sqlite_shift(period: Period, first_param: int) -> tuple[str, list[str]]:
 
 def sqlite_figures(connection: sqlite3.Connection, bid_id: int, period: Period) -> Figures:
     previous = period.previous()
-    recent, baseline = period.hotspot_window(), period.hotspot_baseline()
+    windows = HOTSPOT.bounds(period.last)
     shift, shift_params = sqlite_shift(period, first_param=7)
     params = [bid_id, *(sqlite_time(t) for t in (period.start, previous.start, period.end))]
-    params += [sqlite_time(recent.start), sqlite_time(baseline.start), *shift_params]
+    params += [sqlite_time(windows.recent_start), sqlite_time(windows.baseline_start), *shift_params]
     rows = connection.execute(SQLITE_INCIDENTS.format(shift=shift), params).fetchall()
     offenders = connection.execute(
         SQLITE_OFFENDERS,
@@ -214,6 +222,7 @@ def sqlite_figures(connection: sqlite3.Connection, bid_id: int, period: Period) 
     return _assemble(
         period,
         kinds=[(bool(r[1]), r[2], r[3], r[4]) for r in rows if r[0] == "kind"],
+        covered=any(r[1] for r in rows if r[0] == "covered"),
         shops={r[1]: (r[2], r[3], r[4], r[5]) for r in rows if r[0] == "shop"},
         weeks={EPOCH + timedelta(days=r[1]): r[3] for r in rows if r[0] == "week"},
         hours={(r[1], r[2]): r[3] for r in rows if r[0] == "hour"},
@@ -231,6 +240,7 @@ def _assemble(
     period: Period,
     *,
     kinds: list[tuple[bool, str, int, int]],
+    covered: bool,
     shops: dict[int, tuple[int, int, int, int]],
     weeks: dict[date, int],
     hours: dict[tuple[int, int], int],
@@ -247,8 +257,7 @@ def _assemble(
     hotspots = [
         (pk, counts[pk][2], counts[pk][3])
         for pk in counts
-        if counts[pk][2] >= HOTSPOT_MIN_INCIDENTS
-        and counts[pk][2] * HOTSPOT_BASELINE_WEEKS >= HOTSPOT_FACTOR * counts[pk][3]
+        if HOTSPOT.holds(int(counts[pk][2]), int(counts[pk][3]))
     ]
     hotspots.sort(key=lambda spot: (-spot[1], spot[0]))
     return {
@@ -256,7 +265,7 @@ def _assemble(
         "value_stolen_pence": sum(value for (current, _), (_, value) in found.items() if current),
         "previous_total": previous_total,
         "previous_value_stolen_pence": sum(v for (current, _), (_, v) in found.items() if not current),
-        "change": (total - previous_total) / previous_total if previous_total else None,
+        "change": (total - previous_total) / previous_total if previous_total and covered else None,
         "by_kind": {kind.value: list(found.get((True, kind.value), (0, 0))) for kind in IncidentKind},
         "by_shop": [
             [encode_id("Shop", pk), shop_names[pk], int(counts[pk][0]), int(counts[pk][1])] for pk in by_shop
@@ -269,7 +278,7 @@ def _assemble(
         "repeat_offender_share": int(repeat_incidents) / total if total else 0.0,
         "top_offenders": [[encode_id("Offender", pk), name, int(count)] for pk, name, count in top],
         "hotspots": [
-            [encode_id("Shop", pk), shop_names[pk], int(recent), int(baseline) / HOTSPOT_BASELINE_WEEKS]
+            [encode_id("Shop", pk), shop_names[pk], int(recent), int(baseline) / BASELINE_WINDOWS]
             for pk, recent, baseline in hotspots
         ],
     }
