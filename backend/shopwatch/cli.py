@@ -137,6 +137,7 @@ def purge(settings: Settings, args: argparse.Namespace) -> int:
         print(
             f"Retention: {purged.offenders} offender records and {purged.incidents} incidents redacted; "
             f"{purged.alert_emails} alert emails cleared of forgotten names; "
+            f"{purged.alert_notes} acknowledgement notes cleared; "
             f"{purged.email_bodies} email bodies dropped.",
             flush=True,
         )

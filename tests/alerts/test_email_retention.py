@@ -11,7 +11,7 @@ import pytest
 
 from shopwatch.actions.retention import purge
 from shopwatch.alerts.emails import delivery_state
-from shopwatch.alerts.models import AlertRecipient
+from shopwatch.alerts.models import Alert, AlertRecipient
 from shopwatch.alerts.retention import WITHDRAWN
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.clock import now
@@ -153,3 +153,23 @@ async def test_finished_emails_lose_their_bodies_after_30_days_and_keep_their_en
     for kept in (recent_sent, waiting):
         assert (await OutboxEmail.get(id=kept.id)).text_body == kept.text_body
     assert (await purge(store, moment)).email_bodies == 0
+
+
+async def test_a_forgotten_offenders_alerts_lose_their_acknowledgement_notes(
+    database: str, world: World, settings: Settings, store: PhotoStore
+) -> None:
+    # A note is free text: whoever acknowledged may have named the person.
+    forgotten_alert, _ = await repeat_offender_alert(world.home, settings, "Dave Known")
+    kept_alert, _ = await repeat_offender_alert(world.away, settings, "Eve Current")
+    await Alert.filter(id=forgotten_alert.id).update(acknowledgement_note="Dave Known left by the side door")
+    await Alert.filter(id=kept_alert.id).update(acknowledgement_note="Eve Current left by the side door")
+    await last_seen("Dave Known", now() - timedelta(days=400))
+    await last_seen("Eve Current", now() - timedelta(days=10))
+
+    purged = await purge(store, now())
+
+    assert (purged.offenders, purged.alert_notes) == (1, 1)
+    assert await places_holding(database, "Dave Known") == []
+    assert (await Alert.get(id=forgotten_alert.id)).acknowledgement_note is None
+    assert (await Alert.get(id=kept_alert.id)).acknowledgement_note == "Eve Current left by the side door"
+    assert (await purge(store, now())).alert_notes == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shopwatch.alerts.retention import forget_offenders_in_emails
+from shopwatch.alerts.retention import forget_offenders_in_emails, forget_offenders_in_notes
 from shopwatch.core.audit.trail import SYSTEM, record
 from shopwatch.core.mail.retention import drop_old_bodies
 from shopwatch.core.storage import PhotoStore
@@ -23,11 +23,12 @@ class Purged:
     offenders: int
     incidents: int
     alert_emails: int  # emails cleared of a forgotten offender's name
+    alert_notes: int  # acknowledgement notes of alerts about a forgotten offender, cleared
     email_bodies: int  # emails whose bodies were dropped 30 days after they finished
 
     @property
     def changed(self) -> int:
-        return self.offenders + self.incidents + self.alert_emails + self.email_bodies
+        return self.offenders + self.incidents + self.alert_emails + self.alert_notes + self.email_bodies
 
 
 async def purge(store: PhotoStore, moment: datetime) -> Purged:
@@ -36,6 +37,7 @@ async def purge(store: PhotoStore, moment: datetime) -> Purged:
         offenders=await redact_dormant_offenders(store, moment),
         incidents=await redact_old_incidents(store, moment),
         alert_emails=await forget_offenders_in_emails(),
+        alert_notes=await forget_offenders_in_notes(),
         email_bodies=await drop_old_bodies(moment),
     )
     if purged.changed:
@@ -45,6 +47,7 @@ async def purge(store: PhotoStore, moment: datetime) -> Purged:
             offenders=purged.offenders,
             incidents=purged.incidents,
             alert_emails=purged.alert_emails,
+            alert_notes=purged.alert_notes,
             email_bodies=purged.email_bodies,
         )
     return purged

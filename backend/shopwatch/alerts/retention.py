@@ -1,6 +1,6 @@
-"""Alert emails about an offender the retention policy has forgotten: their bodies go, and a subject
+"""Alerts about an offender the retention policy has forgotten: their emails' bodies go, and a subject
 in the old form, which named the offender, is written again in today's, which names the rule and the
-shop. The envelope stays, so the alert's deliveries still show."""
+shop (the envelope stays, so the alert's deliveries still show); their acknowledgement notes go."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from shopwatch.alerts.emails import email_subject
+from shopwatch.alerts.models import Alert
 from shopwatch.alerts.rules import RULE_TITLES
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
 from shopwatch.incidents.models import Incident
@@ -38,6 +39,14 @@ async def forget_offenders_in_emails() -> int:
             state=DeliveryState.FAILED, last_error=WITHDRAWN
         )
     return len(rows)
+
+
+async def forget_offenders_in_notes() -> int:
+    """Clear the acknowledgement notes of alerts about a forgotten offender (free text, which may name
+    them); how many."""
+    return await Alert.filter(offender__redacted_at__isnull=False, acknowledgement_note__isnull=False).update(
+        acknowledgement_note=None
+    )
 
 
 async def _latest_shop(alert_id: int) -> str:
