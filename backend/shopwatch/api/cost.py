@@ -80,6 +80,7 @@ LIST_SIZES: Mapping[str, int] = {
     "Query.alertRules": 6,  # one per rule
     "UpdateAlertRulesSuccess.rules": 6,
     "Query.areaSummaries": 20,  # MAX_BIDS_COMPARED
+    "Query.liveAlerts": 100,  # MAX_CATCH_UP
     # Assumed: nothing bounds these, but they stay small in practice.
     "AreaSummary.byShop": 100,  # a BID's shops
     "AreaSummary.hotspots": 100,
