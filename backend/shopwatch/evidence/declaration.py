@@ -1,8 +1,7 @@
-"""The declaration a witness signs, word for word as printed on the MG11 form.
+"""The declaration a witness statement carries, word for word as on the MG11 (Criminal Justice Act
+1967 s.9; Magistrates' Courts Act 1980 ss.5A(3)(a) and 5B)."""
 
-Criminal Justice Act 1967 s.9 and Magistrates' Courts Act 1980 ss.5A(3)(a) and 5B: a written
-statement is admissible as if given orally only if it carries this declaration, signed.
-"""
+from __future__ import annotations
 
 S9_DECLARATION = (
     "This statement (consisting of {pages} page(s) each signed by me) is true to the best of my "
@@ -10,3 +9,12 @@ S9_DECLARATION = (
     "to prosecution if I have wilfully stated in it anything which I know to be false, or do not "
     "believe to be true."
 )
+
+# How the app shows it before the PDF exists, and what the statement's hash covers: the page count
+# belongs to the printed document, not to what the witness signed.
+DECLARATION_AS_SIGNED = S9_DECLARATION.format(pages="…")
+
+
+def declaration_for(pages: int) -> str:
+    """The declaration as printed on a statement of `pages` pages."""
+    return S9_DECLARATION.format(pages=pages)
