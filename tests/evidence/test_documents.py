@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from shopwatch.evidence.declaration import DECLARATION_AS_SIGNED
 from shopwatch.evidence.pdf import render_incident_summary, render_statement
 from shopwatch.evidence.pdf.base import uk_time
 from tests.evidence import samples
@@ -51,6 +52,11 @@ def test_a_short_statement_is_one_page_and_says_so() -> None:
     assert len(pages) == 1
     assert "Page 1 of 1" in pages[0]
     assert "(consisting of 1 page(s) each signed by me)" in flat(pages[0])
+
+
+def test_the_declaration_as_signed_gets_the_page_count_where_the_app_shows_an_ellipsis() -> None:
+    document = samples.statement(declaration=DECLARATION_AS_SIGNED)
+    assert "(consisting of 2 page(s) each signed by me)" in flat(pages_text(render_statement(document))[0])
 
 
 def test_a_long_statement_wraps_across_pages_each_signed_and_numbered() -> None:
