@@ -23,9 +23,9 @@ class EvidencePdf(FPDF):
     """An A4 document whose bytes depend only on what is written in it and `created_at`."""
 
     def __init__(self, *, title: str, created_at: datetime) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
         if created_at.tzinfo is None:
             raise ValueError("an evidence PDF needs an aware creation time")
+        super().__init__(orientation="portrait", unit="mm", format="A4")
         self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.set_font(FONT, size=11)

@@ -182,6 +182,9 @@ class _Mg11(EvidencePdf):
 
     def _exhibits(self) -> None:
         self.ln(5)
+        # The heading and at least its first exhibit stay together.
+        if self.get_y() > self.page_break_trigger - 25:
+            self.add_page()
         self.set_font(FONT, "B", 11)
         self.cell(0, 7, "Exhibits produced", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if not self.doc.exhibits:

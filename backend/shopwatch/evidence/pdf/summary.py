@@ -4,11 +4,13 @@ and what else is in the pack (statements and exhibits with their SHA-256), on nu
 from collections.abc import Sequence
 
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from shopwatch.evidence.documents import IncidentSummaryDocument
 from shopwatch.evidence.pdf.base import FONT, EvidencePdf, pounds, uk_time
 
 MARKING = "OFFICIAL-SENSITIVE"
+_FILE = FontFace(size_pt=8, color=70)  # a file's place in the pack, under the row it belongs to
 CONTENT_WIDTH = 174  # mm: A4 less the margins
 
 
@@ -267,4 +269,6 @@ class _Summary(EvidencePdf):
                 for value in values:
                     row.cell(self.printable(value))
                 if index < len(files) and files[index]:
-                    table.row().cell(self.printable(f"In the pack: {files[index]}"), colspan=len(widths))
+                    table.row().cell(
+                        self.printable(f"In the pack: {files[index]}"), colspan=len(widths), style=_FILE
+                    )
