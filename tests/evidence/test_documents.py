@@ -256,3 +256,13 @@ def test_the_font_and_its_licence_ship_inside_the_package() -> None:
     assert shipped == ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "LICENSE.txt"]
     for name in shipped:
         assert any(fnmatch(f"evidence/fonts/{name}", pattern) for pattern in patterns), name
+
+
+def test_a_very_long_name_is_shortened_only_in_the_running_header_and_under_the_signature() -> None:
+    name = "Maximilian Alexander Wolfeschlegelsteinhausenbergerdorff-Ó Briain ap Llywelyn ab Iorwerth"
+    pages = pages_text(render_statement(samples.statement(witness_name=name, signed_name=name)))
+    assert f"Statement of: {name}" in flat(pages[0])
+    assert f"Signed by {name}" in flat(pages[-1])
+    header = pages[1].splitlines()
+    assert any(line.startswith("Continuation of statement of Maximilian") for line in header)
+    assert any("URN: MH-2026-00154" in line for line in header)

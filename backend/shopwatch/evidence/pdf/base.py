@@ -46,6 +46,21 @@ class EvidencePdf(FPDF):
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
         return "".join(c if c == "\n" or ord(c) in self._drawable else MISSING for c in text)
 
+    def fitted(self, text: str, width: float, style: str = "", size: float = 9, smallest: float = 6) -> str:
+        """Sets a font size at which `text` fits on one line of `width` mm, shortening it with "…" if
+        even `smallest` is too big; for one-line places (a running header, under a signature)."""
+        text = self.printable(text).replace("\n", " ")
+        while True:
+            self.set_font(FONT, style, size)
+            if self.get_string_width(text) <= width:
+                return text
+            if size <= smallest:
+                break
+            size = max(smallest, size - 0.5)
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
+
     @property
     def page_total(self) -> str:
         """Where the page count goes: fpdf writes it in once the document is finished."""
