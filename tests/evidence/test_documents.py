@@ -266,3 +266,13 @@ def test_a_very_long_name_is_shortened_only_in_the_running_header_and_under_the_
     header = pages[1].splitlines()
     assert any(line.startswith("Continuation of statement of Maximilian") for line in header)
     assert any("URN: MH-2026-00154" in line for line in header)
+
+
+def test_the_font_is_embedded_so_any_reader_prints_the_same_letters(statement_pdf: bytes) -> None:
+    fonts = {}
+    for page in PdfReader(io.BytesIO(statement_pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            fonts[font["/BaseFont"]] = "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    assert fonts == {"/MPDFAA+DejaVuSansBook": True, "/MPDFAA+DejaVuSansBold": True}
