@@ -162,6 +162,7 @@ def test_the_summary_states_the_facts_the_offence_and_its_class(summary_pdf: byt
     for words in (
         "Incident summary",
         "Reference MH-2026-00154",
+        "Kind of incident Theft",
         "Offence 46 Shoplifting (Home Office counting rules)",
         "Occurred Sat 5 Dec 2026 14:05 GMT (UTC+00:00)",
         "Reported Sat 5 Dec 2026 14:31 GMT (UTC+00:00) by Siân Rhys-Łukasz",

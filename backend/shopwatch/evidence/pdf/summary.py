@@ -8,6 +8,8 @@ from fpdf.fonts import FontFace
 
 from shopwatch.evidence.documents import IncidentSummaryDocument
 from shopwatch.evidence.pdf.base import FONT, EvidencePdf, pounds, uk_time
+from shopwatch.incidents.models import IncidentKind
+from shopwatch.incidents.wording import KIND_WORDS
 
 MARKING = "OFFICIAL-SENSITIVE"
 _FILE = FontFace(size_pt=8, color=70)  # a file's place in the pack, under the row it belongs to
@@ -22,6 +24,7 @@ def render_incident_summary(doc: IncidentSummaryDocument) -> bytes:
 
 
 def _label(value: str) -> str:
+    """A state's words: CRIME_NUMBER_ISSUED is "Crime number issued"."""
     return value.replace("_", " ").capitalize()
 
 
@@ -96,7 +99,7 @@ class _Summary(EvidencePdf):
         value = "Not stated" if doc.value_stolen_pence is None else pounds(doc.value_stolen_pence)
         rows = [
             ("Reference", doc.reference),
-            ("Kind of incident", _label(doc.kind)),
+            ("Kind of incident", KIND_WORDS[IncidentKind(doc.kind)]),
             ("Offence", offence),
             ("Occurred", uk_time(doc.occurred_at)),
             ("Reported", reported),
