@@ -12,7 +12,8 @@ from shopwatch.incidents.models import Incident
 
 async def make_evidence_pack(by: Acting, incident: Incident) -> EvidencePack:
     """The pack, ready to stream with `stream_pack`. Authorises nothing: the caller has checked
-    `may_make_evidence_pack`. `PackUnavailable` (and no audit entry) when an original is missing."""
+    `evidence.access.may_download_pack`. `PackUnavailable` (and no audit entry) when an original is
+    missing."""
     pack = await plan_pack(incident, by.actor.label, now().replace(microsecond=0), by.store)
     await record(
         by.actor,

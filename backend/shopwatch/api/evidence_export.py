@@ -14,7 +14,8 @@ from shopwatch.api.context import acting_of
 from shopwatch.api.csrf import OPENED_FROM_ANOTHER_SITE, from_another_site
 from shopwatch.api.ids import decode_id
 from shopwatch.api.view import request_viewer
-from shopwatch.evidence.pack import PackUnavailable, may_make_evidence_pack, stream_pack
+from shopwatch.evidence.access import may_download_pack
+from shopwatch.evidence.pack import PackUnavailable, stream_pack
 from shopwatch.incidents.services import visible_incidents
 from shopwatch.settings import Settings
 
@@ -36,7 +37,7 @@ def evidence_pack_endpoint(settings: Settings) -> Callable[[Request], Awaitable[
         incident = await visible_incidents(viewer).filter(id=pk).first() if pk is not None else None
         if incident is None:
             return _refusal(404, "There is no such incident.")
-        if not may_make_evidence_pack(viewer, incident):
+        if not may_download_pack(viewer, incident):
             return _refusal(403, REFUSED)
         try:
             pack = await make_evidence_pack(acting_of(viewer, request, settings), incident)

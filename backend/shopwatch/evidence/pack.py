@@ -33,14 +33,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from shopwatch.accounts.viewer import Viewer
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.ids import encode_id
 from shopwatch.core.storage import PhotoStore, UnsafePath
 from shopwatch.evidence.pack_contents import continuity_entries, exhibit_references
 from shopwatch.evidence.pack_contents import documents as rendered_documents
 from shopwatch.incidents.models import Incident, Photo
-from shopwatch.incidents.services import may_see_originals
 
 FORMAT = "shopwatch-evidence-pack/1"
 MANIFEST = "manifest.json"
@@ -119,11 +117,6 @@ class OriginalChanged(Exception):
 
 def folder_of(incident: Incident) -> str:
     return incident.reference or f"incident-{incident.id}"
-
-
-def may_make_evidence_pack(viewer: Viewer, incident: Incident) -> bool:
-    """The BID's managers, the police covering it and administrators: those who may open originals."""
-    return may_see_originals(viewer, incident.bid_id)
 
 
 async def plan_pack(
