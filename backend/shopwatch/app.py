@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from shopwatch.api.body_limit import BodyLimit
 from shopwatch.api.csrf import CsrfGuard
+from shopwatch.api.evidence_export import evidence_pack_endpoint
 from shopwatch.api.exports import incident_export_endpoint
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.outage import DatabaseOutageGuard
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         Route("/media/photos/{photo_id}/{variant}", photo_endpoint(settings)),
         Route("/media/offender-photos/{photo_id}/{variant}", offender_photo_endpoint(settings)),
         Route("/export/incidents.csv", incident_export_endpoint(settings)),
+        Route("/export/evidence/{incident_id}.zip", evidence_pack_endpoint(settings)),
         Route(
             "/graphql",
             CsrfGuard(GraphQLView(settings), settings.public_origin),
