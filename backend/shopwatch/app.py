@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from shopwatch.api.body_limit import BodyLimit
 from shopwatch.api.csrf import CsrfGuard
+from shopwatch.api.evidence_export import evidence_pack_endpoint
 from shopwatch.api.exports import incident_export_endpoint
 from shopwatch.api.live.sockets import watching_sessions
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         Route("/media/photos/{photo_id}/{variant}", photo_endpoint(settings)),
         Route("/media/offender-photos/{photo_id}/{variant}", offender_photo_endpoint(settings)),
         Route("/export/incidents.csv", incident_export_endpoint(settings)),
+        Route("/export/evidence/{incident_id}.zip", evidence_pack_endpoint(settings)),
         Route("/graphql", CsrfGuard(view, settings.public_origin), methods=["GET", "POST"]),
         # Subscriptions: the view checks the socket's Origin itself (api/live/socket.py).
         WebSocketRoute("/graphql", view),
