@@ -26,6 +26,7 @@ from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
 from shopwatch.api.audit import AuditQuery
 from shopwatch.api.cost import QueryCostLimit
+from shopwatch.api.evidence.mutations import EvidenceMutation
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
@@ -73,6 +74,7 @@ Mutation = merge_types(
         PlaceChangesMutation,
         IncidentsMutation,
         TriageMutation,
+        EvidenceMutation,
         OffendersMutation,
         DecisionsMutation,
         AlertsMutation,
