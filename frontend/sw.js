@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "73e0ec5df512";
+const VERSION = "289ebb971f62";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
