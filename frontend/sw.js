@@ -1,11 +1,13 @@
-// The service worker: keeps the app shell for offline use and sends waiting reports on Background Sync.
+// The service worker: keeps the app shell for offline use, sends waiting reports on Background Sync
+// and shows live alerts pushed by the server (Web Push) as notifications.
 // The shell is cache-first from a cache named by VERSION, which is a hash of the shell's files
 // (scripts/stamp_sw_version.py writes it; a test fails when it is stale), so any change to the shell
 // makes a new worker that fetches the new files and removes the old cache.
 
+import { notificationOf } from "./js/live-words.js";
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "289ebb971f62";
+const VERSION = "4120e64c60cf";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -23,6 +25,9 @@ const SHELL = [
   "/js/dom.js",
   "/js/filters.js",
   "/js/forms.js",
+  "/js/live-socket.js",
+  "/js/live-words.js",
+  "/js/live.js",
   "/js/manage.js",
   "/js/menu.js",
   "/js/photo-check.js",
@@ -39,6 +44,7 @@ const SHELL = [
   "/js/views/gallery.js",
   "/js/views/home.js",
   "/js/views/incident.js",
+  "/js/views/live.js",
   "/js/views/members.js",
   "/js/views/offender-form.js",
   "/js/views/offender.js",
@@ -88,4 +94,33 @@ self.addEventListener("fetch", (event) => {
 // again later; refused reports are marked on the phone, not retried.
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(flushOutbox());
+});
+
+// A live alert pushed while the app is closed (or in the background). The payload is the alert as
+// `bidAlerts` gives it, or { title, body } already in words; either way a notification is shown,
+// as the browser requires of every push.
+self.addEventListener("push", (event) => {
+  let payload = {};
+  try {
+    payload = event.data ? event.data.json() : {};
+  } catch {
+    payload = { message: event.data.text() };
+  }
+  const alert = payload.liveAlert || payload.alert || payload;
+  const { title, options } = notificationOf(alert);
+  if (alert.title) Object.assign(options, { body: alert.body || "" });
+  event.waitUntil(self.registration.showNotification(alert.title || title, options));
+});
+
+// A tap on a notification opens the app at the live alerts screen, in a window already open if any.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || "/", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (!open) return self.clients.openWindow(url);
+      return open.focus().then((client) => client.navigate?.(url) || client);
+    }),
+  );
 });

@@ -21,6 +21,8 @@ SERVICE_WORKER = FRONTEND / "sw.js"
 INDEX = FRONTEND / "index.html"
 VERSION_LINE = re.compile(r'^const VERSION = "([0-9a-f]+)";$', re.MULTILINE)
 ENTRY_MODULE = "/js/app.js"
+# Imported only after the first screen is drawn (live alerts): preloading them would delay it.
+AFTER_FIRST_PAINT = {"/js/live.js", "/js/live-socket.js", "/js/live-words.js", "/js/views/live.js"}
 PRELOADS = re.compile(
     r"(  <!-- modules: written by scripts/stamp_sw_version.py -->\n)(.*?)(  <!-- /modules -->)", re.DOTALL
 )
@@ -39,8 +41,13 @@ def preloaded_modules() -> list[str]:
 
 
 def shell_modules() -> list[str]:
-    """Every module of the shell but the entry point, which the page loads itself."""
-    return sorted(path for path in shell_paths() if path.endswith(".js") and path != ENTRY_MODULE)
+    """Every module of the shell but the entry point, which the page loads itself, and those it
+    imports after the first screen is drawn."""
+    return sorted(
+        path
+        for path in shell_paths()
+        if path.endswith(".js") and path != ENTRY_MODULE and path not in AFTER_FIRST_PAINT
+    )
 
 
 def write_preloads() -> None:

@@ -29,6 +29,9 @@ export class ApiError extends Error {
 /** Dispatched on the page when the server says the session has ended. */
 export const SESSION_ENDED = "shopwatch-session-ended";
 
+/** Dispatched on the page when the server closes the live alerts socket for the session's sake. */
+export const LIVE_CLOSED = "shopwatch-live-closed";
+
 function readBody(status, text) {
   if (status >= 500 || status === 0) throw new NetworkError(SERVER_DOWN);
   let body;

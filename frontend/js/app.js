@@ -1,6 +1,6 @@
 // Start-up: the service worker, the outbox's automatic sending, the navigation and the router.
 
-import { NetworkError, SESSION_ENDED, finishLogout, forgetMe, loadMe, rememberedMe } from "./api.js";
+import { LIVE_CLOSED, NetworkError, SESSION_ENDED, finishLogout, forgetMe, loadMe, rememberedMe } from "./api.js";
 import { clear, h, mount, notice } from "./dom.js";
 import { flushOutbox, listOutbox, onOutboxChange, onReportsSent, requestBackgroundSync, takeUnannounced } from "./queue.js";
 import { forgetSaved, unreachable } from "./saved.js";
@@ -38,6 +38,11 @@ route("/gallery/:id/edit", offenderForm.renderEdit);
 route("/alerts", alerts.renderList);
 route("/alerts/:id", alerts.renderDetail);
 route("/dashboard", dashboard.render);
+// Live alerts are loaded after the first screen is drawn, so they never delay it.
+route("/live", async (app, params) => {
+  await startLive();
+  return (await import("./views/live.js")).render(app, params);
+});
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -136,8 +141,19 @@ app.setMe = (me) => {
   // What was kept on the phone is one user's: it goes when they log out or someone else logs in.
   if (!me || (before && me.id !== before)) forgetSaved();
   if (me && me.id !== before && navigator.onLine) sendWaiting();
+  if (live || me) startLive().catch(() => {});
 };
 app.render = render;
+
+let live = null;
+let firstDrawn = false;
+
+/** The live alerts connection for whoever is logged in (closed for nobody). */
+async function startLive() {
+  if (!firstDrawn) return;
+  live ||= import("./live.js");
+  return (await live).ensureLive(app.me);
+}
 
 async function sendWaiting() {
   if (!app.me) return;
@@ -171,6 +187,13 @@ async function start() {
     app.setMe(null);
     render();
   });
+  // The server closed the live socket because the session changed (logged out elsewhere, a
+  // membership revoked or changed): who is logged in now, read again, decides what comes next.
+  window.addEventListener(LIVE_CLOSED, async () => {
+    const me = await loadMe().catch(() => app.me);
+    if (!me) window.dispatchEvent(new Event(SESSION_ENDED));
+    else setTimeout(() => app.setMe(me), 5000);
+  });
   watchMenu(nav);
   window.addEventListener("online", async () => {
     showNetwork();
@@ -186,6 +209,8 @@ async function start() {
   const me = (await finishLogout()) ? await loadMe().catch(() => app.me) : null;
   app.setMe(me);
   await render();
+  firstDrawn = true;
+  startLive().catch(() => {});
   const unannounced = me ? await takeUnannounced(me.id).catch(() => 0) : 0;
   if (unannounced) showSent(unannounced, " while the app was closed");
   if (navigator.onLine) sendWaiting();

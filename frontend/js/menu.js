@@ -13,6 +13,7 @@ const MANAGING = ["BID_MANAGER", "POLICE", "ADMIN"];
 export const MENU = [
   { path: "/", label: "Home" },
   { path: "/report", label: "Report", roles: ["SHOP_STAFF", "BID_MANAGER"] },
+  { path: "/live", label: "Live" },
   { path: "/alerts", label: "Alerts", roles: MANAGING },
   { path: "/dashboard", label: "Dashboard", roles: MANAGING },
   { path: "/reports", label: "Reports" },

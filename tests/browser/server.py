@@ -124,7 +124,7 @@ def _serving(tmp: Path, database_url: str) -> Iterator[Server]:
         PUBLIC_URL=f"http://127.0.0.1:{port}",
     )
     for command in (["migrate"], ["demo"]):
-        subprocess.run([SHOPWATCH, *command], env=env, check=True, capture_output=True, timeout=60)  # noqa: S603
+        subprocess.run([SHOPWATCH, *command], env=env, check=True, capture_output=True, timeout=300)  # noqa: S603
     log = (tmp / "server.log").open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own console script
         [SHOPWATCH, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log

@@ -55,6 +55,7 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (STAFF, "/#/reports"),
         (STAFF, f"/#/incidents/{incident['id']}"),
         (STAFF, "/#/gallery"),
+        (STAFF, "/#/live"),
         (STAFF, f"/#/gallery/{offender}"),
         (MANAGER, "/#/dashboard"),
         (MANAGER, "/#/reports?kind=THEFT&status=CLOSED&from=2026-01-01&q=took"),
@@ -62,6 +63,7 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (MANAGER, f"/#/gallery/{offender}"),
         (MANAGER, f"/#/gallery/{offender}/edit"),
         (MANAGER, "/#/gallery/new"),
+        (MANAGER, "/#/live"),
         (MANAGER, f"/#/incidents/{incident['id']}"),
         (PCSO, "/#/alerts"),
         (PCSO, f"/#/alerts/{alert_id}"),
@@ -134,6 +136,7 @@ def _screens_again(server: Server) -> list[tuple[str, str]]:
         (MANAGER, "/#/dashboard"),
         (MANAGER, f"/#/shops/{_a_shop(server)}"),
         (MANAGER, f"/#/gallery/{offender}"),
+        (MANAGER, "/#/live"),
         (PCSO, f"/#/alerts/{alert['alerts']['edges'][0]['node']['id']}"),
         *_workspace_screens(bid_id(server, server.login(MANAGER))),
     ]
