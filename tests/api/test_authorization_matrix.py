@@ -34,6 +34,7 @@ from shopwatch.evidence.models import (
     WitnessStatement,
 )
 from shopwatch.incidents.models import Incident
+from shopwatch.live.models import LiveAlert, LiveAlertKind
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.models import Exclusion, Offender
 from tests.api.offenders.helpers import link, make_incident, make_offender
@@ -63,6 +64,7 @@ class Things:
     exclusion: Exclusion  # in force today, on `offender`
     membership: Membership  # the shop staff's
     referred: Incident  # referred to the police, with a statement the manager took down
+    live_alert: LiveAlert  # a broadcast, for every member of the BID
 
 
 @dataclass
@@ -131,6 +133,10 @@ def _referred_id(scene: Scene, town: Town) -> str:
 
 def _alert_id(scene: Scene, town: Town) -> str:
     return encode_id("Alert", scene.of(town).alert.id)
+
+
+def _live_alert_id(scene: Scene, town: Town) -> str:
+    return encode_id("LiveAlert", scene.of(town).live_alert.id)
 
 
 def _period(scene: Scene, town: Town) -> dict[str, Any]:
@@ -206,6 +212,14 @@ MATRIX: dict[str, Row] = {
         _present("alert"),
         OWN_BID_WIDE,
         ADMINS,
+    ),
+    # Live alerts are for the BID's members: administrators belong to none.
+    "liveAlerts": Row(
+        "query Q($bidId: ID!) { liveAlerts(bidId: $bidId) { id } }",
+        lambda s, t: {"bidId": t.bid_id},
+        _lists("liveAlerts", _live_alert_id),
+        frozenset({STAFF, MANAGER, POLICE}),
+        frozenset(),
     ),
     "alertRules": Row(
         "query Q($bidId: ID!) { alertRules(bidId: $bidId) { rule } }",
@@ -604,6 +618,13 @@ MATRIX: dict[str, Row] = {
         ADMINS,
     ),
     # Alerts
+    "broadcast": Row(
+        mutation("broadcast", "($input: BroadcastInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"bidId": t.bid_id, "message": "Red cap heading to the market"}},
+        _success("broadcast"),
+        OWN_BID_WIDE,
+        ADMINS,
+    ),
     "acknowledgeAlert": Row(
         mutation("acknowledgeAlert", "($alertId: ID!)", "(alertId: $alertId)"),
         lambda s, t: {"alertId": _alert_id(s, t)},
@@ -693,6 +714,9 @@ async def _things(town: Town) -> Things:
         alert=alert,
         exclusion=exclusion,
         membership=await Membership.get(user=town.users[STAFF]),
+        live_alert=await LiveAlert.create(
+            bid=town.bid, kind=LiveAlertKind.BROADCAST, created_at=moment, message="Watch the doors"
+        ),
     )
 
 

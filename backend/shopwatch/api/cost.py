@@ -80,6 +80,7 @@ LIST_SIZES: Mapping[str, int] = {
     "Query.alertRules": 6,  # one per rule
     "UpdateAlertRulesSuccess.rules": 6,
     "Query.areaSummaries": 20,  # MAX_BIDS_COMPARED
+    "Query.liveAlerts": 100,  # MAX_CATCH_UP
     "Incident.property": 50,  # evidence.property_lines.MAX_LINES
     "WitnessStatement.exhibits": 6,  # an incident's photos
     # Assumed: nothing bounds these, but they stay small in practice.
