@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python bench/area_summary.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/csv_export.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/evidence_pack.py $(if $(QUICK),--quick) || status=1; \
+	$(BIN)/python bench/live_alerts.py $(if $(QUICK),--quick) || status=1; \
 	exit $$status
 
 # Lighthouse 12 (from npm, pinned by bench/lighthouse/package-lock.json) with Debian's Chromium on the
