@@ -133,3 +133,13 @@ def test_the_phones_photo_rules_are_the_servers() -> None:
     written = (FRONTEND / "js" / "photo-rules.js").read_text()
     assert written == script.rules_module(), "run `python scripts/write_photo_rules.py`"
     assert f"export const MAX_PHOTO_BYTES = {MAX_PHOTO_BYTES};" in written
+
+
+def test_the_app_shows_the_declaration_the_statement_is_signed_under() -> None:
+    """The statement form shows the MG11 declaration before signing, as the PDF prints it; only the
+    page count, unknown until the PDF is made, is an ellipsis."""
+    from shopwatch.evidence.declaration import S9_DECLARATION
+
+    script = (FRONTEND / "js" / "views" / "statement.js").read_text()
+    shown = re.search(r'export const DECLARATION =\s*"([^"]+)";', script)
+    assert shown and shown.group(1) == S9_DECLARATION.format(pages="…")
