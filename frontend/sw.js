@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "15e752bb5da9";
+const VERSION = "a8c4110a7e41";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -81,7 +81,7 @@ export function signaturePad(typedName) {
         const name = typedName.value.trim();
         blank();
         if (!name) {
-          said.textContent = "Type your name in the box above first.";
+          said.textContent = "Type the name in the box above first.";
           typedName.focus();
           return;
         }

@@ -93,7 +93,7 @@ _EVIDENCE = {
         "occupation": "Sales assistant",
         "over18": True,
         "text": "I saw a man take two bottles of gin and walk out without paying.",
-        "signature": {"image": _signature(), "typedName": "Mary Smith"},
+        "signature": {"image": _signature(), "typedName": "Mary Ann Smith"},
     },
     "referToPolice": {"crimeReference": "MH/26/0001", "note": "CCTV kept"},
     "setIncidentProperty": {

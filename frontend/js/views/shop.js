@@ -38,7 +38,7 @@ async function impactSection(app, shopId, mayRecord) {
   const latest = bids.flatMap((b) => b.shops).find((s) => s.id === shopId)?.impactStatement;
   let form = null;
   if (mayRecord) {
-    const text = h("textarea", { name: "impact", rows: 8, required: true, maxLength: 20000 }, latest?.text || "");
+    const text = h("textarea", { name: "impact", rows: 8, required: true, maxLength: 10000 }, latest?.text || "");
     const author = h("input", { type: "text", name: "author", required: true, maxLength: 200, autocomplete: "name", value: latest?.authorName || app.me.name || "" });
     const position = h("input", { type: "text", name: "position", required: true, maxLength: 200, value: latest?.position || "" });
     form = h(

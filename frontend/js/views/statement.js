@@ -89,11 +89,14 @@ function statementForm(app, incident, before) {
       field("Statement", text, "In the witness's own words: what they saw, heard and did, and when. Correct anything the draft got wrong."),
       photos ? h("p", { class: "hint" }, `${photos === 1 ? "The report's photo is" : `The report's ${photos} photos are`} produced as exhibits under the witness's initials (e.g. MS/1).`) : null,
       h("div", { class: "declaration-box" }, h("h2", {}, "Declaration"), h("p", { class: "declaration" }, DECLARATION)),
-      field("Type your name to sign", typed, "Your full name, as it is printed under your signature."),
-      h("fieldset", {}, h("legend", {}, "Sign with your finger in the box"), pad),
+      field("Type the witness's name to sign", typed, "The full name as given above: it is printed under the signature."),
+      h("fieldset", {}, h("legend", {}, "Sign with a finger in the box"), pad),
     ],
     before ? "Sign and send the correction" : "Sign and send the statement",
     async () => {
+      // The draft's bracketed prompts are for the witness to replace: never signed as they are.
+      const prompts = (incident.statementDraft || "").match(/\[[^\]]+\]/g) || [];
+      if (prompts.some((prompt) => text.value.includes(prompt))) throw new Error("Replace the parts in square brackets with the witness's own words, or delete them.");
       const image = pad.image();
       if (!image) throw new Error("Draw your signature in the box, or tap “Sign with my typed name”.");
       await mutate(
