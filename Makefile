@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser run test test-postgres lint audit-deps schema bench lighthouse clean
+.PHONY: install browser pdftools run test test-postgres lint audit-deps schema bench lighthouse clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,21 @@ CHROMIUM := /usr/bin/chromium
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+# The evidence PDFs' tests render their pages with poppler's pdftoppm (Debian's poppler-utils).
+PDFTOPPM := /usr/bin/pdftoppm
+pdftools:
+	@test -x $(PDFTOPPM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils; }
+
 run: install
 	$(BIN)/shopwatch migrate
 	$(BIN)/shopwatch demo
 	$(BIN)/shopwatch serve
 
-test: install browser
+test: install browser pdftools
 	$(BIN)/pytest -q
 
 # The same suite against PostgreSQL; the database named here is wiped.
-test-postgres: install browser
+test-postgres: install browser pdftools
 	SHOPWATCH_TEST_DATABASE_URL=$${SHOPWATCH_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shopwatch_test} $(BIN)/pytest -q
 
 lint: install

@@ -107,7 +107,7 @@ def test_only_the_layers_above_import_actions() -> None:
 
 
 # docs/architecture.md's order, lowest first; a layer may import only its own and those before it
-# (alerts and summaries share a rank and never import each other).
+# (alerts, summaries and evidence share a rank and never import each other).
 LAYERS = {
     "settings": 0,
     "core": 1,
@@ -117,6 +117,7 @@ LAYERS = {
     "offenders": 5,
     "alerts": 6,
     "summaries": 6,
+    "evidence": 6,
     "actions": 7,
     "api": 8,
     "frontend": 8,

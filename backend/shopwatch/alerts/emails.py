@@ -11,20 +11,20 @@ Supermarket"), and its words are the app's: the same rule titles, kinds and stat
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from shopwatch.alerts.models import Alert, AlertRecipient
 from shopwatch.alerts.rules import ALWAYS_ALERT, COOLDOWN, RULE_TITLES, RuleSettings, describe_rule
-from shopwatch.core.clock import LOCAL_ZONE
 from shopwatch.core.ids import encode_id
 from shopwatch.core.mail.models import DeliveryState, OutboxEmail
-from shopwatch.core.mail.outbox import enqueue_email
-from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus
+from shopwatch.core.mail.outbox import enqueue_email, fit_subject
+from shopwatch.incidents.models import Incident
+from shopwatch.incidents.wording import KIND_WORDS, STATUS_WORDS, local_time
 from shopwatch.offenders.models import Offender
-from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
+from shopwatch.places.models import Bid, Shop
+from shopwatch.places.services import covering_team_addresses
 from shopwatch.settings import Settings
 
 TEMPLATE = "alert"
@@ -32,30 +32,6 @@ TEMPLATE = "alert"
 MAX_LISTED = 20
 # A phone's notification shows about this much of a subject; the whole subject stays under it.
 MAX_SUBJECT = 59
-
-# The app's words (frontend/js/dom.js and views/reports.js; a test keeps them the same).
-KIND_WORDS: dict[IncidentKind, str] = {
-    IncidentKind.THEFT: "Theft",
-    IncidentKind.ASSAULT: "Assault",
-    IncidentKind.THREATS_AND_ABUSE: "Threats or abuse",
-    IncidentKind.CRIMINAL_DAMAGE: "Criminal damage",
-    IncidentKind.ANTISOCIAL_BEHAVIOUR: "Antisocial behaviour",
-    IncidentKind.BURGLARY: "Burglary",
-    IncidentKind.FRAUD: "Fraud",
-    IncidentKind.OTHER: "Other",
-}
-STATUS_WORDS: dict[IncidentStatus, str] = {
-    IncidentStatus.NEW: "New",
-    IncidentStatus.REVIEWED: "Reviewed",
-    IncidentStatus.REFERRED_TO_POLICE: "Referred to police",
-    IncidentStatus.CLOSED: "Closed",
-}
-
-
-def local_time(moment: datetime) -> str:
-    """'Tue 3 Mar 2026, 14:05 GMT', in UK time."""
-    local = moment.astimezone(LOCAL_ZONE)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 
 def long_date(day: date) -> str:
@@ -74,24 +50,10 @@ def message_id(alert_id: int, address: str, domain: str) -> str:
     return f"<alert-{alert_id}-{digest}@{domain}>"
 
 
-def _one_line(text: str) -> str:
-    """Header-safe: no line breaks (they would break the message), runs of space collapsed."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def email_subject(rule_title: str, shop_name: str) -> str:
     """'Repeat offender at Riverside Supermarket': the rule and the shop, never a person's name, in
     at most MAX_SUBJECT characters; a long shop name is cut at a word and marked with '…'."""
-    start = f"{rule_title} at "
-    shop = _one_line(shop_name)
-    room = MAX_SUBJECT - len(start)
-    if len(shop) > room:
-        cut = shop[: room - 1]
-        # At the last space when that keeps most of the name, so no word is left half-written.
-        if " " in cut and cut.rindex(" ") >= room // 2:
-            cut = cut[: cut.rindex(" ")]
-        shop = cut.rstrip(" ,.-&'(") + "…"
-    return start + shop
+    return fit_subject(f"{rule_title} at ", shop_name, MAX_SUBJECT)
 
 
 class AlertMailer:
@@ -114,17 +76,7 @@ class AlertMailer:
         """The BID's name, and the distinct addresses of every team covering it (case-insensitively)."""
         if self._bid_name is None or self._addresses is None:
             bid = await Bid.get(id=self.bid_id)
-            emails = (
-                await NeighbourhoodTeam.filter(bids__id=self.bid_id)
-                .order_by("id")
-                .values_list("email", flat=True)
-            )
-            distinct: dict[str, str] = {}
-            for email in emails:
-                address = str(email).strip()
-                if address:
-                    distinct.setdefault(address.lower(), address)
-            self._bid_name, self._addresses = bid.name, list(distinct.values())
+            self._bid_name, self._addresses = bid.name, await covering_team_addresses(self.bid_id)
         return self._bid_name, self._addresses
 
     async def remember_offenders(self, offender_ids: Iterable[int]) -> None:

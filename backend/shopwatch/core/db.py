@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "shopwatch.incidents.models",
     "shopwatch.offenders.models",
     "shopwatch.alerts.models",
+    "shopwatch.evidence.models",
 ]
 
 

@@ -12,6 +12,8 @@ class Bid(Model):
     slug = fields.CharField(max_length=64, unique=True)
     # An offender with no incident for this long, and no exclusion running, is forgotten.
     offender_retention_months = fields.IntField(default=12, db_default=12)
+    # Whether a shop's staff may refer their own report to the police (managers always may).
+    staff_may_refer_to_police = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     shops: fields.ReverseRelation[Shop]

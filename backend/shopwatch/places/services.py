@@ -314,3 +314,15 @@ async def invite_target(
     if team_id is not None:
         raise InvalidInput("teamId", "Only police officers belong to a neighbourhood team.")
     return InviteTarget(role=role, bid_id=bid.id, bid_name=bid.name)
+
+
+async def covering_team_addresses(bid_id: int) -> list[str]:
+    """The distinct addresses of every team covering the BID (case-insensitively), oldest team first:
+    where its alerts and referrals go."""
+    emails = await NeighbourhoodTeam.filter(bids__id=bid_id).order_by("id").values_list("email", flat=True)
+    distinct: dict[str, str] = {}
+    for email in emails:
+        address = str(email).strip()
+        if address:
+            distinct.setdefault(address.lower(), address)
+    return list(distinct.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from email.utils import make_msgid
@@ -56,3 +57,22 @@ async def enqueue_email(
         message_id=message_id or new_message_id(message_domain),
         next_attempt_at=now(),
     )
+
+
+def one_line(text: str) -> str:
+    """Header-safe: no line breaks (they would break the message), runs of space collapsed."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fit_subject(start: str, name: str, limit: int) -> str:
+    """`start` + `name` in at most `limit` characters (what a phone's notification shows); a long
+    name is cut at a word, when that keeps most of it, and marked with '…'."""
+    name = one_line(name)
+    room = limit - len(start)
+    if len(name) > room:
+        cut = name[: room - 1]
+        # At the last space when that keeps most of the name, so no word is left half-written.
+        if " " in cut and cut.rindex(" ") >= room // 2:
+            cut = cut[: cut.rindex(" ")]
+        name = cut.rstrip(" ,.-&'(") + "…"
+    return start + name

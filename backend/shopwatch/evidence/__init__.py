@@ -1,0 +1,1 @@
+"""Evidence for the police: referrals, case progress, witness statements, exhibits, property."""
