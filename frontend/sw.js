@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "a8c4110a7e41";
+const VERSION = "47bd44d14301";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -85,13 +85,16 @@ export function policeCaseSection(app, incident, may) {
     h(
       "ol",
       { class: "history case-history" },
-      policeCase.updates.map((update) =>
+      policeCase.updates.map((update, i) =>
         h(
           "li",
           {},
           h("strong", {}, CASE_STATES[update.state] || update.state),
           ` · ${formatDateTime(update.at)}${update.by ? ` · ${update.by.name}` : ""}`,
-          update.crimeReference ? h("span", { class: "history-note" }, `Crime reference ${update.crimeReference}`) : null,
+          // Each step carries the reference as it then stood: said only where it changed.
+          update.crimeReference && update.crimeReference !== policeCase.updates[i - 1]?.crimeReference
+            ? h("span", { class: "history-note" }, `Crime reference ${update.crimeReference}`)
+            : null,
           update.note ? h("span", { class: "history-note" }, update.note) : null,
         ),
       ),
