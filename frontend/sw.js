@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "47bd44d14301";
+const VERSION = "adb02108004a";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
