@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "adb02108004a";
+const VERSION = "dc7e3c15340e";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -103,7 +103,7 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
 
     expect(page.locator("main [role=status]").first).to_contain_text("Statement signed")
     signed = page.locator("article.statement")
-    expect(signed.get_by_role("heading")).to_have_text("Siân Ann Pryce, version 1")
+    expect(signed.locator("h2")).to_have_text("Siân Ann Pryce, version 1")
     expect(signed).to_contain_text("I recognised him from the gallery.")
     expect(signed.get_by_role("img", name="Exhibit SP/1")).to_be_visible()
     expect(signed.get_by_role("img", name="Signature of sian ann pryce")).to_be_visible()
@@ -124,7 +124,7 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
     page.keyboard.press("Enter")
     expect(page.locator(".signature")).to_contain_text("Signed with the typed name Siân Ann Pryce.")
     page.get_by_role("button", name="Sign and send the correction").click()
-    expect(page.locator("article.statement").first.get_by_role("heading")).to_have_text(
+    expect(page.locator("article.statement").first.locator("h2")).to_have_text(
         "Siân Ann Pryce, version 2"
     )
     expect(page.get_by_text("Earlier versions (1)")).to_be_visible()

@@ -28,14 +28,13 @@ const STAFF = `query ShopStaff($bidId: ID!) {
   members(bidId: $bidId, first: 100) { edges { node { id role createdAt user { id name email } shop { id } } } }
 }`;
 
-const IMPACT = `query Impact { bids { id shops { id impactStatement { text authorName position recordedAt } } } }`;
+const IMPACT = `query Impact($id: ID!) { shop(id: $id) { id impactStatement { text authorName position recordedAt } } }`;
 const RECORD_IMPACT = `mutation($input: RecordImpactStatementInput!) { recordImpactStatement(input: $input) { ${ANSWER} } }`;
 
 /** The shop's latest impact statement for business, and (for its staff and the BID's managers) a
  * new one, which the evidence pack then carries. */
 async function impactSection(app, shopId, mayRecord) {
-  const { bids } = await gql(IMPACT);
-  const latest = bids.flatMap((b) => b.shops).find((s) => s.id === shopId)?.impactStatement;
+  const latest = (await gql(IMPACT, { id: shopId })).shop?.impactStatement;
   let form = null;
   if (mayRecord) {
     const text = h("textarea", { name: "impact", rows: 8, required: true, maxLength: 10000 }, latest?.text || "");
