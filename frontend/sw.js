@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "dc7e3c15340e";
+const VERSION = "408d66da1fa4";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

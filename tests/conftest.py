@@ -48,6 +48,7 @@ async def database(database_url: str) -> AsyncIterator[str]:
 
 
 TABLES_IN_DELETE_ORDER = [
+    "live_alert",
     "audit_entry",
     "alert_recipient",
     "alert_incident",

@@ -107,7 +107,7 @@ def test_only_the_layers_above_import_actions() -> None:
 
 
 # docs/architecture.md's order, lowest first; a layer may import only its own and those before it
-# (alerts, summaries and evidence share a rank and never import each other).
+# (alerts, summaries, evidence and live share a rank and never import each other).
 LAYERS = {
     "settings": 0,
     "core": 1,
@@ -118,6 +118,7 @@ LAYERS = {
     "alerts": 6,
     "summaries": 6,
     "evidence": 6,
+    "live": 6,
     "actions": 7,
     "api": 8,
     "frontend": 8,

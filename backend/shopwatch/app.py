@@ -11,11 +11,13 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from shopwatch.api.body_limit import BodyLimit
 from shopwatch.api.csrf import CsrfGuard
+from shopwatch.api.evidence_export import evidence_pack_endpoint
 from shopwatch.api.exports import incident_export_endpoint
+from shopwatch.api.live.sockets import watching_sessions
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.outage import DatabaseOutageGuard
 from shopwatch.api.security_headers import SecurityHeaders, internal_error_handler
@@ -23,6 +25,7 @@ from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
 from shopwatch.core.memory import freeze_startup_objects
 from shopwatch.frontend import frontend_app
+from shopwatch.live.broker import running_broker
 from shopwatch.settings import Settings, load_settings
 from shopwatch.worker import run_background
 
@@ -46,23 +49,26 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         stop = asyncio.Event()
         background = asyncio.create_task(run_background(settings, stop)) if run_worker else None
         try:
-            yield
+            # Live alerts: this process's LISTEN connection (PostgreSQL), and closing the sockets of
+            # sessions that have ended.
+            async with running_broker(settings.database_url), watching_sessions():
+                yield
         finally:
             stop.set()
             if background is not None:
                 await background
             await db.close_database()
 
+    view = GraphQLView(settings)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/media/photos/{photo_id}/{variant}", photo_endpoint(settings)),
         Route("/media/offender-photos/{photo_id}/{variant}", offender_photo_endpoint(settings)),
         Route("/export/incidents.csv", incident_export_endpoint(settings)),
-        Route(
-            "/graphql",
-            CsrfGuard(GraphQLView(settings), settings.public_origin),
-            methods=["GET", "POST"],
-        ),
+        Route("/export/evidence/{incident_id}.zip", evidence_pack_endpoint(settings)),
+        Route("/graphql", CsrfGuard(view, settings.public_origin), methods=["GET", "POST"]),
+        # Subscriptions: the view checks the socket's Origin itself (api/live/socket.py).
+        WebSocketRoute("/graphql", view),
     ]
     if FRONTEND.is_dir():
         routes.append(Mount("/", frontend_app(FRONTEND), name="frontend"))

@@ -1,4 +1,5 @@
-"""`shopwatch serve|worker|migrate|demo|create-admin|export-schema|purge|audit verify|makemigrations`."""
+"""`shopwatch serve|worker|migrate|demo|create-admin|export-schema|purge|audit verify|evidence verify|
+makemigrations`."""
 
 from __future__ import annotations
 
@@ -157,6 +158,21 @@ def audit(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def evidence(settings: Settings, args: argparse.Namespace) -> int:
+    from shopwatch.evidence.verify import PackRejected, verify_pack
+
+    async def work() -> int:
+        try:
+            verified = await verify_pack(Path(args.pack))
+        except PackRejected as error:
+            print(f"FAILED: {error.message}", file=sys.stderr)
+            return 1
+        print(verified.message)
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopwatch", description="Town-centre retail crime reporting.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -183,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     audit_parser = commands.add_parser("audit", help="check the audit trail")
     audit_parser.add_argument("action", choices=["verify"], help="verify: check every entry's hash chain")
     audit_parser.set_defaults(run=audit)
+    evidence_parser = commands.add_parser("evidence", help="check an evidence pack")
+    evidence_parser.add_argument(
+        "action",
+        choices=["verify"],
+        help="verify: every file against the manifest, the manifest against the audit trail",
+    )
+    evidence_parser.add_argument("pack", help="the pack's .zip file")
+    evidence_parser.set_defaults(run=evidence)
     migrations_parser = commands.add_parser("makemigrations", help="write a migration for model changes")
     migrations_parser.add_argument("--name")
     migrations_parser.set_defaults(run=makemigrations)

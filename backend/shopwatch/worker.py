@@ -1,6 +1,7 @@
 """Background work of `shopwatch worker` (or of `shopwatch serve` when it runs alone): sending the
-outbox continuously; every hour tidying stale records and photo files that no row refers to; and
-every day applying the retention rules (which also empty the bodies of emails finished 30 days ago)."""
+outbox continuously; every hour tidying stale records (live alerts older than two days among them)
+and photo files that no row refers to; and every day applying the retention rules (which also
+empty the bodies of emails finished 30 days ago)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from shopwatch.core.mail.backends import MailBackend, backend_for
 from shopwatch.core.mail.sealing import OutboxSeal
 from shopwatch.core.photo_sweep import sweep_orphan_photos
 from shopwatch.core.storage import PhotoStore
+from shopwatch.live.services import delete_old_alerts
 from shopwatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ async def _every(
 
 
 async def _housekeeping(store: PhotoStore) -> int:
-    return await delete_stale_records() + await sweep_orphan_photos(store)
+    return await delete_stale_records() + await delete_old_alerts() + await sweep_orphan_photos(store)
 
 
 async def _retention(store: PhotoStore) -> int:

@@ -10,6 +10,7 @@ else (a ValidationError, say) fails the cell, because it means the cell tested n
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable
@@ -26,7 +27,14 @@ from shopwatch.api.ids import encode_id
 from shopwatch.api.schema import build_schema
 from shopwatch.core.audit.trail import SYSTEM, record
 from shopwatch.core.clock import now
+from shopwatch.evidence.models import (
+    BusinessImpactStatement,
+    PoliceCaseState,
+    PoliceCaseUpdate,
+    WitnessStatement,
+)
 from shopwatch.incidents.models import Incident
+from shopwatch.live.models import LiveAlert, LiveAlertKind
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.models import Exclusion, Offender
 from tests.api.offenders.helpers import link, make_incident, make_offender
@@ -34,6 +42,7 @@ from tests.api.summaries.test_area_summary import LAST_30_DAYS
 from tests.api.summaries.test_public_summary import JUNE
 from tests.api.test_invites import link_token_in_outbox
 from tests.api.test_password_reset import reset_tokens_in_outbox
+from tests.support.evidence import signature_png, signature_url
 from tests.support.graphql import GraphQLClient
 from tests.support.images import jpeg, scene
 from tests.support.world import PASSWORD, Town, World
@@ -54,6 +63,8 @@ class Things:
     alert: Alert
     exclusion: Exclusion  # in force today, on `offender`
     membership: Membership  # the shop staff's
+    referred: Incident  # referred to the police, with a statement the manager took down
+    live_alert: LiveAlert  # a broadcast, for every member of the BID
 
 
 @dataclass
@@ -116,8 +127,16 @@ def _offender_id(scene: Scene, town: Town) -> str:
     return encode_id("Offender", scene.of(town).offender.id)
 
 
+def _referred_id(scene: Scene, town: Town) -> str:
+    return encode_id("Incident", scene.of(town).referred.id)
+
+
 def _alert_id(scene: Scene, town: Town) -> str:
     return encode_id("Alert", scene.of(town).alert.id)
+
+
+def _live_alert_id(scene: Scene, town: Town) -> str:
+    return encode_id("LiveAlert", scene.of(town).live_alert.id)
 
 
 def _period(scene: Scene, town: Town) -> dict[str, Any]:
@@ -193,6 +212,14 @@ MATRIX: dict[str, Row] = {
         _present("alert"),
         OWN_BID_WIDE,
         ADMINS,
+    ),
+    # Live alerts are for the BID's members: administrators belong to none.
+    "liveAlerts": Row(
+        "query Q($bidId: ID!) { liveAlerts(bidId: $bidId) { id } }",
+        lambda s, t: {"bidId": t.bid_id},
+        _lists("liveAlerts", _live_alert_id),
+        frozenset({STAFF, MANAGER, POLICE}),
+        frozenset(),
     ),
     "alertRules": Row(
         "query Q($bidId: ID!) { alertRules(bidId: $bidId) { rule } }",
@@ -531,7 +558,73 @@ MATRIX: dict[str, Row] = {
         frozenset({STAFF, MANAGER, ADMIN}),
         ADMINS,
     ),
+    # Evidence: the BID's managers refer (staff only where the BID allows it, which it does not here);
+    # covering police record the case; the reporter and managers sign statements and list property;
+    # the shop's staff and managers record its impact statement.
+    "referToPolice": Row(
+        mutation("referToPolice", "($input: ReferToPoliceInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"incidentId": _incident_id(s, t), "crimeReference": "43/1/26"}},
+        _success("referToPolice"),
+        MANAGERS,
+        ADMINS,
+    ),
+    "updatePoliceCase": Row(
+        mutation("updatePoliceCase", "($input: UpdatePoliceCaseInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"incidentId": _referred_id(s, t), "state": "CRIME_NUMBER_ISSUED"}},
+        _success("updatePoliceCase"),
+        frozenset({POLICE, ADMIN}),
+        ADMINS,
+    ),
+    "recordWitnessStatement": Row(
+        mutation("recordWitnessStatement", "($input: RecordWitnessStatementInput!)", "(input: $input)"),
+        lambda s, t: {
+            "input": {
+                "incidentId": _incident_id(s, t),
+                "witnessName": "Ann Lee",
+                "occupation": "Cashier",
+                "over18": True,
+                "text": "I saw him take the razor blades.",
+                "signature": {"image": signature_url(), "typedName": "Ann Lee"},
+            }
+        },
+        _success("recordWitnessStatement"),
+        frozenset({STAFF, MANAGER, ADMIN}),
+        ADMINS,
+    ),
+    "setIncidentProperty": Row(
+        mutation("setIncidentProperty", "($input: SetIncidentPropertyInput!)", "(input: $input)"),
+        lambda s, t: {
+            "input": {
+                "incidentId": _incident_id(s, t),
+                "lines": [{"description": "Razor blades", "quantity": 4, "unitPricePence": 899}],
+            }
+        },
+        _success("setIncidentProperty"),
+        frozenset({STAFF, MANAGER, ADMIN}),
+        ADMINS,
+    ),
+    "recordImpactStatement": Row(
+        mutation("recordImpactStatement", "($input: RecordImpactStatementInput!)", "(input: $input)"),
+        lambda s, t: {
+            "input": {
+                "shopId": t.shop_id(0),
+                "text": "Staff fear the late shift.",
+                "authorName": "Ann Lee",
+                "position": "Store manager",
+            }
+        },
+        _success("recordImpactStatement"),
+        frozenset({STAFF, MANAGER, ADMIN}),
+        ADMINS,
+    ),
     # Alerts
+    "broadcast": Row(
+        mutation("broadcast", "($input: BroadcastInput!)", "(input: $input)"),
+        lambda s, t: {"input": {"bidId": t.bid_id, "message": "Red cap heading to the market"}},
+        _success("broadcast"),
+        OWN_BID_WIDE,
+        ADMINS,
+    ),
     "acknowledgeAlert": Row(
         mutation("acknowledgeAlert", "($alertId: ID!)", "(alertId: $alertId)"),
         lambda s, t: {"alertId": _alert_id(s, t)},
@@ -589,7 +682,31 @@ async def _things(town: Town) -> Things:
         ends_on=today() + timedelta(days=300),
         reason="Repeated thefts.",
     )
+    referred = await make_incident(town, description="referred already")
+    await PoliceCaseUpdate.create(incident=referred, state=PoliceCaseState.REPORTED, at=moment)
+    await WitnessStatement.create(
+        incident=referred,
+        version=1,
+        taken_by=town.users[MANAGER],
+        witness_name="Joe Bloggs",
+        occupation="Security officer",
+        over_18=True,
+        text="I stopped him at the door.",
+        signed_name="Joe Bloggs",
+        signed_at=moment,
+        signature_png=signature_png(),
+        sha256="0" * 64,
+        created_at=moment,
+    )
+    await BusinessImpactStatement.create(
+        shop=town.shops[0],
+        text="Staff fear the late shift.",
+        author_name="Ann Lee",
+        position="Manager",
+        recorded_at=moment,
+    )
     return Things(
+        referred=referred,
         incident=await make_incident(town),
         offender=offender,
         duplicate=await make_offender(town, "Red cap (again)"),
@@ -597,6 +714,9 @@ async def _things(town: Town) -> Things:
         alert=alert,
         exclusion=exclusion,
         membership=await Membership.get(user=town.users[STAFF]),
+        live_alert=await LiveAlert.create(
+            bid=town.bid, kind=LiveAlertKind.BROADCAST, created_at=moment, message="Watch the doors"
+        ),
     )
 
 
@@ -656,3 +776,86 @@ async def test_cell(
     body = response.json()
     allowed = False if body.get("errors") else row.allowed(body["data"], matrix_scene, town)
     assert allowed == expected, f"{name} as {role} on the {target} BID: {body}"
+
+
+# Fields whose answer depends on who asks, on an incident or shop the viewer may otherwise see:
+# allowed when the field answers something, refused when it is null or empty.
+def _field(path: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any], Scene, Town], bool]:
+    def allowed(data: dict[str, Any], scene: Scene, town: Town) -> bool:
+        try:
+            return bool(path(data))
+        except (KeyError, TypeError):
+            return False
+
+    return allowed
+
+
+def _referred_field(name: str, selection: str = "") -> Row:
+    return Row(
+        f"query Q($id: ID!) {{ incident(id: $id) {{ {name} {selection} }} }}",
+        lambda s, t: {"id": _referred_id(s, t)},
+        _field(lambda data: data["incident"][name]),
+        frozenset(),
+        frozenset(),
+    )
+
+
+FIELDS: dict[str, Row] = {
+    "Incident.policeCase": dataclasses.replace(
+        _referred_field("policeCase", "{ state }"), own=OWN_ALL_ROLES, other=ADMINS
+    ),
+    # The statement was taken down by the manager, so the reporter (staff) is not its witness.
+    "Incident.statements": dataclasses.replace(
+        _referred_field("statements", "{ id }"), own=OWN_BID_WIDE, other=ADMINS
+    ),
+    "Incident.statementDraft": dataclasses.replace(
+        _referred_field("statementDraft"), own=frozenset({STAFF, MANAGER, ADMIN}), other=ADMINS
+    ),
+    "Incident.mayRecordStatement": dataclasses.replace(
+        _referred_field("mayRecordStatement"), own=frozenset({STAFF, MANAGER, ADMIN}), other=ADMINS
+    ),
+    "Incident.mayUpdatePoliceCase": dataclasses.replace(
+        _referred_field("mayUpdatePoliceCase"), own=frozenset({POLICE, ADMIN}), other=ADMINS
+    ),
+    "Incident.mayReferToPolice": Row(
+        "query Q($id: ID!) { incident(id: $id) { mayReferToPolice } }",
+        lambda s, t: {"id": _incident_id(s, t)},
+        _field(lambda data: data["incident"]["mayReferToPolice"]),
+        MANAGERS,
+        ADMINS,
+    ),
+    "Incident.evidencePackUrl": dataclasses.replace(
+        _referred_field("evidencePackUrl"), own=OWN_BID_WIDE, other=ADMINS
+    ),
+    # Of the shop where the incident happened (the staff's own).
+    "Shop.impactStatement": Row(
+        "query Q($id: ID!) { incident(id: $id) { shop { impactStatement { text } } } }",
+        lambda s, t: {"id": _referred_id(s, t)},
+        _field(lambda data: data["incident"]["shop"]["impactStatement"]),
+        OWN_ALL_ROLES,
+        ADMINS,
+    ),
+}
+
+FIELD_CELLS = [
+    (name, role, target)
+    for name in FIELDS
+    for role in (ANONYMOUS, STAFF, MANAGER, POLICE, ADMIN)
+    for target in ("own", "other")
+]
+
+
+@pytest.mark.parametrize(("name", "role", "target"), FIELD_CELLS)
+async def test_field_cell(
+    matrix_scene: Scene, http: httpx.AsyncClient, name: str, role: Role | None, target: str
+) -> None:
+    row = FIELDS[name]
+    world = matrix_scene.world
+    town = world.home if target == "own" else world.away
+    response = await _send(http, row, row.variables(matrix_scene, town), world.token(role, "home"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    allowed = False if body.get("errors") else row.allowed(body["data"], matrix_scene, town)
+    assert allowed == (role in (row.own if target == "own" else row.other)), (
+        f"{name} as {role} on {target}: {body}"
+    )

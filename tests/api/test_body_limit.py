@@ -16,6 +16,7 @@ import pytest
 from shopwatch.api.body_limit import JSON_BODY_LIMIT, MULTIPART_BODY_LIMIT
 from shopwatch.app import create_app
 from shopwatch.settings import Settings
+from tests.support.asgi import http_scope
 from tests.support.world import World
 
 CHUNK = 64 * 1024
@@ -56,20 +57,8 @@ async def exchange(
     all_headers = {"host": "testserver", **headers}
     if token:
         all_headers["authorization"] = f"Bearer {token}"
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in all_headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    headers = [(k.lower().encode(), v.encode()) for k, v in all_headers.items()]
+    scope = http_scope("POST", "/graphql", headers)
     await create_app(settings)(scope, raw.receive, raw.send)
     return raw
 

@@ -12,6 +12,7 @@ from shopwatch.incidents.models import Incident
 from shopwatch.incidents.photos import PHOTO_CONCURRENCY
 from shopwatch.settings import Settings
 from tests.api.incidents.test_incident_photos import jpeg_file, report_with_photos
+from tests.support.asgi import http_scope
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
 
@@ -54,20 +55,7 @@ async def test_uploads_still_arriving_hold_no_slot(settings: Settings, world: Wo
         (b"content-length", b"100000"),
         (b"authorization", f"Bearer {token}".encode()),
     ]
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-        "root_path": "",
-    }
+    scope = http_scope("POST", "/graphql", headers)
 
     async def first_bytes_then_nothing() -> dict[str, object]:
         if not stalled.is_set():

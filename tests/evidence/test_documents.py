@@ -4,7 +4,9 @@ import io
 import re
 import shutil
 import subprocess
+import tomllib
 from datetime import UTC, datetime
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -12,9 +14,12 @@ from PIL import Image
 from pypdf import PdfReader
 
 from shopwatch.evidence.declaration import DECLARATION_AS_SIGNED
+from shopwatch.evidence.documents import PropertyItem
 from shopwatch.evidence.pdf import render_incident_summary, render_statement
-from shopwatch.evidence.pdf.base import uk_time
+from shopwatch.evidence.pdf.base import FONTS, uk_time
 from tests.evidence import samples
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -60,10 +65,10 @@ def test_the_declaration_as_signed_gets_the_page_count_where_the_app_shows_an_el
 
 
 def test_a_long_statement_wraps_across_pages_each_signed_and_numbered() -> None:
-    text = "\n\n".join(samples.PARAGRAPHS * 4)
+    text = "\n\n".join(samples.PARAGRAPHS * 3)
     pages = pages_text(render_statement(samples.statement(text=text)))
     count = len(pages)
-    assert count >= 4
+    assert count >= 3
     assert f"(consisting of {count} page(s) each signed by me)" in flat(pages[0])
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {count}" in page
@@ -95,13 +100,13 @@ def test_the_statement_has_the_mg11_heading_the_witness_details_and_the_exhibits
     assert "Signed by Siân Rhys-Łukasz on Sat 5 Dec 2026 15:10 GMT (UTC+00:00)" in flat(last)
 
 
-def test_welsh_and_accented_names_print_as_written() -> None:
+def test_welsh_and_accented_names_print_as_written(summary_pdf: bytes) -> None:
     names = ["Siân", "Dŵr", "Zoë", "Łukasz", "Llŷr", "Ó Briain"]
     document = samples.statement(witness_name="Zoë Łukasz", text=" ".join(names), occupation="Rheolwr siop")
     text = flat(" ".join(pages_text(render_statement(document))))
     for name in [*names, "Zoë Łukasz", "Rheolwr siop"]:
         assert name in text
-    summary = flat(" ".join(pages_text(render_incident_summary(samples.summary()))))
+    summary = flat(" ".join(pages_text(summary_pdf)))
     for name in ("Dŵr a Thân Hardware", "PCSO Dafydd Llŷr", "Zoë Ó Briain", "Siân Rhys-Łukasz"):
         assert name in summary
 
@@ -112,9 +117,11 @@ def test_a_character_the_font_lacks_is_marked_not_dropped() -> None:
 
 
 def test_a_correction_names_the_version_it_replaces() -> None:
-    pages = pages_text(render_statement(samples.statement(version=2, replaces_version=1)))
+    pages = pages_text(render_statement(samples.statement(version=2, replaces_version=1, exhibits=[])))
     assert "Version 2: this statement replaces version 1" in flat(pages[0])
     assert all("Statement version 2, replaces version 1" in page for page in pages)
+    # This version produces no exhibit of its own.
+    assert "Exhibits produced None." in flat(pages[-1])
 
 
 def test_every_page_carries_the_statements_sha256(statement_pdf: bytes) -> None:
@@ -155,6 +162,7 @@ def test_the_summary_states_the_facts_the_offence_and_its_class(summary_pdf: byt
     for words in (
         "Incident summary",
         "Reference MH-2026-00154",
+        "Kind of incident Theft",
         "Offence 46 Shoplifting (Home Office counting rules)",
         "Occurred Sat 5 Dec 2026 14:05 GMT (UTC+00:00)",
         "Reported Sat 5 Dec 2026 14:31 GMT (UTC+00:00) by Siân Rhys-Łukasz",
@@ -228,3 +236,44 @@ def test_every_page_renders_as_an_a4_page_with_ink_on_it(
             histogram = image.convert("L").histogram()
             dark = sum(histogram[:128])
             assert 0.01 < dark / (image.width * image.height) < 0.5
+
+
+def test_a_summer_incident_is_in_british_summer_time_and_a_long_property_list_runs_over_pages() -> None:
+    lines = [PropertyItem(f"Item {n}", 1, 100 * n, n % 3 == 0) for n in range(1, 61)]
+    document = samples.summary(occurred_at=datetime(2026, 7, 4, 13, 5, tzinfo=UTC), property=lines)
+    pages = pages_text(render_incident_summary(document))
+    text = flat(" ".join(pages))
+    assert "Occurred Sat 4 Jul 2026 14:05 BST (UTC+01:00)" in text
+    assert "Item 60" in text
+    stolen = sum(100 * n for n in range(1, 61) if n % 3)
+    assert f"Not recovered £{stolen // 100:,}.00" in text
+    assert len(pages) >= 3 and all(f"of {len(pages)}" in page for page in pages)
+
+
+def test_the_font_and_its_licence_ship_inside_the_package() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["shopwatch"]
+    shipped = sorted(path.name for path in FONTS.iterdir())
+    assert shipped == ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "LICENSE.txt"]
+    for name in shipped:
+        assert any(fnmatch(f"evidence/fonts/{name}", pattern) for pattern in patterns), name
+
+
+def test_a_very_long_name_is_shortened_only_in_the_running_header_and_under_the_signature() -> None:
+    name = "Maximilian Alexander Wolfeschlegelsteinhausenbergerdorff-Ó Briain ap Llywelyn ab Iorwerth"
+    pages = pages_text(render_statement(samples.statement(witness_name=name, signed_name=name)))
+    assert f"Statement of: {name}" in flat(pages[0])
+    assert f"Signed by {name}" in flat(pages[-1])
+    header = pages[1].splitlines()
+    assert any(line.startswith("Continuation of statement of Maximilian") for line in header)
+    assert any("URN: MH-2026-00154" in line for line in header)
+
+
+def test_the_font_is_embedded_so_any_reader_prints_the_same_letters(statement_pdf: bytes) -> None:
+    fonts = {}
+    for page in PdfReader(io.BytesIO(statement_pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            fonts[font["/BaseFont"]] = "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    assert fonts == {"/MPDFAA+DejaVuSansBook": True, "/MPDFAA+DejaVuSansBold": True}

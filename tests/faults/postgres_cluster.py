@@ -11,6 +11,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.faults.servers import free_port
@@ -63,3 +65,15 @@ class PostgresCluster:
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def running_cluster(database: str = "shopwatch") -> Iterator[PostgresCluster]:
+    """A cluster started with one empty database, destroyed afterwards."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        cluster.create_database(database)
+        yield cluster
+    finally:
+        cluster.destroy()

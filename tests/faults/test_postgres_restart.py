@@ -11,15 +11,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import asyncpg
 import httpx
-import pytest_asyncio
+import pytest
 
 from shopwatch.api.outage import DATABASE_UNAVAILABLE
-from tests.faults.postgres_cluster import PostgresCluster
+from tests.faults.postgres_cluster import PostgresCluster, running_cluster
 from tests.faults.reports import Burst, reports_with_photos, send_until_acknowledged
 from tests.faults.servers import Server, run_command, server_env
 
@@ -38,15 +38,10 @@ mutation { login(email: "staff@example.org", password: "harcombe-demo-2026") {
 """
 
 
-@pytest_asyncio.fixture
-async def cluster() -> AsyncIterator[PostgresCluster]:
-    cluster = PostgresCluster()
-    try:
-        cluster.start()
-        cluster.create_database("shopwatch")
+@pytest.fixture
+def cluster() -> Iterator[PostgresCluster]:
+    with running_cluster() as cluster:
         yield cluster
-    finally:
-        cluster.destroy()
 
 
 async def log_in_as_shop_staff(base_url: str) -> tuple[str, str]:

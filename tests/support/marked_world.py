@@ -23,8 +23,17 @@ from shopwatch.accounts.sessions import start_session
 from shopwatch.alerts.models import Alert, AlertRecipient, AlertRule
 from shopwatch.core.clock import now
 from shopwatch.core.ids import encode_id
+from shopwatch.evidence.models import (
+    BusinessImpactStatement,
+    Exhibit,
+    PoliceCaseState,
+    PoliceCaseUpdate,
+    PropertyLine,
+    WitnessStatement,
+)
 from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus, IncidentStatusChange, Photo
 from shopwatch.offenders.models import Exclusion, Offender, OffenderLink, OffenderPhoto, OffenderStatus
+from tests.support.evidence import signature_png
 from tests.support.world import Town, make_town, make_user
 
 
@@ -66,9 +75,12 @@ class Markers:
 
 
 def _inside(value: str) -> list[str]:
-    """What a string carries inside it: the ID in a photo URL, the text of a base64 cursor."""
+    """What a string carries inside it: the ID in a photo URL or an evidence pack's, the text of a
+    base64 cursor."""
     parts = value.split("/")
     inside = [parts[3]] if value.startswith("/media/") and len(parts) > 3 else []
+    if value.startswith("/export/evidence/") and len(parts) > 3:
+        inside.append(parts[3].removesuffix(".zip"))
     try:
         decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -248,6 +260,63 @@ async def _alert(town: Town, label: str, acknowledged_by: User, **subject: Any) 
     return alert
 
 
+async def _evidence(town: Town, incident: Incident) -> tuple[Markers, Markers]:
+    """A referral, a statement the manager took down producing the incident's photo as an exhibit,
+    a property line and the shop's impact statement: (what the incident's viewers may see, what only
+    managers, police and administrators may, the statement)."""
+    name, manager = town.bid.name, town.users[Role.BID_MANAGER]
+    case = await PoliceCaseUpdate.create(
+        incident=incident,
+        state=PoliceCaseState.REPORTED,
+        note=f"{name} referral note",
+        crime_reference=f"{town.bid.slug.upper()}-CRIME-REF",
+        by_user=manager,
+        at=incident.occurred_at,
+    )
+    line = await PropertyLine.create(
+        incident=incident, position=1, description=f"{name} stolen goods", quantity=1, unit_price_pence=100
+    )
+    statement = await WitnessStatement.create(
+        incident=incident,
+        version=1,
+        taken_by=manager,
+        witness_name=f"{name} Witness",
+        occupation=f"{name} occupation",
+        over_18=True,
+        text=f"{name} statement text",
+        signed_name=f"{name} Witness",
+        signed_at=incident.occurred_at,
+        signature_png=signature_png(),
+        sha256=uuid.uuid4().hex * 2,
+        created_at=incident.occurred_at,
+    )
+    photo = await Photo.filter(incident_id=incident.id).first()
+    assert photo is not None
+    exhibit = await Exhibit.create(
+        incident=incident, photo=photo, statement=statement, reference=f"{town.bid.slug.upper()}W/1"
+    )
+    seen = Markers(
+        exact={encode_id("PoliceCaseUpdate", case.id), encode_id("PropertyLine", line.id), exhibit.reference},
+        text={case.note, case.crime_reference or "", line.description},
+    )
+    statements = Markers(
+        exact={encode_id("WitnessStatement", statement.id), statement.sha256},
+        text={statement.witness_name, statement.occupation, statement.text},
+    )
+    return seen, statements
+
+
+async def _impact(town: Town, shop: int) -> Markers:
+    impact = await BusinessImpactStatement.create(
+        shop=town.shops[shop],
+        text=f"{town.bid.name} shop {shop} impact text",
+        author_name=f"{town.bid.name} shop {shop} impact author",
+        position=f"{town.bid.name} shop {shop} impact position",
+        recorded_at=now(),
+    )
+    return Markers(text={impact.text, impact.author_name, impact.position})
+
+
 async def _marked_town(slug: str, latitude: float, bridge: User) -> MarkedTown:
     town = await make_town(slug)
     markers = await _mark_shops(town, latitude)
@@ -265,6 +334,8 @@ async def _marked_town(slug: str, latitude: float, bridge: User) -> MarkedTown:
             changed_by=manager,
             changed_at=incident.occurred_at + timedelta(minutes=5),
         )
+    case_markers, statement_markers = await _evidence(town, bridged)
+    impact_markers = [await _impact(town, 0), await _impact(town, 1)]
     active = await _offender(town, "active", OffenderStatus.ACTIVE, bridged, other_shop)
     archived = await _offender(town, "archived", OffenderStatus.ARCHIVED, archived_one)
     offenders = [active, archived]
@@ -278,12 +349,22 @@ async def _marked_town(slug: str, latitude: float, bridge: User) -> MarkedTown:
     markers |= await _offender_markers(offenders)
     markers.exact |= _id_markers("Alert", *alerts)
     markers.text |= {alert.summary for alert in alerts}
+    markers |= case_markers
+    markers |= statement_markers
+    for impact in impact_markers:
+        markers |= impact
     # Staff of the first shop see neither the second shop's incident nor the archived record; and
     # the other way round.
     first_hidden = await _incident_markers([other_shop])
+    # Nor a statement a manager took down, nor another shop's impact statement.
     first_hidden |= await _offender_markers([archived])
+    first_hidden |= statement_markers
+    first_hidden |= impact_markers[1]
     second_hidden = await _incident_markers([bridged, archived_one])
     second_hidden |= await _offender_markers([archived])
+    second_hidden |= case_markers
+    second_hidden |= statement_markers
+    second_hidden |= impact_markers[0]
     return MarkedTown(
         town=town,
         markers=markers,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from shopwatch.actions.acting import Acting
+from shopwatch.actions.live import raise_live_alerts
 from shopwatch.actions.photos import PhotoFile, PhotoRefused
 from shopwatch.alerts.services import evaluate_rules
 from shopwatch.core.errors import InvalidInput, PermissionRefused
@@ -19,6 +20,8 @@ from shopwatch.incidents import services
 from shopwatch.incidents.attachments import attach_photo
 from shopwatch.incidents.models import Incident, Photo
 from shopwatch.incidents.photos import PhotoRejected
+from shopwatch.live.broker import publish
+from shopwatch.live.models import LiveAlert
 from shopwatch.offenders.services import link_offenders, offenders_in_bid
 from shopwatch.places.models import Shop
 from shopwatch.places.services import check_shop_open
@@ -42,7 +45,8 @@ async def report_incident(
 ) -> ReportedIncident:
     """Store the report (or find it again by its clientId) and its photos. `InvalidInput` for an
     offender outside the BID's gallery, a clientId of a report the viewer cannot see, or a shop
-    that has closed."""
+    that has closed. Its live alerts go out once it has committed."""
+    live_alerts: list[LiveAlert] = []
     async with in_transaction():
         # A closed shop takes no new reports; one made before it closed, resent, is still found.
         if shop.closed_at is not None and not await Incident.exists(client_id=report.client_id):
@@ -52,7 +56,9 @@ async def report_incident(
         if not reported.duplicate:
             await link_offenders(reported.incident, offenders, by.user)
             # The rules see the report and its links, and their emails go out with it.
-            await evaluate_rules(reported.incident, by.settings)
+            raised = await evaluate_rules(reported.incident, by.settings)
+            live_alerts = await raise_live_alerts(reported.incident, offenders, raised)
+    await publish(live_alerts)
     incident = reported.incident
     if reported.duplicate and not await services.visible_incidents(by.viewer).filter(id=incident.id).exists():
         raise InvalidInput("clientId", "This clientId belongs to another report.")

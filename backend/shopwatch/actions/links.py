@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from shopwatch.actions.acting import Acting
+from shopwatch.actions.live import raise_live_alerts
 from shopwatch.alerts.services import evaluate_rules
 from shopwatch.core.audit.trail import record
 from shopwatch.core.errors import InvalidInput
 from shopwatch.incidents.models import Incident
+from shopwatch.live.broker import publish
+from shopwatch.live.models import LiveAlert
 from shopwatch.offenders import services
 from shopwatch.offenders.matching import dismiss_suggestion as remember_dismissal
 from shopwatch.offenders.models import Offender
@@ -26,13 +29,15 @@ class LinkChange:
 
 async def link_offender(by: Acting, incident: Incident, offender: Offender) -> LinkChange:
     """Link unless already linked; a new link runs the alert rules. `InvalidInput` for an offender
-    of another BID's gallery."""
+    of another BID's gallery. Its live alerts go out once it has committed."""
     if offender.bid_id != incident.bid_id:
         raise InvalidInput("offenderId", "Pick an offender from this BID's gallery.")
+    live_alerts: list[LiveAlert] = []
     async with in_transaction():
         linked = await services.link_offender(incident, offender, by.user)
         if linked:
-            await evaluate_rules(incident, by.settings)
+            raised = await evaluate_rules(incident, by.settings)
+            live_alerts = await raise_live_alerts(incident, [offender], raised)
             await record(
                 by.actor,
                 "offender.link",
@@ -40,6 +45,7 @@ async def link_offender(by: Acting, incident: Incident, offender: Offender) -> L
                 bid_id=incident.bid_id,
                 incident=incident.id,
             )
+    await publish(live_alerts)
     return LinkChange(incident=incident, offender=await Offender.get(id=offender.id), changed=linked)
 
 

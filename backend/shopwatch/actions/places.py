@@ -28,10 +28,36 @@ async def set_offender_retention(by: Acting, bid_id: int, months: int) -> Bid:
 
 async def rename_bid(by: Acting, bid_id: int, name: str) -> Bid:
     """`NotFoundError` for no such BID, `InvalidInput` for a name that will not do."""
+    return await update_bid(by, bid_id, name=name)
+
+
+async def update_bid(
+    by: Acting, bid_id: int, *, name: str | None = None, staff_may_refer_to_police: bool | None = None
+) -> Bid:
+    """Only what is given changes; one audit entry naming the fields that did. `NotFoundError` for
+    no such BID, `InvalidInput` for a name that will not do."""
     async with in_transaction():
         bid = await services.get_bid(bid_id)
-        if await services.rename_bid(bid, name):
-            await record(by.actor, "bid.update", f"Bid:{bid.id}", bid_id=bid.id, fields=["name"])
+        changed = []
+        if name is not None and await services.rename_bid(bid, name):
+            changed.append("name")
+        if staff_may_refer_to_police is not None and await services.set_staff_referral(
+            bid, staff_may_refer_to_police
+        ):
+            changed.append("staffMayReferToPolice")
+        if changed:
+            await record(
+                by.actor,
+                "bid.update",
+                f"Bid:{bid.id}",
+                bid_id=bid.id,
+                fields=changed,
+                **(
+                    {"staff_may_refer_to_police": bid.staff_may_refer_to_police}
+                    if "staffMayReferToPolice" in changed
+                    else {}
+                ),
+            )
     return bid
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
@@ -20,7 +20,8 @@ SESSION_COOKIE = "shopwatch_session"
 
 @dataclass
 class Context:
-    request: Request
+    # A Request, or for a subscription the WebSocket (whose `response` is a stand-in never sent).
+    request: HTTPConnection
     response: Response
     settings: Settings
     viewer: Viewer | None
@@ -49,7 +50,7 @@ class Context:
         return self.request.headers.get("user-agent", "")
 
 
-def actor_of(viewer: Viewer, request: Request) -> Actor:
+def actor_of(viewer: Viewer, request: HTTPConnection) -> Actor:
     return Actor(viewer.user.id, viewer.user.email, request.client.host if request.client else "")
 
 

@@ -80,6 +80,9 @@ LIST_SIZES: Mapping[str, int] = {
     "Query.alertRules": 6,  # one per rule
     "UpdateAlertRulesSuccess.rules": 6,
     "Query.areaSummaries": 20,  # MAX_BIDS_COMPARED
+    "Query.liveAlerts": 100,  # MAX_CATCH_UP
+    "Incident.property": 50,  # evidence.property_lines.MAX_LINES
+    "WitnessStatement.exhibits": 6,  # an incident's photos
     # Assumed: nothing bounds these, but they stay small in practice.
     "AreaSummary.byShop": 100,  # a BID's shops
     "AreaSummary.hotspots": 100,
@@ -92,6 +95,8 @@ LIST_SIZES: Mapping[str, int] = {
     "Incident.offenders": 10,
     "Incident.possibleOffenders": 10,
     "Incident.history": 10,
+    "Incident.statements": 5,  # a witness or two, each corrected now and then
+    "PoliceCase.updates": 10,
     "Alert.incidents": 20,
     "Alert.emailedTo": 10,
     "Alert.deliveries": 10,

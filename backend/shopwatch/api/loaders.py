@@ -16,6 +16,20 @@ from shopwatch.accounts.viewer import Viewer
 from shopwatch.accounts.visibility import visible_memberships
 from shopwatch.alerts.emails import RecipientDelivery, delivery_state
 from shopwatch.alerts.models import Alert
+from shopwatch.evidence.models import (
+    BusinessImpactStatement,
+    Exhibit,
+    PoliceCaseUpdate,
+    PropertyLine,
+    WitnessStatement,
+)
+from shopwatch.evidence.reading import (
+    exhibits_by_incident,
+    impact_statements_by_shop,
+    police_cases_by_incident,
+    property_by_incident,
+    statements_by_incident,
+)
 from shopwatch.incidents.models import Incident, IncidentStatusChange, Photo
 from shopwatch.incidents.services import visible_incidents
 from shopwatch.incidents.triage import history_by_incident
@@ -123,6 +137,24 @@ class Loaders:
     )
     status_history: DataLoader[int, list[IncidentStatusChange]] = field(
         default_factory=_loader(history_by_incident)
+    )
+    police_case: DataLoader[int, list[PoliceCaseUpdate]] = field(
+        default_factory=_loader(police_cases_by_incident)
+    )
+    statements_by_incident: DataLoader[int, list[WitnessStatement]] = field(
+        default_factory=_loader(statements_by_incident)
+    )
+    exhibits_by_incident: DataLoader[int, list[Exhibit]] = field(
+        default_factory=_loader(exhibits_by_incident)
+    )
+    exhibits_by_photo: DataLoader[int, list[Exhibit]] = field(
+        default_factory=_grouped_by(Exhibit, "photo_id", "id")
+    )
+    property_by_incident: DataLoader[int, list[PropertyLine]] = field(
+        default_factory=_loader(property_by_incident)
+    )
+    impact_statement: DataLoader[int, BusinessImpactStatement | None] = field(
+        default_factory=_loader(impact_statements_by_shop)
     )
     photos_by_offender: DataLoader[int, list[OffenderPhoto]] = field(
         default_factory=_grouped_by(OffenderPhoto, "offender_id", "id")

@@ -21,10 +21,15 @@ NO_SUCH_SHOP = "There is no such shop."
 NO_SUCH_TEAM = "There is no such neighbourhood team."
 
 
-@strawberry.input
+@strawberry.input(description="Only what is given changes.")
 class UpdateBidInput:
     bid_id: strawberry.ID
-    name: str
+    name: str | None = strawberry.field(default=None, description="Administrators only; the slug stays.")
+    staff_may_refer_to_police: bool | None = strawberry.field(
+        default=None,
+        description="Whether shop staff may refer their own reports to the police; the BID's managers "
+        "and administrators.",
+    )
 
 
 @strawberry.type
@@ -80,15 +85,30 @@ UpdateTeamResult = Annotated[
 
 @strawberry.type
 class PlaceChangesMutation:
-    @strawberry.mutation(description="Renames a BID (its slug stays). Administrators only.")
+    @strawberry.mutation(
+        description="Renames a BID (administrators; its slug stays) or sets whether its shop staff may "
+        "refer their own reports to the police (the BID's managers and administrators)."
+    )
     async def update_bid(self, info: Info, input: UpdateBidInput) -> UpdateBidResult:
-        if denied := refusal(info.context.viewer, IsAdmin()):
+        viewer = info.context.viewer
+        if input.name is None and input.staff_may_refer_to_police is None:
+            return ValidationError(field="name", message="Give a new name or staffMayReferToPolice.")
+        if input.name is not None and (denied := refusal(viewer, IsAdmin())):
             return denied
+        if viewer is None:
+            return PermissionDenied(message=LOG_IN_FIRST)
         pk = decode_id("Bid", input.bid_id)
-        if pk is None:
+        if pk is None or not viewer.can_see_bid(pk):
             return NotFound(message=NO_SUCH_BID)
+        if input.staff_may_refer_to_police is not None and (denied := refusal(viewer, ManagesBid(pk))):
+            return denied
         try:
-            bid = await places.rename_bid(info.context.acting, pk, input.name)
+            bid = await places.update_bid(
+                info.context.acting,
+                pk,
+                name=input.name,
+                staff_may_refer_to_police=input.staff_may_refer_to_police,
+            )
         except NotFoundError as error:
             return NotFound.from_error(error)
         except InvalidInput as error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,6 +14,9 @@ from shopwatch.api.ids import decode_id, encode_id
 from shopwatch.api.permissions import IsAdmin, IsAuthenticated, managed_bid, refusal
 from shopwatch.core.errors import InvalidInput, NotFoundError
 from shopwatch.places import models, services
+
+if TYPE_CHECKING:
+    from shopwatch.api.evidence.types import BusinessImpactStatement
 
 
 @strawberry.type
@@ -29,11 +32,13 @@ class Shop:
         "takes no new reports or staff."
     )
     bid_pk: strawberry.Private[int]
+    pk: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, shop: models.Shop) -> Shop:
         return cls(
             id=encode_id("Shop", shop.id),
+            pk=shop.id,
             name=shop.name,
             address=shop.address,
             postcode=shop.postcode,
@@ -42,6 +47,19 @@ class Shop:
             closed_at=shop.closed_at,
             bid_pk=shop.bid_id,
         )
+
+    @strawberry.field(
+        description="What crime does to the shop's business, in its words (the latest recorded); null if "
+        "none, and for viewers other than the BID's managers, covering police, administrators and the "
+        "shop's own staff."
+    )
+    async def impact_statement(
+        self, info: Info
+    ) -> Annotated[BusinessImpactStatement, strawberry.lazy("shopwatch.api.evidence.types")] | None:
+        # Imported here: the evidence types build on this module's.
+        from shopwatch.api.evidence.fields import impact_statement
+
+        return await impact_statement(info, self.pk, self.bid_pk)
 
 
 @strawberry.type
@@ -71,6 +89,9 @@ class Bid:
     offender_retention_months: int = strawberry.field(
         description="An offender with no incident for this long and no exclusion running is forgotten."
     )
+    staff_may_refer_to_police: bool = strawberry.field(
+        description="Whether shop staff may refer their own reports to the police (managers always may)."
+    )
     pk: strawberry.Private[int]
 
     @classmethod
@@ -80,6 +101,7 @@ class Bid:
             name=bid.name,
             slug=bid.slug,
             offender_retention_months=bid.offender_retention_months,
+            staff_may_refer_to_police=bid.staff_may_refer_to_police,
             pk=bid.id,
         )
 

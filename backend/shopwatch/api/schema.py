@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from starlette.websockets import WebSocket
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -19,18 +21,21 @@ from strawberry.extensions import (
 )
 from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from shopwatch.api.accounts import AccountsMutation, AccountsQuery
 from shopwatch.api.alerts.mutations import AlertsMutation
 from shopwatch.api.alerts.queries import AlertsQuery
 from shopwatch.api.audit import AuditQuery
 from shopwatch.api.cost import QueryCostLimit
+from shopwatch.api.evidence.mutations import EvidenceMutation
 from shopwatch.api.execution import PlainFieldsExecutionContext
 from shopwatch.api.incidents.mutations import IncidentsMutation
 from shopwatch.api.incidents.queries import IncidentsQuery
 from shopwatch.api.incidents.triage import TriageMutation
 from shopwatch.api.library_internals import max_aliases_rule, max_depth_rule
+from shopwatch.api.live.operations import LiveMutation, LiveQuery, LiveSubscription
 from shopwatch.api.offenders.decisions import DecisionsMutation
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
@@ -62,6 +67,7 @@ Query = merge_types(
         AlertsQuery,
         SummariesQuery,
         AuditQuery,
+        LiveQuery,
     ),
 )
 Mutation = merge_types(
@@ -73,9 +79,11 @@ Mutation = merge_types(
         PlaceChangesMutation,
         IncidentsMutation,
         TriageMutation,
+        EvidenceMutation,
         OffendersMutation,
         DecisionsMutation,
         AlertsMutation,
+        LiveMutation,
     ),
 )
 
@@ -103,6 +111,53 @@ class Schema(strawberry.Schema):
             else:
                 refusals.info("refused: %s", error.message)
         super().process_errors(internal, execution_context)
+
+    async def execute(  # type: ignore[override]
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Subscriptions run only over the live socket (`stream`), with its limits and session
+        checks; over HTTP they are refused before they run."""
+        allowed = set(allowed_operation_types or (OperationType.QUERY, OperationType.MUTATION))
+        return await super().execute(
+            query,
+            variable_values=variable_values,
+            context_value=context_value,
+            root_value=root_value,
+            operation_name=operation_name,
+            allowed_operation_types=allowed - {OperationType.SUBSCRIPTION},
+            operation_extensions=operation_extensions,
+        )
+
+    async def stream(  # type: ignore[override]
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+    ) -> Any:
+        """The live socket runs subscriptions only: queries and mutations go over HTTP, through the
+        CSRF guard and the rest (strawberry's socket handler would run them too). Nothing streams
+        over HTTP (multipart subscriptions, SSE): it would escape the socket's limits."""
+        over_socket = isinstance(getattr(context_value, "request", None), WebSocket)
+        return await super().stream(
+            query,
+            variable_values=variable_values,
+            context_value=context_value,
+            root_value=root_value,
+            operation_name=operation_name,
+            operation_extensions=operation_extensions,
+            allowed_operation_types=(OperationType.SUBSCRIPTION,) if over_socket else (),
+        )
 
 
 def build_schema(*, production: bool) -> Schema:
@@ -132,6 +187,7 @@ def build_schema(*, production: bool) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=LiveSubscription,
         extensions=extensions,  # type: ignore[arg-type]
         scalar_overrides={Upload: UPLOAD_SCALAR},
         execution_context_class=PlainFieldsExecutionContext,

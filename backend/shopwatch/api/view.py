@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -13,10 +14,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from shopwatch.accounts.sessions import viewer_for_token
 from shopwatch.accounts.viewer import Viewer
 from shopwatch.api.context import SESSION_COOKIE, Context
+from shopwatch.api.live.socket import LiveSocketHandler, handshake_token, origin_allowed
 from shopwatch.api.schema import build_schema
 from shopwatch.api.uploads import MalformedUpload, operations_with_files
 from shopwatch.core.concurrency import LoopSemaphore
@@ -50,6 +53,9 @@ def is_upload(request: Request) -> bool:
 
 
 class GraphQLView(GraphQL[Context, None]):
+    # Subscriptions (live alerts) over graphql-transport-ws only, admitted by our handler.
+    graphql_transport_ws_handler_class = LiveSocketHandler
+
     def __init__(self, settings: Settings, **kwargs: object) -> None:
         super().__init__(
             build_schema(production=settings.is_production),
@@ -57,13 +63,24 @@ class GraphQLView(GraphQL[Context, None]):
             allow_queries_via_get=False,
             # Safe only because CsrfGuard refuses cross-site posts before they reach this view.
             multipart_uploads_enabled=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=(settings.public_origin,),
+            connection_init_wait_timeout=timedelta(seconds=10),
             **kwargs,  # type: ignore[arg-type]
         )
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As strawberry's, but a request refused before execution (not JSON, batched, no query...)
-        is answered in GraphQL's own error shape, so every client reads `errors[].message`."""
+        is answered in GraphQL's own error shape, so every client reads `errors[].message`; and a
+        socket from a page of another origin is refused at the handshake (403)."""
+        if scope["type"] == "websocket":
+            websocket = WebSocket(scope, receive=receive, send=send)
+            if not origin_allowed(websocket, self.settings):
+                await websocket.close(code=1008)  # before accepting: the handshake gets 403
+                return
+            await super().__call__(scope, receive, send)
+            return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -112,6 +129,15 @@ class GraphQLView(GraphQL[Context, None]):
             raise HTTPException(400, str(refusal)) from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        if isinstance(request, WebSocket):
+            # The cookie counts only from the app's own origin; a token may come in connection_init.
+            token = handshake_token(request)
+            return Context(
+                request=request,
+                response=Response(),
+                settings=self.settings,
+                viewer=await viewer_for_token(token) if token else None,
+            )
         assert isinstance(request, Request) and isinstance(response, Response)
         return Context(
             request=request,

@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "shopwatch.offenders.models",
     "shopwatch.alerts.models",
     "shopwatch.evidence.models",
+    "shopwatch.live.models",
 ]
 
 

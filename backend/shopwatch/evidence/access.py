@@ -56,9 +56,10 @@ def may_download_pack(viewer: Viewer, incident: Incident) -> bool:
     return works_the_case(viewer, incident.bid_id)
 
 
-def may_see_impact(viewer: Viewer, shop: Shop) -> bool:
-    """The BID's managers, covering police, administrators and the shop's own staff."""
-    return works_the_case(viewer, shop.bid_id) or viewer.works_at_shop(shop.id)
+def may_see_impact(viewer: Viewer, shop_id: int, bid_id: int) -> bool:
+    """A shop's impact statement: the BID's managers, covering police, administrators and the
+    shop's own staff."""
+    return works_the_case(viewer, bid_id) or viewer.works_at_shop(shop_id)
 
 
 def may_record_impact(viewer: Viewer, shop: Shop) -> bool:

@@ -86,7 +86,7 @@ class ImpactStatementEntry:
 @dataclass(frozen=True)
 class IncidentSummaryDocument:
     reference: str
-    kind: str  # an IncidentKind value
+    kind: str  # an IncidentKind value, printed in the app's words ("Threats or abuse")
     classification: Classification
     occurred_at: datetime
     reported_at: datetime

@@ -6,9 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from tortoise.expressions import Subquery
+from tortoise.functions import Max
+from tortoise.queryset import QuerySet
+
 from shopwatch.evidence.models import (
     BusinessImpactStatement,
     Exhibit,
+    PoliceCaseState,
     PoliceCaseUpdate,
     PropertyLine,
     WitnessStatement,
@@ -77,3 +82,11 @@ async def impact_statements_by_shop(shop_ids: Sequence[int]) -> list[BusinessImp
     for row in await BusinessImpactStatement.filter(shop_id__in=list(shop_ids)).order_by("id"):
         latest[row.shop_id] = row
     return [latest.get(pk) for pk in shop_ids]
+
+
+def with_case_states(query: QuerySet[Incident], states: Sequence[PoliceCaseState]) -> QuerySet[Incident]:
+    """The incidents of `query` referred to the police whose case is now (its latest step) at one of
+    `states`; in the SQL, so it pages like any other filter."""
+    latest = PoliceCaseUpdate.annotate(latest=Max("id")).group_by("incident_id").values("latest")
+    current = PoliceCaseUpdate.filter(id__in=Subquery(latest), state__in=list(states)).values("incident_id")
+    return query.filter(id__in=Subquery(current))

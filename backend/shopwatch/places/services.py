@@ -198,6 +198,15 @@ async def rename_bid(bid: Bid, name: str) -> bool:
     return True
 
 
+async def set_staff_referral(bid: Bid, allowed: bool) -> bool:
+    """Whether shop staff may refer their own reports to the police; True if it changed."""
+    if bid.staff_may_refer_to_police == allowed:
+        return False
+    bid.staff_may_refer_to_police = allowed
+    await bid.save(update_fields=["staff_may_refer_to_police"])
+    return True
+
+
 async def _bids_for_team(bid_ids: Iterable[int]) -> list[Bid]:
     wanted = set(bid_ids)
     if not wanted:

@@ -11,7 +11,8 @@ const ACTIONS = [
   "offender.view", "photo.open_original", "incidents.export_csv", "offender.export_data", "offender.link",
   "offender.unlink", "offender.update", "offender.merge", "exclusion.issue", "invite.create", "membership.grant",
   "membership.revoke", "user.deactivate", "bid.update", "shop.update", "team.update", "retention.update",
-  "retention.purge",
+  "retention.purge", "incident.refer", "police_case.update", "statement.sign", "incident.property",
+  "impact_statement.record", "evidence.pack",
 ];
 
 const ENTRIES = `query Audit($filter: AuditEntryFilter, $after: String) {

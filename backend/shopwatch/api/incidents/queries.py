@@ -11,6 +11,8 @@ from shopwatch.api.ids import decode_id
 from shopwatch.api.incidents.types import Incident, incident_sort_key
 from shopwatch.api.pagination import Connection, connection, decode_cursor, page_size
 from shopwatch.api.permissions import IsAuthenticated
+from shopwatch.evidence.models import PoliceCaseState
+from shopwatch.evidence.reading import with_case_states
 from shopwatch.incidents import services
 from shopwatch.incidents.models import IncidentKind, IncidentStatus
 
@@ -31,6 +33,9 @@ class IncidentFilter:
         default=None,
         description="In the description or police reference, or a vehicle registration, or the incident's "
         "own reference exactly (any case, e.g. 'mh-2026-154').",
+    )
+    case_states: list[PoliceCaseState] | None = strawberry.field(
+        default=None, description="Referred to the police, with the case now at any of these stages."
     )
 
     def to_domain(self) -> services.IncidentFilter:
@@ -64,6 +69,8 @@ class IncidentsQuery:
         query = services.visible_incidents(info.context.viewer)
         if filter is not None:
             query = services.filter_incidents(query, filter.to_domain())
+            if filter.case_states:
+                query = with_case_states(query, filter.case_states)
         rows = await services.page_after(query, decode_cursor("Incident", after), size)
         return connection(rows, size, Incident.from_model, "Incident", incident_sort_key)
 

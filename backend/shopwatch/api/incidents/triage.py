@@ -8,7 +8,8 @@ Anything outside the viewer's sight answers NotFound, as if it did not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -45,10 +46,11 @@ class MayEditIncident(Rule):
         return triage.may_edit(viewer, self.incident)
 
 
-async def _incident_for(
-    info: Info, incident_id: strawberry.ID, rule: Callable[[models.Incident], Rule]
+async def incident_for(
+    info: Info, incident_id: strawberry.ID, rule: Callable[[models.Incident], Rule | Awaitable[Rule]]
 ) -> models.Incident | PermissionDenied | NotFound:
-    """The incident if the viewer may see it and `rule` allows them; otherwise the refusal, as data."""
+    """The incident if the viewer may see it and `rule` allows them; otherwise the refusal, as data.
+    `rule` may be async, for a rule that needs more than the incident to decide."""
     viewer = info.context.viewer
     if viewer is None:
         return PermissionDenied(message=LOG_IN_FIRST)
@@ -56,7 +58,8 @@ async def _incident_for(
     incident = await visible_incidents(viewer).get_or_none(id=pk) if pk else None
     if incident is None:
         return NotFound(message=NO_SUCH_INCIDENT)
-    return refusal(viewer, rule(incident)) or incident
+    made = rule(incident)
+    return refusal(viewer, await made if inspect.isawaitable(made) else made) or incident
 
 
 @strawberry.input
@@ -108,7 +111,7 @@ class TriageMutation:
     async def update_incident_status(
         self, info: Info, input: UpdateIncidentStatusInput
     ) -> UpdateIncidentStatusResult:
-        incident = await _incident_for(info, input.incident_id, MayChangeStatus)
+        incident = await incident_for(info, input.incident_id, MayChangeStatus)
         if not isinstance(incident, models.Incident):
             return incident
         try:
@@ -124,7 +127,7 @@ class TriageMutation:
         "and administrators."
     )
     async def update_incident(self, info: Info, input: UpdateIncidentInput) -> UpdateIncidentResult:
-        incident = await _incident_for(info, input.incident_id, MayEditIncident)
+        incident = await incident_for(info, input.incident_id, MayEditIncident)
         if not isinstance(incident, models.Incident):
             return incident
         try:

@@ -8,6 +8,8 @@ import strawberry
 
 from shopwatch.api.accounts import User
 from shopwatch.api.context import Info
+from shopwatch.api.evidence import fields as evidence
+from shopwatch.api.evidence.types import PoliceCase, PropertyLine, WitnessStatement
 from shopwatch.api.ids import encode_id
 from shopwatch.api.offenders.types import Offender, PossibleOffender
 from shopwatch.api.pagination import Connection, SortKey
@@ -37,11 +39,13 @@ class Photo:
     height: int
     sha256: str = strawberry.field(description="SHA-256 of the original file, in hex.")
     content_type: str = strawberry.field(description="The original file's type.")
+    pk: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, photo: models.Photo, originals: bool) -> Photo:
         return cls(
             id=encode_id("Photo", photo.id),
+            pk=photo.id,
             url=photo_url(photo.id, "display"),
             thumbnail_url=photo_url(photo.id, "thumbnail"),
             original_url=photo_url(photo.id, "original") if originals else None,
@@ -50,6 +54,12 @@ class Photo:
             sha256=photo.sha256,
             content_type=photo.content_type,
         )
+
+    @strawberry.field(
+        description="Its exhibit reference (e.g. 'MS/1') once a witness statement has produced it; else null."
+    )
+    async def exhibit_reference(self, info: Info) -> str | None:
+        return await evidence.exhibit_reference(info, self.pk)
 
 
 @strawberry.type(description="One change of an incident's status, with who made it, when and why.")
@@ -167,6 +177,57 @@ class Incident:
         key = IncidentKey(self.model.id, self.model.bid_id, self.model.vehicle_registration)
         suggestions = await info.context.loaders.possible_offenders.load(key)
         return [PossibleOffender.from_suggestion(suggestion) for suggestion in suggestions]
+
+    @strawberry.field(description="Null until referred to the police; anyone who sees the incident sees it.")
+    async def police_case(self, info: Info) -> PoliceCase | None:
+        return await evidence.police_case(info, self.model)
+
+    @strawberry.field(
+        description="Every version of every witness statement, oldest first: for the BID's managers, "
+        "covering police and administrators; a witness sees their own; everyone else an empty list."
+    )
+    async def statements(self, info: Info) -> list[WitnessStatement]:
+        return await evidence.statements(info, self.model)
+
+    @strawberry.field(
+        description="A statement body prefilled from the report (UK time, the shop and its address, what "
+        "happened, property, injury) for the witness to finish in their own words; null unless the viewer "
+        "may record a statement."
+    )
+    async def statement_draft(self, info: Info) -> str | None:
+        return await evidence.draft(info, self.model)
+
+    @strawberry.field(description="The property taken or damaged, in order; money in pence.")
+    async def property(self, info: Info) -> list[PropertyLine]:
+        return await evidence.property_lines(info, self.model)
+
+    @strawberry.field(
+        description="Whether the viewer may refer it to the police now: not yet referred, and the BID's "
+        "manager or an administrator, or its reporter where the BID lets staff refer."
+    )
+    async def may_refer_to_police(self, info: Info) -> bool:
+        return await evidence.may_refer(info, self.model)
+
+    @strawberry.field(
+        description="Whether the viewer may record a witness statement: the reporter, the BID's managers "
+        "and administrators."
+    )
+    def may_record_statement(self, info: Info) -> bool:
+        return evidence.may_record_statement(info.context.viewer, self.model)
+
+    @strawberry.field(
+        description="Whether the viewer may record the police case's progress: referred, and the covering "
+        "police or an administrator."
+    )
+    async def may_update_police_case(self, info: Info) -> bool:
+        return await evidence.may_update_case(info, self.model)
+
+    @strawberry.field(
+        description="Where the evidence pack downloads from, for the BID's managers, covering police and "
+        "administrators; else null."
+    )
+    def evidence_pack_url(self, info: Info) -> str | None:
+        return evidence.evidence_pack_url(info.context.viewer, self.model)
 
 
 IncidentConnection = Connection[Incident]

@@ -127,21 +127,20 @@ _CHAIN_COLUMNS = (
 )
 
 
-async def verify_chain() -> Verification:
+async def verify_chain(up_to: int | None = None) -> Verification:
     """Walk the chain in order, in batches; the first entry whose links or contents do not add up.
-    The one check behind `shopwatch audit verify` and the app's `auditChain`."""
+    The one check behind `shopwatch audit verify` and the app's `auditChain`. With `up_to`, only the
+    entries up to that id: what an entry written then relies on (an evidence pack's, say)."""
     previous = GENESIS_HASH
     checked = 0
     last_id = 0
     connections.get("default")  # fail early and plainly if the database is not open
     while True:
         # Rows as tuples: building a model object per entry was most of the walk's time.
-        batch = (
-            await AuditEntry.filter(id__gt=last_id)
-            .order_by("id")
-            .limit(_VERIFY_BATCH)
-            .values_list(*_CHAIN_COLUMNS)
-        )
+        query = AuditEntry.filter(id__gt=last_id)
+        if up_to is not None:
+            query = query.filter(id__lte=up_to)
+        batch = await query.order_by("id").limit(_VERIFY_BATCH).values_list(*_CHAIN_COLUMNS)
         if not batch:
             return Verification(entries=checked, first_broken_id=None, head=previous)
         for pk, at, user_id, actor, action, subject, detail, address, bid_id, linked, stored in batch:

@@ -23,9 +23,9 @@ class EvidencePdf(FPDF):
     """An A4 document whose bytes depend only on what is written in it and `created_at`."""
 
     def __init__(self, *, title: str, created_at: datetime) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
         if created_at.tzinfo is None:
             raise ValueError("an evidence PDF needs an aware creation time")
+        super().__init__(orientation="portrait", unit="mm", format="A4")
         self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.set_font(FONT, size=11)
@@ -45,6 +45,21 @@ class EvidencePdf(FPDF):
         """`text` with tabs and Windows line ends tidied and what the font cannot draw marked."""
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
         return "".join(c if c == "\n" or ord(c) in self._drawable else MISSING for c in text)
+
+    def fitted(self, text: str, width: float, style: str = "", size: float = 9, smallest: float = 6) -> str:
+        """Sets a font size at which `text` fits on one line of `width` mm, shortening it with "…" if
+        even `smallest` is too big; for one-line places (a running header, under a signature)."""
+        text = self.printable(text).replace("\n", " ")
+        while True:
+            self.set_font(FONT, style, size)
+            if self.get_string_width(text) <= width:
+                return text
+            if size <= smallest:
+                break
+            size = max(smallest, size - 0.5)
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
 
     @property
     def page_total(self) -> str:

@@ -55,9 +55,12 @@ class _Mg11(EvidencePdf):
         if self.page_no() > 1:
             self.ln(2)
             self.set_font(FONT, "", 9)
-            self.cell(0, 5, self.printable(f"Continuation of statement of {self.doc.witness_name}"))
+            urn = f"URN: {self.doc.reference}"
+            room = self.epw - self.get_string_width(urn) - 6
+            self.cell(room, 5, self.fitted(f"Continuation of statement of {self.doc.witness_name}", room))
+            self.set_font(FONT, "", 9)
             self.set_x(self.l_margin)
-            self.cell(0, 5, f"URN: {self.doc.reference}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(0, 5, urn, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self._rule()
             self.ln(3)
         else:
@@ -170,8 +173,7 @@ class _Mg11(EvidencePdf):
         self.line(left, y + height + 0.5, left + width, y + height + 0.5)
         self.set_draw_color(0)
         self.set_xy(left, y + height + 0.8)
-        self.set_font(FONT, "", 7)
-        self.cell(width, 3, self.printable(doc.signed_name), align="C")
+        self.cell(width, 3, self.fitted(doc.signed_name, width, size=7, smallest=5), align="C")
         self.set_xy(left + width + 6, y + height / 2 - 2.5)
         self.set_font(FONT, "B", 10)
         self.cell(12, 5, "Date: ")
@@ -182,6 +184,9 @@ class _Mg11(EvidencePdf):
 
     def _exhibits(self) -> None:
         self.ln(5)
+        # The heading and at least its first exhibit stay together.
+        if self.get_y() > self.page_break_trigger - 25:
+            self.add_page()
         self.set_font(FONT, "B", 11)
         self.cell(0, 7, "Exhibits produced", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if not self.doc.exhibits:

@@ -4,11 +4,15 @@ and what else is in the pack (statements and exhibits with their SHA-256), on nu
 from collections.abc import Sequence
 
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from shopwatch.evidence.documents import IncidentSummaryDocument
 from shopwatch.evidence.pdf.base import FONT, EvidencePdf, pounds, uk_time
+from shopwatch.incidents.models import IncidentKind
+from shopwatch.incidents.wording import KIND_WORDS
 
 MARKING = "OFFICIAL-SENSITIVE"
+_FILE = FontFace(size_pt=8, color=70)  # a file's place in the pack, under the row it belongs to
 CONTENT_WIDTH = 174  # mm: A4 less the margins
 
 
@@ -20,6 +24,7 @@ def render_incident_summary(doc: IncidentSummaryDocument) -> bytes:
 
 
 def _label(value: str) -> str:
+    """A state's words: CRIME_NUMBER_ISSUED is "Crime number issued"."""
     return value.replace("_", " ").capitalize()
 
 
@@ -94,7 +99,7 @@ class _Summary(EvidencePdf):
         value = "Not stated" if doc.value_stolen_pence is None else pounds(doc.value_stolen_pence)
         rows = [
             ("Reference", doc.reference),
-            ("Kind of incident", _label(doc.kind)),
+            ("Kind of incident", KIND_WORDS[IncidentKind(doc.kind)]),
             ("Offence", offence),
             ("Occurred", uk_time(doc.occurred_at)),
             ("Reported", reported),
@@ -267,4 +272,6 @@ class _Summary(EvidencePdf):
                 for value in values:
                     row.cell(self.printable(value))
                 if index < len(files) and files[index]:
-                    table.row().cell(self.printable(f"In the pack: {files[index]}"), colspan=len(widths))
+                    table.row().cell(
+                        self.printable(f"In the pack: {files[index]}"), colspan=len(widths), style=_FILE
+                    )
