@@ -124,9 +124,7 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
     page.keyboard.press("Enter")
     expect(page.locator(".signature")).to_contain_text("Signed with the typed name Siân Ann Pryce.")
     page.get_by_role("button", name="Sign and send the correction").click()
-    expect(page.locator("article.statement").first.locator("h2")).to_have_text(
-        "Siân Ann Pryce, version 2"
-    )
+    expect(page.locator("article.statement").first.locator("h2")).to_have_text("Siân Ann Pryce, version 2")
     expect(page.get_by_text("Earlier versions (1)")).to_be_visible()
     rows = server.rows(
         "SELECT id, version, replaces_id, text, sha256 FROM witness_statement"
