@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from shopwatch.accounts.models import Role
 from shopwatch.actions.acting import acting_as
@@ -23,7 +24,13 @@ from shopwatch.evidence.pack import CONTINUITY_HEADER, OriginalChanged
 from shopwatch.incidents.models import Photo
 from shopwatch.settings import Settings
 from tests.api.offenders.helpers import make_incident, make_offender
-from tests.evidence.packs import download, incident_with_photos, members, pack_url
+from tests.evidence.packs import (
+    download,
+    incident_with_photos,
+    incident_with_statements,
+    members,
+    pack_url,
+)
 from tests.support.world import World
 
 
@@ -37,6 +44,7 @@ async def test_the_pack_holds_the_originals_continuity_manifest_and_sums(
 
     # Every file under one folder named after the incident's reference, the manifest and sums last.
     names = list(files)
+    assert names[0] == "incident-summary.pdf" and files[names[0]].startswith(b"%PDF-")
     assert names[-2:] == ["manifest.json", "SHA256SUMS"]
     for photo in photos:
         original = (Path(settings.media_root) / photo.original_path).read_bytes()
@@ -60,6 +68,53 @@ async def test_the_pack_holds_the_originals_continuity_manifest_and_sums(
     assert entry.bid_id == incident.bid_id
     assert json.loads(entry.detail) == {"manifest_sha256": hashlib.sha256(files["manifest.json"]).hexdigest()}
     assert (await verify_chain()).intact
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+async def test_statements_and_exhibits_are_named_as_an_officer_files_them(
+    http: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    incident = await incident_with_statements(world, settings)
+    files = members((await download(http, world, incident, Role.POLICE)).content)
+    photos = await Photo.filter(incident_id=incident.id).order_by("id")
+    ref = incident.reference
+    assert list(files) == [
+        "incident-summary.pdf",
+        f"statements/{ref}-MG11-MS-v1.pdf",
+        f"statements/{ref}-MG11-MS-v2.pdf",
+        f"statements/{ref}-MG11-MS2-v1.pdf",  # Martin Sŵn: the second witness with the initials MS
+        "exhibits/MS-1.jpg",
+        "exhibits/MS-2.jpg",
+        f"photos/{photos[2].sha256}.jpg",  # produced by no statement
+        "continuity.csv",
+        "manifest.json",
+        "SHA256SUMS",
+    ]
+    for name, photo in zip(["exhibits/MS-1.jpg", "exhibits/MS-2.jpg"], photos, strict=False):
+        assert files[name] == (Path(settings.media_root) / photo.original_path).read_bytes()
+
+    corrected = text_of(files[f"statements/{ref}-MG11-MS-v2.pdf"])
+    assert "WITNESS STATEMENT" in corrected and "Mary Ann Smith" in corrected
+    assert "Page 1 of 1" in corrected and "replaces version 1" in corrected
+    assert "MS/1" in corrected and "MS/2" in corrected and "Crime reference: WM/1234/26" in corrected
+    assert "Martin Sŵn" in text_of(files[f"statements/{ref}-MG11-MS2-v1.pdf"])
+
+    summary = text_of(files["incident-summary.pdf"])
+    assert "Shoplifting" in summary and "WM/1234/26" in summary
+    assert "exhibits/MS-1.jpg" in summary and f"statements/{ref}-MG11-MS-v2.pdf" in summary
+    assert "CCTV kept for 30 days." in summary  # the referral's note, in the case history
+
+    actions = [row.split(",")[3] for row in files["continuity.csv"].decode().splitlines()[1:]]
+    assert actions == [
+        "statement.sign",
+        "statement.sign",
+        "statement.sign",
+        "incident.refer",
+        "police_case.update",
+    ]
 
 
 async def test_the_zip_is_named_by_the_incidents_reference(

@@ -20,7 +20,14 @@ from shopwatch.core.audit.trail import SYSTEM, record
 from shopwatch.evidence.verify import PackRejected, verify_pack
 from shopwatch.incidents.models import Photo
 from shopwatch.settings import Settings
-from tests.evidence.packs import download, incident_with_photos, members, one_byte_changed, rezipped
+from tests.evidence.packs import (
+    download,
+    incident_with_photos,
+    incident_with_statements,
+    members,
+    one_byte_changed,
+    rezipped,
+)
 from tests.support.world import World
 
 SHOPWATCH = str(Path(sys.executable).with_name("shopwatch"))
@@ -51,7 +58,7 @@ async def test_a_pack_as_made_verifies(tmp_path: Path, pack: bytes) -> None:
     verified = await verify_pack(saved(tmp_path, pack))
     entry = await AuditEntry.get(action="evidence.pack")
     assert verified.entry.id == entry.id
-    assert verified.message.startswith(f"OK: evidence pack {verified.files.reference}: 5 files match")
+    assert verified.message.startswith(f"OK: evidence pack {verified.files.reference}: 6 files match")
     assert f"audit entry {entry.id}" in verified.message
 
 
@@ -62,6 +69,23 @@ async def test_a_byte_changed_in_a_photo_is_named(tmp_path: Path, pack: bytes) -
     message = await rejection(tmp_path, rezipped(pack, {name: one_byte_changed(members(pack)[name])}))
     assert message.startswith(f"{name} differs: its SHA-256 is ")
     assert f"manifest.json says {photo.sha256}" in message
+
+
+async def test_a_byte_changed_in_a_pdf_is_named(tmp_path: Path, pack: bytes) -> None:
+    name = "incident-summary.pdf"
+    message = await rejection(tmp_path, rezipped(pack, {name: one_byte_changed(members(pack)[name])}))
+    assert message.startswith(f"{name} differs: its SHA-256 is ")
+
+
+async def test_a_byte_changed_in_a_statement_is_named(
+    http: httpx.AsyncClient, world: World, settings: Settings, tmp_path: Path
+) -> None:
+    incident = await incident_with_statements(world, settings)
+    pack = (await download(http, world, incident)).content
+    name = f"statements/{incident.reference}-MG11-MS-v2.pdf"
+    assert (await verify_pack(saved(tmp_path, pack))).files.files == 10
+    message = await rejection(tmp_path, rezipped(pack, {name: one_byte_changed(members(pack)[name])}))
+    assert message.startswith(f"{name} differs: its SHA-256 is ")
 
 
 async def test_a_byte_changed_in_the_continuity_log_is_named(tmp_path: Path, pack: bytes) -> None:

@@ -14,7 +14,7 @@ async def make_evidence_pack(by: Acting, incident: Incident) -> EvidencePack:
     """The pack, ready to stream with `stream_pack`. Authorises nothing: the caller has checked
     `evidence.access.may_download_pack`. `PackUnavailable` (and no audit entry) when an original is
     missing."""
-    pack = await plan_pack(incident, by.actor.label, now().replace(microsecond=0), by.store)
+    pack = await plan_pack(incident, by.actor.label, by.user.name, now().replace(microsecond=0), by.store)
     await record(
         by.actor,
         "evidence.pack",

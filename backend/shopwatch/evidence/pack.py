@@ -36,7 +36,13 @@ from typing import IO
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.ids import encode_id
 from shopwatch.core.storage import PhotoStore, UnsafePath
-from shopwatch.evidence.pack_contents import continuity_entries, exhibit_references
+from shopwatch.evidence.pack_contents import (
+    Evidence,
+    continuity_entries,
+    evidence_of,
+    folder_of,
+    natural,
+)
 from shopwatch.evidence.pack_contents import documents as rendered_documents
 from shopwatch.incidents.models import Incident, Photo
 
@@ -47,7 +53,6 @@ CONTINUITY = "continuity.csv"
 CONTINUITY_HEADER = ("id", "at", "actor", "action", "subject", "detail", "previous_hash", "entry_hash")
 # Read and written a megabyte at a time: a 12 MP photo is a handful of chunks, and memory holds one.
 CHUNK = 1024 * 1024
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
 
 log = logging.getLogger(__name__)
 
@@ -115,36 +120,35 @@ class OriginalChanged(Exception):
     """An original read while streaming does not match the size or SHA-256 the manifest gave it."""
 
 
-def folder_of(incident: Incident) -> str:
-    return incident.reference or f"incident-{incident.id}"
-
-
 async def plan_pack(
-    incident: Incident, created_by: str, created_at: datetime, store: PhotoStore
+    incident: Incident, created_by: str, prepared_by: str, created_at: datetime, store: PhotoStore
 ) -> EvidencePack:
-    """Everything the pack holds, its manifest and sums; `PackUnavailable` when an original is missing."""
-    reference = folder_of(incident)
-    originals = await _originals(incident, store)
-    documents = [InMemory(document.path, document.data) for document in await rendered_documents(incident)]
-    continuity = InMemory(CONTINUITY, continuity_csv(await continuity_entries(incident)))
+    """Everything the pack holds, its manifest and sums; `PackUnavailable` when an original is
+    missing. `created_by` goes in the manifest (the email the audit trail names), `prepared_by` on
+    the summary (the person's name)."""
+    photos = await Photo.filter(incident_id=incident.id).order_by("id")
+    evidence = await evidence_of(incident, photos)
+    originals = await _originals(photos, evidence, store)
+    documents = [
+        InMemory(document.path, document.data)
+        for document in await rendered_documents(evidence, prepared_by, created_at)
+    ]
+    continuity = InMemory(CONTINUITY, continuity_csv(await continuity_entries(incident, evidence)))
     contents: list[PackFile] = [*documents, *originals, continuity]
+    reference = folder_of(incident)
     manifest = InMemory(MANIFEST, manifest_json(incident, reference, created_by, created_at, contents))
     sums = InMemory(SUMS, sha256sums([*contents, manifest]))
     return EvidencePack(reference=reference, created_at=created_at, files=(*contents, manifest, sums))
 
 
-async def _originals(incident: Incident, store: PhotoStore) -> list[Original]:
-    photos = await Photo.filter(incident_id=incident.id).order_by("id")
-    references = await exhibit_references(incident)
-    exhibits: list[Original] = []
-    unproduced: list[Original] = []
-    for photo in photos:
-        extension = EXTENSIONS.get(photo.content_type, "heif")
-        reference = references.get(photo.id)
-        if reference is not None:
-            path = f"exhibits/{reference.replace('/', '-')}.{extension}"
-        else:
-            path = f"photos/{photo.sha256}.{extension}"
+async def _originals(photos: Sequence[Photo], evidence: Evidence, store: PhotoStore) -> list[Original]:
+    """Exhibits in the order of their references (MS/2 before MS/10), then the other photos."""
+    references = {exhibit.photo_id: exhibit.reference for exhibit in evidence.exhibits}
+    ordered = sorted(
+        photos, key=lambda photo: (photo.id not in references, natural(references.get(photo.id, "")))
+    )
+    originals = []
+    for photo in ordered:
         try:
             file = store.open_path(photo.original_path)
         except UnsafePath:
@@ -154,16 +158,10 @@ async def _originals(incident: Incident, store: PhotoStore) -> list[Original]:
                 f"The original of photo {photo.sha256[:12]}… is missing or incomplete in storage, "
                 "so no pack can be made. Ask an administrator to restore it from the backup."
             )
-        original = Original(path, file, photo.byte_size, photo.sha256, photo.id)
-        (exhibits if reference is not None else unproduced).append(original)
-    # Exhibits in the order of their references (MS/2 before MS/10), then the rest as received.
-    exhibits.sort(key=lambda original: _natural(references[original.photo_id]))
-    return [*exhibits, *unproduced]
-
-
-def _natural(reference: str) -> tuple[str, int]:
-    initials, _, number = reference.partition("/")
-    return initials, int(number) if number.isdigit() else 0
+        originals.append(
+            Original(evidence.photo_paths[photo.id], file, photo.byte_size, photo.sha256, photo.id)
+        )
+    return originals
 
 
 def _size_of(file: Path) -> int | None:
