@@ -7,7 +7,7 @@
 import { notificationOf } from "./js/live-words.js";
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "4120e64c60cf";
+const VERSION = "963b651c33e5";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -35,11 +35,14 @@ const SHELL = [
   "/js/queue.js",
   "/js/router.js",
   "/js/saved.js",
+  "/js/signature.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
   "/js/views/audit.js",
   "/js/views/bid.js",
   "/js/views/bids.js",
+  "/js/views/case.js",
+  "/js/views/cases.js",
   "/js/views/dashboard.js",
   "/js/views/gallery.js",
   "/js/views/home.js",
@@ -53,6 +56,7 @@ const SHELL = [
   "/js/views/report.js",
   "/js/views/reports.js",
   "/js/views/shop.js",
+  "/js/views/statement.js",
   "/js/views/rules.js",
   "/js/views/shops.js",
   "/js/views/teams.js",

@@ -15,6 +15,7 @@ export const MENU = [
   { path: "/report", label: "Report", roles: ["SHOP_STAFF", "BID_MANAGER"] },
   { path: "/live", label: "Live" },
   { path: "/alerts", label: "Alerts", roles: MANAGING },
+  { path: "/cases", label: "Cases", roles: ["POLICE"] },
   { path: "/dashboard", label: "Dashboard", roles: MANAGING },
   { path: "/reports", label: "Reports" },
   { path: "/gallery", label: "Gallery" },

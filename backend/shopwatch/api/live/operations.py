@@ -8,6 +8,7 @@ see it (`live.services.view_for`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated
@@ -24,12 +25,26 @@ from shopwatch.api.live.types import LiveAlert
 from shopwatch.api.permissions import LOG_IN_FIRST, NO_SUCH_BID, IsAuthenticated, Rule, refusal
 from shopwatch.core.errors import InvalidInput
 from shopwatch.live.broker import hub
-from shopwatch.live.services import load_alert, missed_alerts, receives, sender_view, view_for
+from shopwatch.live.services import (
+    LiveAlertView,
+    load_alert,
+    missed_alerts,
+    receives,
+    sender_view,
+    view_for,
+)
 
 FELL_BEHIND = (
     "This subscription fell behind and was ended: subscribe again, and fetch liveAlerts since the last "
     "alert you had."
 )
+
+
+@functools.lru_cache(maxsize=1024)
+def shown(view: LiveAlertView) -> LiveAlert:
+    """One GraphQL object for each distinct view of an alert, so every subscriber shown it alike
+    gets the same object, and its answer is executed once for them all (api/execution.py)."""
+    return LiveAlert.from_view(view)
 
 
 class MayBroadcast(Rule):
@@ -127,6 +142,6 @@ class LiveSubscription:
                     raise GraphQLError(FELL_BEHIND)
                 view = view_for(viewer, loaded)
                 if view is not None:
-                    yield LiveAlert.from_view(view)
+                    yield shown(view)
         finally:
             hub.unsubscribe(subscriber)
