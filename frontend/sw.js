@@ -7,7 +7,7 @@
 import { notificationOf } from "./js/live-words.js";
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "963b651c33e5";
+const VERSION = "3220f9032ebb";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -11,7 +11,7 @@ import { KIND_TITLES, notificationOf, timeOf } from "./live-words.js";
 export const ALERT_FIELDS = "id kind createdAt message shop { id name } offender { id displayName thumbnailUrl status }";
 const SUBSCRIPTION = `subscription Live($bidId: ID!) { bidAlerts(bidId: $bidId) { ${ALERT_FIELDS} } }`;
 const MISSED = `query Missed($bidId: ID!, $since: DateTime) { liveAlerts(bidId: $bidId, since: $since) { ${ALERT_FIELDS} } }`;
-const MEMBER_ROLES = ["SHOP_STAFF", "BID_MANAGER", "POLICE"];
+export const MEMBER_ROLES = ["SHOP_STAFF", "BID_MANAGER", "POLICE"];
 const MOST_BANNERS = 3;
 // Set when the user turned "Alerts on this phone" off: no system notification from this page then.
 export const OFF_KEY = "shopwatch.live.off";

@@ -78,6 +78,7 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (PCSO, "/#/cases?state=REPORTED"),
         (PCSO, f"/#/incidents/{case}"),
         *_workspace_screens(bid),
+        (ADMIN, "/#/live"),
     ]
 
 

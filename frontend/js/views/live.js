@@ -4,7 +4,7 @@
 import { ApiError, gql, rolesOf } from "../api.js";
 import { field, h, notice } from "../dom.js";
 import { ANSWER, mutate, offenderPicks } from "../manage.js";
-import { ALERT_FIELDS, OFF_KEY, alertCard, liveBids, liveState, onLiveState } from "../live.js";
+import { ALERT_FIELDS, MEMBER_ROLES, OFF_KEY, alertCard, liveBids, liveState, onLiveState } from "../live.js";
 
 const RECENT = `query Recent($bidId: ID!) { liveAlerts(bidId: $bidId) { ${ALERT_FIELDS} } }`;
 const BROADCAST = `mutation Broadcast($input: BroadcastInput!) { broadcast(input: $input) { ${ANSWER} } }`;
@@ -153,6 +153,11 @@ async function recent() {
 }
 
 export async function render(app) {
+  if (!MEMBER_ROLES.some((role) => rolesOf(app.me).has(role))) {
+    // Administrators are not members of a BID: nothing comes to them live, but they may broadcast.
+    const intro = h("p", {}, "Live alerts go to the members of a BID: its shops, managers and police.");
+    return h("div", { "data-title": "Live alerts" }, h("h1", {}, "Live alerts"), intro, await broadcastForm(app.me));
+  }
   const state = h("p", { class: "live-state" });
   const say = (words) => {
     if (!state.isConnected && state.dataset.drawn) return stop();
