@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/expensive_query_vs_me.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/area_summary.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/csv_export.py $(if $(QUICK),--quick) || status=1; \
+	$(BIN)/python bench/evidence_pack.py $(if $(QUICK),--quick) || status=1; \
 	$(BIN)/python bench/live_alerts.py $(if $(QUICK),--quick) || status=1; \
 	exit $$status
 

@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "289ebb971f62";
+const VERSION = "408d66da1fa4";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
@@ -30,11 +30,14 @@ const SHELL = [
   "/js/queue.js",
   "/js/router.js",
   "/js/saved.js",
+  "/js/signature.js",
   "/js/views/account.js",
   "/js/views/alerts.js",
   "/js/views/audit.js",
   "/js/views/bid.js",
   "/js/views/bids.js",
+  "/js/views/case.js",
+  "/js/views/cases.js",
   "/js/views/dashboard.js",
   "/js/views/gallery.js",
   "/js/views/home.js",
@@ -47,6 +50,7 @@ const SHELL = [
   "/js/views/report.js",
   "/js/views/reports.js",
   "/js/views/shop.js",
+  "/js/views/statement.js",
   "/js/views/rules.js",
   "/js/views/shops.js",
   "/js/views/teams.js",

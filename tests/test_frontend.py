@@ -12,6 +12,7 @@ from types import ModuleType
 
 import httpx
 
+from shopwatch.evidence.declaration import DECLARATION_AS_SIGNED
 from shopwatch.frontend import CONTENT_SECURITY_POLICY
 from shopwatch.incidents.photo_formats import MAX_PHOTO_BYTES
 
@@ -133,3 +134,11 @@ def test_the_phones_photo_rules_are_the_servers() -> None:
     written = (FRONTEND / "js" / "photo-rules.js").read_text()
     assert written == script.rules_module(), "run `python scripts/write_photo_rules.py`"
     assert f"export const MAX_PHOTO_BYTES = {MAX_PHOTO_BYTES};" in written
+
+
+def test_the_app_shows_the_declaration_the_statement_is_signed_under() -> None:
+    """The statement form shows the MG11 declaration before signing, as the PDF prints it; only the
+    page count, unknown until the PDF is made, is an ellipsis."""
+    script = (FRONTEND / "js" / "views" / "statement.js").read_text()
+    shown = re.search(r'export const DECLARATION =\s*"([^"]+)";', script)
+    assert shown and shown.group(1) == DECLARATION_AS_SIGNED

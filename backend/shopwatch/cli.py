@@ -143,6 +143,7 @@ def purge(settings: Settings, args: argparse.Namespace) -> int:
         purged = await run_purge(PhotoStore(settings.media_root), now())
         print(
             f"Retention: {purged.offenders} offender records and {purged.incidents} incidents redacted; "
+            f"{purged.statements} witness statements removed; "
             f"{purged.alert_emails} alert emails cleared of forgotten names; "
             f"{purged.alert_notes} acknowledgement notes cleared; "
             f"{purged.email_bodies} email bodies dropped.",

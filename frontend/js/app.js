@@ -8,6 +8,7 @@ import { renderMenu, watchMenu } from "./menu.js";
 import { currentPath, match, navigate, route, wantedPath } from "./router.js";
 import * as account from "./views/account.js";
 import * as alerts from "./views/alerts.js";
+import * as cases from "./views/cases.js";
 import * as dashboard from "./views/dashboard.js";
 import * as gallery from "./views/gallery.js";
 import * as home from "./views/home.js";
@@ -17,6 +18,7 @@ import * as offender from "./views/offender.js";
 import * as report from "./views/report.js";
 import * as reports from "./views/reports.js";
 import * as shop from "./views/shop.js";
+import * as statement from "./views/statement.js";
 import "./workspace.js"; // The managers' and administrators' screens register their routes.
 
 const PUBLIC = new Set(["login", "forgot", "invite", "reset"]);
@@ -30,6 +32,8 @@ route("/report", report.render);
 route("/report/:clientId", report.render);
 route("/reports", reports.render);
 route("/incidents/:id", incident.render);
+route("/incidents/:id/statement", statement.render);
+route("/cases", cases.render);
 route("/shops/:id", shop.render);
 route("/gallery", gallery.render);
 route("/gallery/new", offenderForm.renderNew);

@@ -14,6 +14,7 @@ export const MENU = [
   { path: "/", label: "Home" },
   { path: "/report", label: "Report", roles: ["SHOP_STAFF", "BID_MANAGER"] },
   { path: "/alerts", label: "Alerts", roles: MANAGING },
+  { path: "/cases", label: "Cases", roles: ["POLICE"] },
   { path: "/dashboard", label: "Dashboard", roles: MANAGING },
   { path: "/reports", label: "Reports" },
   { path: "/gallery", label: "Gallery" },

@@ -3,6 +3,7 @@ free text in it) and, for a referral, the emails to the covering teams in the ou
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -287,3 +288,43 @@ async def test_a_shop_s_impact_statement_is_recorded_and_audited_without_its_tex
     assert latest is not None and latest.id == recorded.id
     [entry] = await AuditEntry.filter(action="impact_statement.record")
     assert entry.subject == f"Shop:{shop.id}" and "frightened" not in entry.detail
+
+
+async def test_two_referrals_at_once_make_one_case_and_one_set_of_emails(
+    world: World, settings: Settings
+) -> None:
+    incident = await staff_report_with_photos(world, settings, photos=0)
+    manager, admin = (
+        await acting(world, settings, Role.BID_MANAGER),
+        await acting(world, settings, Role.ADMIN),
+    )
+
+    results = await asyncio.gather(
+        refer_to_police(manager, incident, None, None),
+        refer_to_police(admin, incident, "43/9/26", None),
+        return_exceptions=True,
+    )
+
+    refused = [result for result in results if isinstance(result, InvalidInput)]
+    assert len(refused) == 1 and refused[0].field == "incidentId"
+    assert len(await police_case_of(incident)) == 1
+    assert await OutboxEmail.filter(subject__startswith="Referred:").count() == 1
+    assert [action for action, _ in await audit_actions(f"Incident:{incident.id}")] == ["incident.refer"]
+
+
+async def test_two_statements_signed_at_once_number_their_exhibits_one_after_the_other(
+    world: World, settings: Settings
+) -> None:
+    incident = await staff_report_with_photos(world, settings, photos=2)
+    photos = await Photo.filter(incident_id=incident.id).order_by("id")
+    manager, admin = (
+        await acting(world, settings, Role.BID_MANAGER),
+        await acting(world, settings, Role.ADMIN),
+    )
+
+    await asyncio.gather(
+        record_witness_statement(manager, incident, statement_input(exhibit_photo_ids=[photos[0].id])),
+        record_witness_statement(admin, incident, statement_input(exhibit_photo_ids=[photos[1].id])),
+    )
+
+    assert sorted(e.reference for e in await exhibits_of(incident)) == ["MS/1", "MS/2"]

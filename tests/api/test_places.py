@@ -114,6 +114,22 @@ async def test_a_user_with_no_membership_sees_no_bids(gql: GraphQLClient, world:
     assert await bids_seen(gql, world.token(Role.BID_MANAGER, "home")) == []
 
 
+SHOP = "query($id: ID!) { shop(id: $id) { id name } }"
+
+
+@pytest.mark.parametrize("role", NOT_ADMINS)
+async def test_one_shop_is_seen_in_the_viewers_bid_and_nowhere_else(
+    gql: GraphQLClient, world: World, role: Role
+) -> None:
+    token = world.token(role, "home")
+    for index in (0, 1):  # Shop staff see their BID's other shops, as in `bids`.
+        shop = (await gql.execute(SHOP, {"id": world.home.shop_id(index)}, token=token))["shop"]
+        assert shop == {"id": world.home.shop_id(index), "name": world.home.shops[index].name}
+    assert (await gql.execute(SHOP, {"id": world.away.shop_id(0)}, token=token))["shop"] is None
+    assert (await gql.execute(SHOP, {"id": world.home.bid_id}, token=token))["shop"] is None
+    assert (await gql.execute(SHOP, {"id": world.away.shop_id(0)}, token=world.admin_token))["shop"]
+
+
 # --- createBid ---------------------------------------------------------------------------------
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 
 import pytest
+from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.conftest import log_in
@@ -49,11 +52,14 @@ def _screens(server: Server) -> list[tuple[str, str]]:
     alert_id = alert["alerts"]["edges"][0]["node"]["id"]
     offender = _an_offender(server)
     bid = bid_id(server, server.login(MANAGER))
+    case = _a_case(server)
     return [
         (STAFF, "/#/"),
         (STAFF, "/#/report"),
         (STAFF, "/#/reports"),
         (STAFF, f"/#/incidents/{incident['id']}"),
+        (STAFF, f"/#/incidents/{incident['id']}/statement"),
+        (STAFF, f"/#/shops/{_a_shop(server)}"),
         (STAFF, "/#/gallery"),
         (STAFF, f"/#/gallery/{offender}"),
         (MANAGER, "/#/dashboard"),
@@ -63,10 +69,52 @@ def _screens(server: Server) -> list[tuple[str, str]]:
         (MANAGER, f"/#/gallery/{offender}/edit"),
         (MANAGER, "/#/gallery/new"),
         (MANAGER, f"/#/incidents/{incident['id']}"),
+        (MANAGER, f"/#/incidents/{case}"),
+        (MANAGER, f"/#/incidents/{case}/statement"),
         (PCSO, "/#/alerts"),
         (PCSO, f"/#/alerts/{alert_id}"),
+        (PCSO, "/#/cases?state=REPORTED"),
+        (PCSO, f"/#/incidents/{case}"),
         *_workspace_screens(bid),
     ]
+
+
+def _signature() -> str:
+    image = Image.new("RGB", (600, 200), "white")
+    ImageDraw.Draw(image).line([(40, 150), (200, 60), (320, 150), (560, 70)], fill="black", width=5)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+_EVIDENCE = {
+    "recordWitnessStatement": {
+        "witnessName": "Mary Ann Smith",
+        "occupation": "Sales assistant",
+        "over18": True,
+        "text": "I saw a man take two bottles of gin and walk out without paying.",
+        "signature": {"image": _signature(), "typedName": "Mary Ann Smith"},
+    },
+    "referToPolice": {"crimeReference": "MH/26/0001", "note": "CCTV kept"},
+    "setIncidentProperty": {
+        "lines": [{"description": "Gin 70cl", "quantity": 2, "unitPricePence": 2499, "recovered": False}]
+    },
+}
+
+
+def _a_case(server: Server) -> str:
+    """An incident with a signed statement, property and a referral to the police."""
+    staff, manager = server.login(STAFF), server.login(MANAGER)
+    incident = report(server, staff, description="Gin taken, referred for the accessibility check")["id"]
+    for mutation, fields in _EVIDENCE.items():
+        kind = mutation[0].upper() + mutation[1:]
+        answer = server.graphql(
+            f"mutation($input: {kind}Input!) {{ {mutation}(input: $input) {{ __typename }} }}",
+            {"input": {"incidentId": incident, **fields}},
+            token=manager,
+        )[mutation]
+        assert answer["__typename"].endswith("Success"), (mutation, answer)
+    return str(incident)
 
 
 def _workspace_screens(bid: str) -> list[tuple[str, str]]:
@@ -129,12 +177,17 @@ def test_every_screen_is_labelled_and_thumb_sized(
 def _screens_again(server: Server) -> list[tuple[str, str]]:
     alert = server.graphql("{ alerts { edges { node { id } } } }", token=server.login(PCSO))
     offender = _an_offender(server)
+    case = _a_case(server)
     return [
         (STAFF, "/#/report"),
+        (STAFF, f"/#/incidents/{case}/statement"),
+        (MANAGER, f"/#/incidents/{case}"),
+        (MANAGER, f"/#/incidents/{case}/statement"),
         (MANAGER, "/#/dashboard"),
         (MANAGER, f"/#/shops/{_a_shop(server)}"),
         (MANAGER, f"/#/gallery/{offender}"),
         (PCSO, f"/#/alerts/{alert['alerts']['edges'][0]['node']['id']}"),
+        (PCSO, "/#/cases"),
         *_workspace_screens(bid_id(server, server.login(MANAGER))),
     ]
 

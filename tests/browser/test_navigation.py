@@ -19,7 +19,7 @@ ADMIN = "admin@example.org"
 MENUS = {
     STAFF: ["Home", "Report", "Reports", "Gallery"],
     MANAGER: ["Home", "Report", "Alerts", "Dashboard", "Reports", "Gallery", "Manage"],
-    PCSO: ["Home", "Alerts", "Dashboard", "Reports", "Gallery"],
+    PCSO: ["Home", "Alerts", "Cases", "Dashboard", "Reports", "Gallery"],
     ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People", "Audit"],
 }
 
@@ -29,6 +29,7 @@ HEADINGS = {
     "Report": "Report an incident",
     "Alerts": "Alerts",
     "Dashboard": "Dashboard",
+    "Cases": "Police cases",
     "Reports": "Recent reports",
     "Gallery": "Offender gallery",
     "Manage": "Manage",

@@ -130,6 +130,7 @@ class MarkedWorld:
             "Offender": [o for t in self.towns.values() for o in t.offenders],
             "Alert": [a for t in self.towns.values() for a in t.alerts],
             "Bid": [t.town.bid for t in self.towns.values()],
+            "Shop": [s for t in self.towns.values() for s in t.town.shops],
         }
         return [encode_id(kind, thing.id) for thing in things[kind]]
 

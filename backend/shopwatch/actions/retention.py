@@ -1,7 +1,8 @@
 """Everything the retention rules ask for, in one run: `shopwatch purge` and the worker's daily pass.
 
 Forgotten offenders lose their names, photos and exclusion reasons, and so do the alert emails that
-named them; old incidents lose their free text and photos; emails finished 30 days ago lose their
+named them; old incidents lose their free text and photos, and their witness statements, case notes
+and property descriptions; emails finished 30 days ago lose their
 bodies. A run that changed anything is written to the audit trail with its counts.
 """
 
@@ -14,6 +15,7 @@ from shopwatch.alerts.retention import forget_offenders_in_emails, forget_offend
 from shopwatch.core.audit.trail import SYSTEM, record
 from shopwatch.core.mail.retention import drop_old_bodies
 from shopwatch.core.storage import PhotoStore
+from shopwatch.evidence.retention import forget_evidence_of_redacted_incidents
 from shopwatch.incidents.retention import redact_old_incidents
 from shopwatch.offenders.retention import redact_dormant_offenders
 
@@ -22,20 +24,31 @@ from shopwatch.offenders.retention import redact_dormant_offenders
 class Purged:
     offenders: int
     incidents: int
+    statements: int  # witness statements of redacted incidents, removed
     alert_emails: int  # emails cleared of a forgotten offender's name
     alert_notes: int  # acknowledgement notes of alerts about a forgotten offender, cleared
     email_bodies: int  # emails whose bodies were dropped 30 days after they finished
 
     @property
     def changed(self) -> int:
-        return self.offenders + self.incidents + self.alert_emails + self.alert_notes + self.email_bodies
+        return (
+            self.offenders
+            + self.incidents
+            + self.statements
+            + self.alert_emails
+            + self.alert_notes
+            + self.email_bodies
+        )
 
 
 async def purge(store: PhotoStore, moment: datetime) -> Purged:
     """Everything retention asks for, as of `moment`, recorded in the audit trail when it did anything."""
+    offenders = await redact_dormant_offenders(store, moment)
+    incidents = await redact_old_incidents(store, moment)
     purged = Purged(
-        offenders=await redact_dormant_offenders(store, moment),
-        incidents=await redact_old_incidents(store, moment),
+        offenders=offenders,
+        incidents=incidents,
+        statements=await forget_evidence_of_redacted_incidents(),
         alert_emails=await forget_offenders_in_emails(),
         alert_notes=await forget_offenders_in_notes(),
         email_bodies=await drop_old_bodies(moment),
@@ -46,6 +59,7 @@ async def purge(store: PhotoStore, moment: datetime) -> Purged:
             "retention.purge",
             offenders=purged.offenders,
             incidents=purged.incidents,
+            statements=purged.statements,
             alert_emails=purged.alert_emails,
             alert_notes=purged.alert_notes,
             email_bodies=purged.email_bodies,

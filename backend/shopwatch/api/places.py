@@ -128,6 +128,18 @@ class PlacesQuery:
 
     @strawberry.field(
         permission_classes=[IsAuthenticated],
+        description="One shop of a BID the viewer may see; null if not found or not visible.",
+    )
+    async def shop(self, info: Info, id: strawberry.ID) -> Shop | None:
+        assert info.context.viewer is not None
+        pk = decode_id("Shop", id)
+        if pk is None:
+            return None
+        row = await services.visible_shops(info.context.viewer).get_or_none(id=pk)
+        return Shop.from_model(row) if row else None
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
         description="Every team for administrators; for others, the teams covering their BIDs.",
     )
     async def neighbourhood_teams(self, info: Info) -> list[NeighbourhoodTeam]:

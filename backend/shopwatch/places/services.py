@@ -28,6 +28,13 @@ def visible_bids(viewer: Viewer) -> QuerySet[Bid]:
     return query if viewer.is_admin else query.filter(id__in=list(viewer.visible_bid_ids))
 
 
+def visible_shops(viewer: Viewer) -> QuerySet[Shop]:
+    """The shops of the BIDs the viewer may see (shop staff see their BID's other shops too, as in
+    `Bid.shops`), filtered in the query."""
+    query = Shop.all()
+    return query if viewer.is_admin else query.filter(bid_id__in=list(viewer.visible_bid_ids))
+
+
 async def teams_by_bid(bid_ids: Sequence[int]) -> list[list[NeighbourhoodTeam]]:
     teams = (
         await NeighbourhoodTeam.filter(bids__id__in=list(bid_ids))

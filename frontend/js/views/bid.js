@@ -1,13 +1,14 @@
 // One BID's workspace for its managers (and administrators): its screens, the offender retention
-// period, a subject-access export and the CSV export of incidents.
+// period, whether shop staff refer their own reports to the police, a subject-access export and the
+// CSV export of incidents.
 
 import { gql } from "../api.js";
-import { field, h, notice } from "../dom.js";
+import { field, h, notice, uid } from "../dom.js";
 import { actionForm, changed, download, londonToday, select } from "../forms.js";
 import { ANSWER, managesBid, mutate, takeFlash } from "../manage.js";
 
 const BID = `query Bid($bidId: ID!) {
-  bids { id name offenderRetentionMonths }
+  bids { id name offenderRetentionMonths staffMayReferToPolice }
   offenders(bidId: $bidId, first: 100) { edges { node { id displayName status } } }
 }`;
 
@@ -47,6 +48,22 @@ function retentionForm(app, bid) {
     async () => {
       await mutate(RETENTION, { input: { bidId: bid.id, offenderRetentionMonths: Number(months.value) } }, "updateRetention");
       await changed(app, `Offender records are now kept for ${months.value} months.`);
+    },
+    "secondary",
+  );
+}
+
+const UPDATE_BID = `mutation($input: UpdateBidInput!) { updateBid(input: $input) { ${ANSWER} } }`;
+
+function referralForm(app, bid) {
+  const id = uid("staff-refer");
+  const allowed = h("input", { type: "checkbox", id, name: "staff-refer", checked: bid.staffMayReferToPolice });
+  return actionForm(
+    "Save",
+    [h("div", { class: "check" }, allowed, h("label", { htmlFor: id }, "Shop staff may refer their own reports to the police")), h("p", { class: "hint" }, "Managers always may.")],
+    async () => {
+      await mutate(UPDATE_BID, { input: { bidId: bid.id, staffMayReferToPolice: allowed.checked } }, "updateBid");
+      await changed(app, allowed.checked ? "Shop staff may now refer their own reports to the police." : "Only managers refer reports to the police now.");
     },
     "secondary",
   );
@@ -120,6 +137,8 @@ export async function render(app, { bidId }) {
     ),
     h("h2", {}, "Offender retention"),
     retentionForm(app, bid),
+    h("h2", {}, "Referrals to the police"),
+    referralForm(app, bid),
     h("h2", {}, "Subject-access export"),
     subjectAccessForm(offenders),
     h("h2", {}, "Export incidents"),

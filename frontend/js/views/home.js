@@ -21,6 +21,7 @@ export function render(app) {
     tiles.push(tile("/alerts", "Alerts", "Patterns that need attention"));
     tiles.push(tile("/dashboard", "Dashboard", "The town centre at a glance"));
   }
+  if (roles.has("POLICE") || roles.has("BID_MANAGER") || roles.has("ADMIN")) tiles.push(tile("/cases", "Police cases", "Referred reports and where each case stands"));
   tiles.push(tile("/reports", roles.has("SHOP_STAFF") ? "My shop's reports" : "Reports", "Recent incidents and their status"));
   tiles.push(tile("/gallery", "Offender gallery", "Known offenders and exclusions"));
   for (const [path, label, text] of workspaceLinks(me)) tiles.push(tile(path, label, text));

@@ -1,10 +1,12 @@
-// One incident with its photos (the display copy, and the original for those allowed evidence),
-// and, for those the API allows, the triage controls of triage.js.
+// One incident with its photos (the display copy, the original for those allowed evidence, and the
+// exhibit reference a statement gave it), and, for those the API allows, the triage controls of
+// triage.js and the police case, property, statements and evidence pack of case.js.
 
 import { gql } from "../api.js";
 import { formatDateTime, formatPounds, h, kindName, notice } from "../dom.js";
 import { takeFlash } from "../manage.js";
 import { keptQuery, savedMark } from "../saved.js";
+import { CASE_FIELDS, evidenceSection, policeCaseSection, propertySection } from "./case.js";
 import { referenceTag, statusBadge } from "./reports.js";
 import { addPhotos, offendersSection, permissions, policeReferenceForm, statusSection } from "./triage.js";
 
@@ -14,8 +16,9 @@ const INCIDENT = `query Incident($id: ID!) {
     shop { id name } reporter { id name }
     offenders { id displayName status thumbnailUrl }
     possibleOffenders { offender { id displayName status thumbnailUrl } reason }
-    photos { id url thumbnailUrl originalUrl width height sha256 }
+    photos { id url thumbnailUrl originalUrl width height sha256 exhibitReference }
     history { status note changedAt changedBy { name } }
+    ${CASE_FIELDS}
   }
 }`;
 
@@ -30,7 +33,7 @@ export async function render(app, { id }) {
   const { incident } = data;
   if (!incident) return h("div", {}, h("h1", {}, "Report not found"), notice("It does not exist or is not yours to see."));
   // A saved copy is read-only: nothing can be changed without signal.
-  const may = savedAt ? {} : permissions(app.me, incident);
+  const may = savedAt ? {} : { ...permissions(app.me, incident), live: true };
   return h(
     "article",
     savedAt ? { "data-offline": "1" } : {},
@@ -52,7 +55,10 @@ export async function render(app, { id }) {
       row("Offenders", incident.offenders.map((o) => o.displayName).join(", ")),
     ),
     policeReferenceForm(app, incident, may),
+    policeCaseSection(app, incident, may),
     statusSection(app, incident, may),
+    propertySection(app, incident, may),
+    evidenceSection(incident, may),
     incident.photos.length || may.addPhotos ? h("h2", {}, `Photos (${incident.photos.length})`) : null,
     h(
       "ul",
@@ -61,7 +67,8 @@ export async function render(app, { id }) {
         h(
           "li",
           {},
-          h("a", { href: photo.url, target: "_blank", rel: "noopener" }, h("img", { src: photo.thumbnailUrl, alt: `Photo ${index + 1} of the incident`, width: 160 })),
+          h("a", { href: photo.url, target: "_blank", rel: "noopener" }, h("img", { src: photo.thumbnailUrl, alt: `Photo ${index + 1} of the incident${photo.exhibitReference ? `, exhibit ${photo.exhibitReference}` : ""}`, width: 160 })),
+          photo.exhibitReference ? h("span", { class: "exhibit-ref" }, `Exhibit ${photo.exhibitReference}`) : null,
           photo.originalUrl
             ? h("a", { href: photo.originalUrl, class: "button-link", download: "" }, `Original ${index + 1} (evidence)`)
             : null,

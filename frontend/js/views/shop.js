@@ -1,9 +1,11 @@
 // One shop's page: where it is, its figures for a period (managers, police, administrators), its
-// incidents in that period, and its staff (the BID's managers and administrators only).
+// incidents in that period, its impact statement for business (what crime costs it, for the courts),
+// and its staff (the BID's managers and administrators only).
 
 import { NetworkError, gql, rolesOf } from "../api.js";
 import { addDays, isIsoDate, londonToday, shortDate } from "../dates.js";
 import { field, formatDateTime, formatPounds, h, notice } from "../dom.js";
+import { ANSWER, actionForm, mutate, setFlash, takeFlash } from "../manage.js";
 import { reportsLink } from "../filters.js";
 import { currentQuery, navigate } from "../router.js";
 import { incidentFilter, incidentItem } from "./reports.js";
@@ -25,6 +27,39 @@ const INCIDENTS = `query ShopIncidents($filter: IncidentFilter) {
 const STAFF = `query ShopStaff($bidId: ID!) {
   members(bidId: $bidId, first: 100) { edges { node { id role createdAt user { id name email } shop { id } } } }
 }`;
+
+const IMPACT = `query Impact($id: ID!) { shop(id: $id) { id impactStatement { text authorName position recordedAt } } }`;
+const RECORD_IMPACT = `mutation($input: RecordImpactStatementInput!) { recordImpactStatement(input: $input) { ${ANSWER} } }`;
+
+/** The shop's latest impact statement for business, and (for its staff and the BID's managers) a
+ * new one, which the evidence pack then carries. */
+async function impactSection(app, shopId, mayRecord) {
+  const latest = (await gql(IMPACT, { id: shopId })).shop?.impactStatement;
+  let form = null;
+  if (mayRecord) {
+    const text = h("textarea", { name: "impact", rows: 8, required: true, maxLength: 10000 }, latest?.text || "");
+    const author = h("input", { type: "text", name: "author", required: true, maxLength: 200, autocomplete: "name", value: latest?.authorName || app.me.name || "" });
+    const position = h("input", { type: "text", name: "position", required: true, maxLength: 200, value: latest?.position || "" });
+    form = h(
+      "details",
+      {},
+      h("summary", {}, latest ? "Write a new impact statement" : "Write the impact statement"),
+      actionForm({ class: "stack" }, [field("How crime affects the business", text, "Losses, staff off sick or leaving, security costs, customers lost. Police and courts read it with each case."), field("Your name", author), field("Your position", position, "e.g. Store manager")], "Save the impact statement", async () => {
+        await mutate(RECORD_IMPACT, { input: { shopId, text: text.value.trim(), authorName: author.value.trim(), position: position.value.trim() } }, "recordImpactStatement");
+        setFlash("Impact statement saved: the evidence packs made from now on carry it.");
+        await app.render();
+      }),
+    );
+  }
+  if (!latest && !form) return null;
+  return [
+    h("h2", {}, "Impact statement for business"),
+    latest
+      ? h("div", { class: "impact" }, h("p", { class: "description" }, latest.text), h("p", { class: "hint" }, `${latest.authorName}, ${latest.position} · ${formatDateTime(latest.recordedAt)}`))
+      : h("p", { class: "hint" }, "None yet."),
+    form,
+  ];
+}
 
 function ordinal(n) {
   if (n % 100 >= 11 && n % 100 <= 13) return `${n}th`;
@@ -102,10 +137,12 @@ export async function render(app, { id }) {
     h("button", { type: "submit", class: "primary" }, "Show"),
   );
   const listLink = reportsLink({ shop: id, from: period.from, to: period.to });
-  const [figures, incidents, staff] = await Promise.all([
+  const mayRecordImpact = managesStaff || (app.me?.memberships || []).some((m) => m.role === "SHOP_STAFF" && m.shop?.id === id);
+  const [figures, incidents, staff, impact] = await Promise.all([
     seesFigures ? figuresSection(id, bid.id, period).catch((error) => notice(error.message, "error")) : null,
     gql(INCIDENTS, { filter: incidentFilter({ shop: id, from: period.from, to: period.to }) }).catch((error) => error),
     managesStaff ? staffSection(id, bid.id).catch((error) => notice(error.message, "error")) : null,
+    impactSection(app, id, mayRecordImpact).catch((error) => notice(error.message, "error")),
   ]);
   const list =
     incidents instanceof Error
@@ -118,6 +155,7 @@ export async function render(app, { id }) {
     { class: "shop-page" },
     h("h1", {}, shop.name),
     h("p", { class: "hint" }, `${shop.address}, ${shop.postcode} · ${bid.name}`),
+    takeFlash(),
     shop.closedAt ? notice(`Closed since ${formatDateTime(shop.closedAt)}: it keeps its reports and takes no new ones.`) : null,
     h("p", { class: "hint" }, `${shortDate(period.from)} to ${shortDate(period.to)}`),
     form,
@@ -125,6 +163,7 @@ export async function render(app, { id }) {
     h("h2", {}, "Latest reports in the period"),
     list,
     h("p", {}, h("a", { href: listLink, class: "button-link", id: "shop-reports" }, "All its reports in the period")),
+    impact,
     staff,
   );
 }
