@@ -207,3 +207,23 @@ async def test_the_receiver_refuses_a_push_signed_with_another_key(
     assert len(receiver.refusals) == 1 and phone.received == []
     message = await PushMessage.get()
     assert (message.state, message.last_error) == (DeliveryState.FAILED, "refused: 400")
+
+
+async def test_the_worker_pushes_a_broadcast_within_a_second_of_its_commit(
+    gql: GraphQLClient, world: World, settings: Settings, receiver: PushReceiver
+) -> None:
+    phone = await a_staff_phone(gql, world, receiver)
+    manager = await as_token(world.home.tokens[Role.BID_MANAGER], settings)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(push_worker.run(settings.vapid_private_key, SUBJECT, stop, poll_seconds=0.2))
+    try:
+        await broadcast(manager, world.home.bid.id, "Red cap heading to the market", None)
+        for _ in range(50):
+            if phone.received:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await worker
+    assert [alert["message"] for alert in phone.received] == ["Red cap heading to the market"]
+    assert receiver.refusals == []

@@ -4,14 +4,18 @@ and every subscription no push could be sent to refused with the field named."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pytest
 
 from shopwatch.accounts.models import Role
+from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
-from shopwatch.live.models import PushSubscription
-from shopwatch.live.push import check_subscription
+from shopwatch.live.models import LiveAlertKind, PushSubscription
+from shopwatch.live.push import check_subscription, payload
+from shopwatch.live.services import LiveAlertView, LiveOffender, LiveShop
+from shopwatch.offenders.models import OffenderStatus
 from shopwatch.settings import Settings, new_vapid_private_key, vapid_public_key
 from tests.support.graphql import GraphQLClient
 from tests.support.push_receiver import Phone, b64url
@@ -124,3 +128,25 @@ def test_a_local_http_endpoint_is_for_tests_only() -> None:
     with pytest.raises(InvalidInput) as refused:
         check_subscription(**local, production=True)
     assert refused.value.field == "endpoint"
+
+
+def test_a_push_payload_fits_a_push_service_with_every_name_at_its_longest() -> None:
+    """4096 bytes of encrypted payload at most; aes128gcm adds 103. Names of 200 characters (the
+    columns' limit) and a 280-character message, all in 4-byte characters, go whole."""
+    view = LiveAlertView(
+        id=10**15,
+        bid_id=10**15,
+        kind=LiveAlertKind.EXCLUSION_BREACH,
+        created_at=now(),
+        message="🚨" * 280,
+        shop=LiveShop(10**15, "🏪" * 200),
+        offender=LiveOffender(10**15, "👤" * 200, OffenderStatus.EXCLUDED, 10**15),
+    )
+    text = payload(view)
+    assert len(text.encode()) + 103 <= 4096
+    body = json.loads(text)
+    assert (body["message"], body["shop"]["name"], body["offender"]["displayName"]) == (
+        "🚨" * 280,
+        "🏪" * 200,
+        "👤" * 200,
+    )
