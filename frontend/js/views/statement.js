@@ -4,7 +4,7 @@
 
 import { gql } from "../api.js";
 import { field, formatDateTime, h, kindName, notice } from "../dom.js";
-import { actionForm, mutate, setFlash, takeFlash } from "../manage.js";
+import { actionForm, managesShop, mutate, setFlash, takeFlash } from "../manage.js";
 import { currentQuery, navigate } from "../router.js";
 import { signaturePad } from "../signature.js";
 import { referenceTag } from "./reports.js";
@@ -16,7 +16,7 @@ export const DECLARATION =
 
 const STATEMENTS = `query Statements($id: ID!) {
   incident(id: $id) {
-    id reference kind shop { name } reporter { id } statementDraft mayRecordStatement
+    id reference kind shop { id name } reporter { id } statementDraft mayRecordStatement
     photos { id exhibitReference }
     statements {
       id version replacesId witnessName occupation over18 text declaration signedName signedAt signatureImage sha256
@@ -142,7 +142,8 @@ export async function render(app, { id }) {
     earlier.length
       ? h("details", { class: "earlier" }, h("summary", {}, `Earlier versions (${earlier.length})`), earlier.map((statement) => signed(statement, incident.id, false)))
       : null,
-    may && current.length ? h("details", { class: "another" }, h("summary", {}, "Make another statement"), statementForm(app, incident, null)) : null,
+    // A reporter makes their own statement; managers and administrators take down others'.
+    may && current.length && managesShop(app.me, incident.shop.id) ? h("details", { class: "another" }, h("summary", {}, "Make another statement"), statementForm(app, incident, null)) : null,
     may && !current.length ? statementForm(app, incident, null) : null,
     !may && !current.length ? notice("No statement you can see has been signed for this report.") : null,
   );
