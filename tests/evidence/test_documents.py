@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
@@ -277,3 +278,23 @@ def test_the_font_is_embedded_so_any_reader_prints_the_same_letters(statement_pd
             descendant = font["/DescendantFonts"][0].get_object()
             fonts[font["/BaseFont"]] = "/FontFile2" in descendant["/FontDescriptor"].get_object()
     assert fonts == {"/MPDFAA+DejaVuSansBook": True, "/MPDFAA+DejaVuSansBold": True}
+
+
+def test_a_statements_file_in_the_pack_stays_on_the_page_of_its_row() -> None:
+    entry = samples.summary().statements[0]
+    statements = [
+        replace(entry, version=n, sha256=str(n) * 64, file_name=f"statements/MH-2026-00154-MG11-SR-v{n}.pdf")
+        for n in range(1, 10)
+    ]
+    # Twelve property lines put the page break just after one statement's row, before its file's line.
+    lines = [PropertyItem(f"Item {n}", 1, 100, False) for n in range(12)]
+    pages = pages_text(render_incident_summary(samples.summary(statements=statements, property=lines)))
+    where = {
+        int(version): number
+        for number, page in enumerate(pages)
+        for version in re.findall(r"MG11-SR-v(\d)\.pdf", page)
+    }
+    assert sorted(where) == list(range(1, 10))
+    assert len(set(where.values())) == 2  # the list runs over a page break
+    for version, number in where.items():
+        assert str(version) * 16 in pages[number], version

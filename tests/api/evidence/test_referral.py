@@ -167,3 +167,45 @@ async def test_police_find_their_referred_cases_by_state(
         [incident_id(waiting), incident_id(charged)]
     )
     assert await found("NO_FURTHER_ACTION") == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"crimeReference": "43/1/26; DROP"}, "crimeReference"), ({"note": "n" * 2001}, "note")],
+)
+async def test_case_update_errors_a_user_can_cause(
+    gql: GraphQLClient, world: World, incident: Incident, changes: dict[str, str], field: str
+) -> None:
+    await run(gql, REFER, _refer(incident), world.token(Role.BID_MANAGER))
+    variables = {"input": {"incidentId": incident_id(incident), "state": "EVIDENCE_SENT", **changes}}
+
+    result = await run(gql, UPDATE_CASE, variables, world.token(Role.POLICE))
+
+    assert (result["__typename"], result["field"]) == ("ValidationError", field)
+    assert [
+        u["state"] for u in (await evidence(gql, incident, world.token(Role.POLICE)))["policeCase"]["updates"]
+    ] == ["REPORTED"]
+
+
+UPDATE_BID = (
+    "mutation B($input: UpdateBidInput!) { updateBid(input: $input) { __typename "
+    "... on ValidationError { field } } }"
+)
+
+
+async def test_who_may_let_staff_refer(gql: GraphQLClient, world: World) -> None:
+    allow = {"input": {"bidId": world.home.bid_id, "staffMayReferToPolice": True}}
+
+    police = await run(gql, UPDATE_BID, allow, world.token(Role.POLICE))
+    staff = await run(gql, UPDATE_BID, allow, world.token(Role.SHOP_STAFF))
+    away = await run(gql, UPDATE_BID, allow, world.token(Role.BID_MANAGER, "away"))
+    nothing = await run(
+        gql, UPDATE_BID, {"input": {"bidId": world.home.bid_id}}, world.token(Role.BID_MANAGER)
+    )
+    admin = await run(gql, UPDATE_BID, allow, world.token(Role.ADMIN))
+
+    assert police["__typename"] == staff["__typename"] == "PermissionDenied"
+    assert away["__typename"] == "NotFound"
+    assert nothing == {"__typename": "ValidationError", "field": "name"}
+    assert admin["__typename"] == "UpdateBidSuccess"
+    assert (await Bid.get(id=world.home.bid.id)).staff_may_refer_to_police is True

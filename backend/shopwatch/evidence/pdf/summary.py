@@ -13,6 +13,7 @@ from shopwatch.incidents.wording import KIND_WORDS
 
 MARKING = "OFFICIAL-SENSITIVE"
 _FILE = FontFace(size_pt=8, color=70)  # a file's place in the pack, under the row it belongs to
+_TOTAL = FontFace(emphasis="BOLD")
 CONTENT_WIDTH = 174  # mm: A4 less the margins
 
 
@@ -146,17 +147,18 @@ class _Summary(EvidencePdf):
                 row.cell(pounds(line.unit_price_pence))
                 row.cell(pounds(line.total_pence))
                 row.cell("Yes" if line.recovered else "No")
-        stolen = sum(line.total_pence for line in lines if not line.recovered)
-        recovered = sum(line.total_pence for line in lines if line.recovered)
-        self.ln(1)
-        self.set_font(FONT, "B", 10)
-        for label, pence in (
-            ("Not recovered", stolen),
-            ("Recovered", recovered),
-            ("Total", stolen + recovered),
-        ):
-            self.cell(118, 5.5, label, align="R")
-            self.cell(26, 5.5, pounds(pence), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            # The totals are the table's last rows, so a page break never leaves them on their own.
+            stolen = sum(line.total_pence for line in lines if not line.recovered)
+            recovered = sum(line.total_pence for line in lines if line.recovered)
+            for label, pence in (
+                ("Not recovered", stolen),
+                ("Recovered", recovered),
+                ("Total", stolen + recovered),
+            ):
+                row = table.row()
+                row.cell(label, colspan=3, align="RIGHT", style=_TOTAL)
+                row.cell(pounds(pence), style=_TOTAL)
+                row.cell("")
 
     def _case_history(self) -> None:
         self._heading("Police case and status history")
@@ -187,7 +189,7 @@ class _Summary(EvidencePdf):
             return
         self._table(
             ("Witness", "Version", "Signed", "SHA-256 of the statement"),
-            (40, 22, 44, 68),
+            (38, 20, 44, 72),
             [
                 (
                     entry.witness_name,
@@ -209,7 +211,7 @@ class _Summary(EvidencePdf):
             return
         self._table(
             ("Reference", "What", "Produced by", "SHA-256 of the original"),
-            (22, 52, 32, 68),
+            (22, 48, 32, 72),
             [
                 (
                     entry.reference,
@@ -261,17 +263,20 @@ class _Summary(EvidencePdf):
         rows: Sequence[Sequence[str]],
         files: Sequence[str | None] = (),
     ) -> None:
-        """A table; `files[i]`, when given, is a full-width line under row i naming its file in the pack."""
+        """A table; `files[i]`, when given, is a line under row i naming its file in the pack, kept on the
+        same page as the row (the first cell spans both, and fpdf never breaks a page inside a span)."""
         self.set_font(FONT, "", 9)
         with self.table(col_widths=tuple(widths), text_align="LEFT", line_height=4.8, padding=1.2) as table:
             heading = table.row()
             for title in headings:
                 heading.cell(title)
             for index, values in enumerate(rows):
+                file = files[index] if index < len(files) else None
                 row = table.row()
-                for value in values:
+                row.cell(self.printable(values[0]), rowspan=2 if file else 1)
+                for value in values[1:]:
                     row.cell(self.printable(value))
-                if index < len(files) and files[index]:
+                if file:
                     table.row().cell(
-                        self.printable(f"In the pack: {files[index]}"), colspan=len(widths), style=_FILE
+                        self.printable(f"In the pack: {file}"), colspan=len(widths) - 1, style=_FILE
                     )
