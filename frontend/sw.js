@@ -5,7 +5,7 @@
 
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "408d66da1fa4";
+const VERSION = "d05412f4522b";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",
