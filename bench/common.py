@@ -40,6 +40,7 @@ import asyncpg
 import httpx
 
 from shopwatch.places.demo import DEMO_PASSWORD
+from shopwatch.settings import new_vapid_private_key
 
 T = TypeVar("T")
 
@@ -575,6 +576,8 @@ def server_env(base_env: dict[str, str], port: int, settings: str = "production"
             "SHOPWATCH_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),
             "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "VAPID_PRIVATE_KEY": new_vapid_private_key(),
+            "VAPID_SUBJECT": "mailto:bench@shopwatch.example",
         }
     return env
 

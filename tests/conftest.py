@@ -48,6 +48,8 @@ async def database(database_url: str) -> AsyncIterator[str]:
 
 
 TABLES_IN_DELETE_ORDER = [
+    "push_message",
+    "push_subscription",
     "live_alert",
     "audit_entry",
     "alert_recipient",

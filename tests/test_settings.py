@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shopwatch.settings import ImproperlyConfigured, load_settings
+from shopwatch.settings import ImproperlyConfigured, load_settings, new_vapid_private_key, vapid_public_key
 
 SHOPWATCH = str(Path(sys.executable).with_name("shopwatch"))
 GOOD_KEY = "k" * 32
@@ -19,6 +19,8 @@ PRODUCTION = {
     "SECRET_KEY": GOOD_KEY,
     "PUBLIC_URL": "https://shopwatch.example.org",
     "DATABASE_URL": "postgres://shopwatch@db.internal:5432/shopwatch",
+    "VAPID_PRIVATE_KEY": new_vapid_private_key(),
+    "VAPID_SUBJECT": "mailto:police-liaison@shopwatch.example.org",
 }
 
 
@@ -181,7 +183,15 @@ def test_the_var_dir_comes_from_the_environment(tmp_path: Path) -> None:
 
 
 def run_shopwatch(args: list[str], environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = without(dict(os.environ), "SECRET_KEY", "PUBLIC_URL", "SMTP_URL", "DATABASE_URL")
+    base = without(
+        dict(os.environ),
+        "SECRET_KEY",
+        "PUBLIC_URL",
+        "SMTP_URL",
+        "DATABASE_URL",
+        "VAPID_PRIVATE_KEY",
+        "VAPID_SUBJECT",
+    )
     return subprocess.run(  # noqa: S603 - our own console script
         [SHOPWATCH, *args],
         env={**base, **environ},
@@ -192,7 +202,15 @@ def run_shopwatch(args: list[str], environ: dict[str, str]) -> subprocess.Comple
     )
 
 
-@pytest.mark.parametrize(("missing", "named"), [("SECRET_KEY", "SECRET_KEY"), ("PUBLIC_URL", "PUBLIC_URL")])
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [
+        ("SECRET_KEY", "SECRET_KEY"),
+        ("PUBLIC_URL", "PUBLIC_URL"),
+        ("VAPID_PRIVATE_KEY", "VAPID_PRIVATE_KEY"),
+        ("VAPID_SUBJECT", "VAPID_SUBJECT"),
+    ],
+)
 def test_the_cli_will_not_start_in_production_without_its_settings(
     tmp_path: Path, missing: str, named: str
 ) -> None:
@@ -224,3 +242,55 @@ def test_development_links_go_to_where_the_app_is_served_unless_public_url_says(
     told = {"PUBLIC_URL": "https://shopwatch.example.org"}
     assert load_settings(told, tmp_path, served_at=served).public_url == "https://shopwatch.example.org"
     assert load_settings({}, tmp_path).public_url == "http://127.0.0.1:8000"
+
+
+# --- Web Push (VAPID) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", ["VAPID_PRIVATE_KEY", "VAPID_SUBJECT"])
+def test_production_needs_a_vapid_key_and_subject(tmp_path: Path, missing: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="VAPID_PRIVATE_KEY and VAPID_SUBJECT"):
+        load_settings(without(PRODUCTION, missing), var_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("VAPID_PRIVATE_KEY", "not a key!"),
+        ("VAPID_PRIVATE_KEY", "AAAA"),
+        ("VAPID_PRIVATE_KEY", "A" * 43),  # 32 zero bytes: not a private key
+        ("VAPID_SUBJECT", "ops@shopwatch.example.org"),
+        ("VAPID_SUBJECT", "http://shopwatch.example.org/contact"),
+    ],
+)
+def test_a_bad_vapid_setting_is_refused(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=name):
+        load_settings({**PRODUCTION, name: value}, var_dir=tmp_path)
+
+
+def test_production_serves_the_public_key_of_its_vapid_key(tmp_path: Path) -> None:
+    settings = load_settings(PRODUCTION, var_dir=tmp_path)
+    assert settings.vapid_subject == PRODUCTION["VAPID_SUBJECT"]
+    assert settings.vapid_public_key == vapid_public_key(PRODUCTION["VAPID_PRIVATE_KEY"])
+    assert len(settings.vapid_public_key or "") == 87  # 65 bytes, base64url: what browsers take
+    assert not (tmp_path / "vapid_private_key").exists()
+
+
+def test_development_generates_a_vapid_key_once_and_keeps_it(tmp_path: Path) -> None:
+    first = load_settings({}, var_dir=tmp_path)
+    again = load_settings({}, var_dir=tmp_path)
+    assert first.vapid_private_key == again.vapid_private_key
+    assert first.vapid_subject == "mailto:noreply@127.0.0.1"
+    path = tmp_path / "vapid_private_key"
+    assert path.read_text() == first.vapid_private_key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_vapid_keys_prints_a_key_pair_without_any_settings(tmp_path: Path) -> None:
+    environ = {"SHOPWATCH_ENV": "production", "SHOPWATCH_VAR_DIR": str(tmp_path / "var")}
+    result = run_shopwatch(["vapid-keys"], environ)
+    assert result.returncode == 0, result.stderr
+    private_line, public_line = result.stdout.splitlines()
+    private_key = private_line.removeprefix("VAPID_PRIVATE_KEY=")
+    assert public_line.endswith(vapid_public_key(private_key))
+    assert load_settings({**PRODUCTION, "VAPID_PRIVATE_KEY": private_key}, var_dir=tmp_path)

@@ -1,5 +1,5 @@
 """`shopwatch serve|worker|migrate|demo|create-admin|export-schema|purge|audit verify|evidence verify|
-makemigrations`."""
+makemigrations|vapid-keys`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from shopwatch.settings import ImproperlyConfigured, Settings, load_settings
+from shopwatch.settings import (
+    ImproperlyConfigured,
+    Settings,
+    load_settings,
+    new_vapid_private_key,
+    vapid_public_key,
+)
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -174,6 +180,14 @@ def evidence(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def vapid_keys() -> int:
+    """A new VAPID key pair, as environment lines; needs no settings (it is how production gets them)."""
+    private_key = new_vapid_private_key()
+    print(f"VAPID_PRIVATE_KEY={private_key}")
+    print(f"# public key (the app fetches it as pushPublicKey): {vapid_public_key(private_key)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopwatch", description="Town-centre retail crime reporting.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrations_parser = commands.add_parser("makemigrations", help="write a migration for model changes")
     migrations_parser.add_argument("--name")
     migrations_parser.set_defaults(run=makemigrations)
+    commands.add_parser("vapid-keys", help="print a new VAPID key pair for Web Push")
     return parser
 
 
@@ -224,6 +239,8 @@ def _served_at(args: argparse.Namespace) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "vapid-keys":
+        return vapid_keys()
     try:
         settings = load_settings(served_at=_served_at(args))
     except ImproperlyConfigured as error:

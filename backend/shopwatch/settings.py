@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 DEVELOPMENT = "development"
 PRODUCTION = "production"
@@ -34,6 +39,10 @@ class Settings:
     # A query (never a mutation) still running this long after it started is stopped: the cost
     # budget bounds the work; this bounds the wait if something unforeseen is slow.
     query_time_limit_seconds: float = DEFAULT_QUERY_TIME_LIMIT
+    # Web Push: the server's VAPID key (a P-256 private key, 32 bytes in base64url) and the contact
+    # the push services may write to about it. Empty: no push is sent and pushPublicKey is null.
+    vapid_private_key: str = ""
+    vapid_subject: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -51,6 +60,11 @@ class Settings:
     @property
     def mail_domain(self) -> str:
         return urlsplit(self.public_url).hostname or "localhost"
+
+    @property
+    def vapid_public_key(self) -> str | None:
+        """The key the phones subscribe with (`applicationServerKey`): base64url, uncompressed point."""
+        return vapid_public_key(self.vapid_private_key) if self.vapid_private_key else None
 
     def app_link(self, path: str) -> str:
         """An absolute link into the app, for emails."""
@@ -93,6 +107,7 @@ def load_settings(
         _check_smtp_url(smtp_url)
     first_retry = _positive_seconds(environ, "MAIL_FIRST_RETRY_SECONDS", 30.0)
     query_time_limit = _positive_seconds(environ, "QUERY_TIME_LIMIT_SECONDS", DEFAULT_QUERY_TIME_LIMIT)
+    vapid_private_key, vapid_subject = _vapid(environ, production, var_dir, public_url)
 
     return Settings(
         env=env,
@@ -105,6 +120,8 @@ def load_settings(
         mail_from=environ.get("MAIL_FROM") or f"Shopwatch <noreply@{urlsplit(public_url).hostname}>",
         mail_first_retry_seconds=first_retry,
         query_time_limit_seconds=query_time_limit,
+        vapid_private_key=vapid_private_key,
+        vapid_subject=vapid_subject,
     )
 
 
@@ -136,6 +153,63 @@ def _development_secret_key(var_dir: Path) -> str:
         return path.read_text().strip()
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _vapid(environ: Mapping[str, str], production: bool, var_dir: Path, public_url: str) -> tuple[str, str]:
+    """The VAPID private key and subject: required in production, made up in development."""
+    key = environ.get("VAPID_PRIVATE_KEY", "").strip()
+    subject = environ.get("VAPID_SUBJECT", "").strip()
+    if production and not (key and subject):
+        raise ImproperlyConfigured(
+            "VAPID_PRIVATE_KEY and VAPID_SUBJECT must be set in production "
+            "(`shopwatch vapid-keys` makes a key)"
+        )
+    key = key or _development_vapid_key(var_dir)
+    subject = subject or f"mailto:noreply@{urlsplit(public_url).hostname}"
+    try:
+        vapid_public_key(key)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"VAPID_PRIVATE_KEY is not a P-256 private key: {error}") from None
+    if not (subject.startswith("mailto:") or subject.startswith("https://")):
+        raise ImproperlyConfigured(f"VAPID_SUBJECT must be a mailto: or https: URL, not {subject!r}")
+    return key, subject
+
+
+def new_vapid_private_key() -> str:
+    """A new P-256 private key as 32 bytes of base64url (the form web-push libraries share)."""
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return _b64url(number.to_bytes(32, "big"))
+
+
+def vapid_public_key(private_key: str) -> str:
+    """The public key of `private_key` (base64url of the uncompressed point); ValueError if invalid."""
+    try:
+        raw = base64.urlsafe_b64decode(private_key + "=" * (-len(private_key) % 4))
+    except (binascii.Error, ValueError) as error:
+        raise ValueError("not base64url") from error
+    if len(raw) != 32:
+        raise ValueError("not 32 bytes")
+    public = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1()).public_key()
+    return _b64url(
+        public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _development_vapid_key(var_dir: Path) -> str:
+    """Generated once and kept under var/, like the secret key: a new key would void every phone's
+    subscription."""
+    path = var_dir / "vapid_private_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = new_vapid_private_key()
     path.write_text(key)
     path.chmod(0o600)
     return key

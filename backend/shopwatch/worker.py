@@ -1,7 +1,8 @@
 """Background work of `shopwatch worker` (or of `shopwatch serve` when it runs alone): sending the
-outbox continuously; every hour tidying stale records (live alerts older than two days among them)
-and photo files that no row refers to; and every day applying the retention rules (which also
-empty the bodies of emails finished 30 days ago)."""
+email outbox and the Web Push outbox continuously; every hour tidying stale records (live alerts
+older than two days among them, with their push messages) and photo files that no row refers to;
+and every day applying the retention rules (which also empty the bodies of emails finished 30 days
+ago)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from shopwatch.core.mail.backends import MailBackend, backend_for
 from shopwatch.core.mail.sealing import OutboxSeal
 from shopwatch.core.photo_sweep import sweep_orphan_photos
 from shopwatch.core.storage import PhotoStore
+from shopwatch.live import push_worker
 from shopwatch.live.services import delete_old_alerts
 from shopwatch.settings import Settings
 
@@ -59,7 +61,13 @@ async def run_background(
 ) -> None:
     backend = backend or backend_for(settings.smtp_url, settings.mail_dir)
     store = PhotoStore(settings.media_root)
+    pushes = (
+        [push_worker.run(settings.vapid_private_key, settings.vapid_subject, stop)]
+        if settings.vapid_private_key
+        else []
+    )
     await asyncio.gather(
+        *pushes,
         mail_worker.run(
             backend,
             settings.mail_from,

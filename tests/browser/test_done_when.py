@@ -214,7 +214,7 @@ def test_a_bid_manager_sets_up_a_shop_and_works_its_shoplifter_from_a_phone(
         open_report(page, description)
         page.get_by_text("Change the status").click()
         page.get_by_label("New status").select_option(label="Closed")
-        page.get_by_label("Note").fill(CLOSING_NOTE)
+        page.get_by_label("Note", exact=True).fill(CLOSING_NOTE)
         page.get_by_role("button", name="Save the status").click()
         expect(said(page)).to_have_text("Status changed.")
         expect(page.locator(".history li").last).to_contain_text("Closed")

@@ -165,6 +165,7 @@ def test_a_broadcast_reaches_a_second_phone_even_one_cut_off_when_it_went(
         shop.wait_for_timeout(100)
     pushed = {
         "id": "pushed-1",
+        "bidId": bid_id(server, server.login(STAFF)),
         "kind": "BROADCAST",
         "createdAt": "2026-12-05T14:05:00+00:00",
         "message": "Pushed to a closed app",

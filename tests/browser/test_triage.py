@@ -71,7 +71,7 @@ def test_a_manager_then_the_police_change_the_status_with_notes(page: Page, serv
     page.get_by_role("button", name="Save the status").click()  # Still "New": refused, in words.
     expect(page.locator("main [role=alert]")).to_contain_text("This incident is already")
     page.get_by_label("New status").select_option("REVIEWED")
-    page.get_by_label("Note").fill("CCTV checked, face visible")
+    page.get_by_label("Note", exact=True).fill("CCTV checked, face visible")
     page.get_by_role("button", name="Save the status").click()
     expect(page.locator("main [role=status]")).to_have_text("Status changed.")
     expect(page.locator(".history li")).to_contain_text(["Reviewed"])
@@ -123,8 +123,8 @@ def test_the_reporter_adds_photos_and_a_police_reference_and_staff_see_no_manage
     log_in(page, STAFF)
     page.goto(f"/#/incidents/{own}")
     expect(page.get_by_role("heading", name="Theft at")).to_be_visible()
-    # The reporter's own: photos and the police reference, nothing of triage.
-    expect(page.locator("main summary")).to_have_text(["Add a police reference"])
+    # The reporter's own: photos, the police reference and the property taken, nothing of triage.
+    expect(page.locator("main summary")).to_have_text(["Add a police reference", "Add the property taken"])
     expect(page.locator("main select")).to_have_count(0)
     page.get_by_label("Add photos").set_input_files(
         [

@@ -1,5 +1,6 @@
 """Live alerts: those a report or a link raises (written in its transaction by the action that
-makes it), and a broadcast to the whole BID with its audit entry."""
+makes it), and a broadcast to the whole BID with its audit entry; each with its Web Push messages
+in the same transaction. Registering and removing a phone's push subscription."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from shopwatch.alerts.models import Alert, AlertRule
 from shopwatch.alerts.rules import RULE_TITLES
 from shopwatch.core.audit.trail import record
 from shopwatch.incidents.models import Incident
-from shopwatch.live import services
+from shopwatch.live import push, services
 from shopwatch.live.broker import publish
-from shopwatch.live.models import LiveAlert
+from shopwatch.live.models import LiveAlert, PushSubscription
+from shopwatch.live.push import enqueue_pushes
 from shopwatch.offenders.models import Offender, OffenderStatus
 
 
@@ -35,6 +37,7 @@ async def raise_live_alerts(
     for alert in raised:
         if alert.rule != AlertRule.EXCLUSION_BREACH:
             alerts.append(await services.record_pattern(incident, RULE_TITLES[alert.rule], alert.offender_id))
+    await enqueue_pushes(alerts)
     return alerts
 
 
@@ -45,6 +48,7 @@ async def broadcast(by: Acting, bid_id: int, message: str, offender_id: int | No
     async with in_transaction():
         offender = await services.broadcast_offender(bid_id, offender_id)
         alert = await services.record_broadcast(by.user, bid_id, message, offender)
+        await enqueue_pushes([alert])
         await record(
             by.actor,
             "live.broadcast",
@@ -54,3 +58,16 @@ async def broadcast(by: Acting, bid_id: int, message: str, offender_id: int | No
         )
     await publish([alert])
     return alert
+
+
+async def register_push_subscription(by: Acting, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """This session's phone gets the BID's live alerts by Web Push. `InvalidInput` for an endpoint
+    or keys no push could be sent with."""
+    push.check_subscription(endpoint, p256dh, auth, production=by.settings.is_production)
+    async with in_transaction():
+        return await push.register(by.user, by.viewer.session_id, endpoint, p256dh, auth)
+
+
+async def remove_push_subscription(by: Acting, endpoint: str) -> bool:
+    """No more pushes to the viewer's own subscription at `endpoint`; False if they hold none there."""
+    return await push.remove(by.user, endpoint)

@@ -36,6 +36,7 @@ from shopwatch.api.incidents.queries import IncidentsQuery
 from shopwatch.api.incidents.triage import TriageMutation
 from shopwatch.api.library_internals import max_aliases_rule, max_depth_rule
 from shopwatch.api.live.operations import LiveMutation, LiveQuery, LiveSubscription
+from shopwatch.api.live.push import PushMutation, PushQuery
 from shopwatch.api.offenders.decisions import DecisionsMutation
 from shopwatch.api.offenders.mutations import OffendersMutation
 from shopwatch.api.offenders.queries import OffendersQuery
@@ -68,6 +69,7 @@ Query = merge_types(
         SummariesQuery,
         AuditQuery,
         LiveQuery,
+        PushQuery,
     ),
 )
 Mutation = merge_types(
@@ -84,6 +86,7 @@ Mutation = merge_types(
         DecisionsMutation,
         AlertsMutation,
         LiveMutation,
+        PushMutation,
     ),
 )
 

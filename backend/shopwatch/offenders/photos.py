@@ -7,6 +7,7 @@ either kind still refers to them.
 
 from __future__ import annotations
 
+from shopwatch.core.ids import encode_id
 from shopwatch.core.storage import PhotoStore
 from shopwatch.incidents.attachments import keep_photo
 from shopwatch.offenders.models import Offender, OffenderPhoto
@@ -19,3 +20,8 @@ async def attach_offender_photo(offender: Offender, data: bytes, store: PhotoSto
     return await keep_photo(
         offender, "offender_id", OffenderPhoto, data, store, MAX_PHOTOS_PER_OFFENDER, TOO_MANY_PHOTOS
     )
+
+
+def offender_photo_url(photo_id: int, variant: str) -> str:
+    """Where the app fetches a gallery photo ("display", "thumbnail" or "original")."""
+    return f"/media/offender-photos/{encode_id('OffenderPhoto', photo_id)}/{variant}"

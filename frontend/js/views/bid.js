@@ -59,7 +59,7 @@ function referralForm(app, bid) {
   const id = uid("staff-refer");
   const allowed = h("input", { type: "checkbox", id, name: "staff-refer", checked: bid.staffMayReferToPolice });
   return actionForm(
-    "Save",
+    "Save who may refer",
     [h("div", { class: "check" }, allowed, h("label", { htmlFor: id }, "Shop staff may refer their own reports to the police")), h("p", { class: "hint" }, "Managers always may.")],
     async () => {
       await mutate(UPDATE_BID, { input: { bidId: bid.id, staffMayReferToPolice: allowed.checked } }, "updateBid");

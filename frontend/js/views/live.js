@@ -9,8 +9,12 @@ import { ALERT_FIELDS, MEMBER_ROLES, OFF_KEY, alertCard, liveBids, liveState, on
 const RECENT = `query Recent($bidId: ID!) { liveAlerts(bidId: $bidId) { ${ALERT_FIELDS} } }`;
 const BROADCAST = `mutation Broadcast($input: BroadcastInput!) { broadcast(input: $input) { ${ANSWER} } }`;
 const PUSH_KEY = "{ pushPublicKey }";
-const REGISTER = `mutation Register($input: RegisterPushSubscriptionInput!) { registerPushSubscription(input: $input) { __typename } }`;
-const REMOVE = "mutation Remove($endpoint: String!) { removePushSubscription(endpoint: $endpoint) { __typename } }";
+const REGISTER = `mutation Register($input: PushSubscriptionInput!) {
+  registerPushSubscription(input: $input) { __typename ... on ValidationError { field message } ... on PermissionDenied { message } }
+}`;
+const REMOVE = `mutation Remove($endpoint: String!) {
+  removePushSubscription(endpoint: $endpoint) { __typename ... on PermissionDenied { message } ... on NotFound { message } }
+}`;
 const BROADCASTERS = ["BID_MANAGER", "POLICE", "ADMIN"];
 
 /** A VAPID key (base64url) as the bytes PushManager.subscribe wants. */
@@ -44,7 +48,7 @@ async function switchOn() {
     (await registration.pushManager.getSubscription()) ||
     (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
   const { endpoint, keys } = subscription.toJSON();
-  await gql(REGISTER, { input: { endpoint, p256dh: keys.p256dh, auth: keys.auth } });
+  await mutate(REGISTER, { input: { endpoint, p256dh: keys.p256dh, auth: keys.auth } }, "registerPushSubscription");
   return "On: alerts show on this phone, even with Shopwatch closed.";
 }
 
@@ -53,7 +57,8 @@ async function switchOff() {
   const registration = await navigator.serviceWorker?.ready;
   const subscription = await registration?.pushManager?.getSubscription();
   if (subscription) {
-    await gql(REMOVE, { endpoint: subscription.endpoint }).catch(() => {});
+    // Not this session's (NotFound) is fine: unsubscribing below makes the push service answer 410.
+    await mutate(REMOVE, { endpoint: subscription.endpoint }, "removePushSubscription").catch(() => {});
     await subscription.unsubscribe();
   }
   return "Off: alerts show only on this screen and in the banner while Shopwatch is open.";

@@ -4,7 +4,7 @@
 
 import { gql } from "../api.js";
 import { field, formatDateTime, h, kindName, notice } from "../dom.js";
-import { actionForm, mutate, setFlash, takeFlash } from "../manage.js";
+import { actionForm, managesShop, mutate, setFlash, takeFlash } from "../manage.js";
 import { currentQuery, navigate } from "../router.js";
 import { signaturePad } from "../signature.js";
 import { referenceTag } from "./reports.js";
@@ -16,7 +16,7 @@ export const DECLARATION =
 
 const STATEMENTS = `query Statements($id: ID!) {
   incident(id: $id) {
-    id reference kind shop { name } reporter { id } statementDraft mayRecordStatement
+    id reference kind shop { id name } reporter { id } statementDraft mayRecordStatement
     photos { id exhibitReference }
     statements {
       id version replacesId witnessName occupation over18 text declaration signedName signedAt signatureImage sha256
@@ -75,7 +75,10 @@ function statementForm(app, incident, before) {
   const name = h("input", { type: "text", name: "witness-name", required: true, maxLength: 200, autocomplete: "name", value: before?.witnessName || (reporter ? app.me.name : "") });
   const occupation = h("input", { type: "text", name: "occupation", required: true, maxLength: 200, value: before?.occupation || "" });
   const over18 = h("input", { type: "checkbox", name: "over-18", id: "over-18", checked: before ? before.over18 : true });
-  const text = h("textarea", { name: "text", rows: 14, required: true, maxLength: 20000 }, before?.text || incident.statementDraft || "");
+  const body = before?.text || incident.statementDraft || "";
+  // Tall enough to read the whole draft on a phone without scrolling inside the box.
+  const rows = Math.min(30, Math.max(10, body.split("\n").reduce((n, line) => n + Math.ceil((line.length + 1) / 34), 1)));
+  const text = h("textarea", { name: "text", rows, required: true, maxLength: 20000 }, body);
   const typed = h("input", { type: "text", name: "signed-name", required: true, maxLength: 200, autocomplete: "name" });
   const pad = signaturePad(typed);
   const photos = incident.photos.filter((p) => !p.exhibitReference).length;
@@ -87,7 +90,7 @@ function statementForm(app, incident, before) {
       field("Occupation", occupation),
       h("div", { class: "check" }, over18, h("label", { htmlFor: "over-18" }, "The witness is over 18")),
       field("Statement", text, "In the witness's own words: what they saw, heard and did, and when. Correct anything the draft got wrong."),
-      photos ? h("p", { class: "hint" }, `${photos === 1 ? "The report's photo is" : `The report's ${photos} photos are`} produced as exhibits under the witness's initials (e.g. MS/1).`) : null,
+      photos ? notice(`${photos === 1 ? "The report's photo is produced as an exhibit" : `The report's ${photos} photos are produced as exhibits`} under the witness's initials (e.g. MS/1).`) : null,
       h("div", { class: "declaration-box" }, h("h2", {}, "Declaration"), h("p", { class: "declaration" }, DECLARATION)),
       field("Type the witness's name to sign", typed, "The full name as given above: it is printed under the signature."),
       h("fieldset", {}, h("legend", {}, "Sign with a finger in the box"), pad),
@@ -142,7 +145,8 @@ export async function render(app, { id }) {
     earlier.length
       ? h("details", { class: "earlier" }, h("summary", {}, `Earlier versions (${earlier.length})`), earlier.map((statement) => signed(statement, incident.id, false)))
       : null,
-    may && current.length ? h("details", { class: "another" }, h("summary", {}, "Make another statement"), statementForm(app, incident, null)) : null,
+    // A reporter makes their own statement; managers and administrators take down others'.
+    may && current.length && managesShop(app.me, incident.shop.id) ? h("details", { class: "another" }, h("summary", {}, "Make another statement"), statementForm(app, incident, null)) : null,
     may && !current.length ? statementForm(app, incident, null) : null,
     !may && !current.length ? notice("No statement you can see has been signed for this report.") : null,
   );

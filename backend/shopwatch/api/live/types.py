@@ -7,10 +7,10 @@ from datetime import datetime
 import strawberry
 
 from shopwatch.api.ids import encode_id
-from shopwatch.api.offenders.types import offender_photo_url
 from shopwatch.live import models
 from shopwatch.live.services import LiveAlertView
 from shopwatch.offenders.models import OffenderStatus
+from shopwatch.offenders.photos import offender_photo_url
 
 strawberry.enum(
     models.LiveAlertKind,

@@ -18,6 +18,7 @@ from shopwatch.offenders import models
 from shopwatch.offenders.exclusions import current_or_latest, effective_status, in_force, today
 from shopwatch.offenders.gallery import Sightings, sees_whole_gallery
 from shopwatch.offenders.matching import Suggestion
+from shopwatch.offenders.photos import offender_photo_url
 
 if TYPE_CHECKING:
     from shopwatch.api.alerts.types import Alert
@@ -30,10 +31,6 @@ strawberry.enum(
     "ARCHIVED: kept for the record, hidden from shop staff; ID_SOUGHT: seen but not yet identified, "
     "shown to shop staff so they can help identify them.",
 )
-
-
-def offender_photo_url(photo_id: int, variant: str) -> str:
-    return f"/media/offender-photos/{encode_id('OffenderPhoto', photo_id)}/{variant}"
 
 
 @strawberry.type

@@ -1,9 +1,7 @@
 """Sends the outbox: claims due rows, delivers them, records the outcome, retries with backoff.
 
-Rows are claimed for a lease (`claimed_until`) in a short transaction using
-`FOR UPDATE SKIP LOCKED` where the database has it, then confirmed one by one with a
-compare-and-set update, so two workers never send the same row at once even on SQLite.
-A worker that dies mid-send leaves its rows to be reclaimed when the lease runs out; the
+Rows are claimed for a lease as `core.claims` does it, so two workers never send the same row at
+once. A worker that dies mid-send leaves its rows to be reclaimed when the lease runs out; the
 message goes again with the same Message-ID. Sealed bodies are opened here, in memory, and emptied
 once the email is sent or has failed for good, so the one-time link leaves the database with it.
 """
@@ -11,14 +9,11 @@ once the email is sent or has failed for good, so the one-time link leaves the d
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from datetime import timedelta
 
-from tortoise.expressions import F, Q
-from tortoise.transactions import in_transaction
-
+from shopwatch.core import claims
 from shopwatch.core.clock import now
 from shopwatch.core.mail.backends import (
     MailBackend,
@@ -48,30 +43,7 @@ def retry_delay(attempts: int, first_retry: timedelta = FIRST_RETRY) -> timedelt
 
 
 async def claim_due(batch_size: int = BATCH_SIZE) -> list[OutboxEmail]:
-    moment = now()
-    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=moment) | Q(
-        state=DeliveryState.SENDING, claimed_until__lt=moment
-    )
-    claimed = []
-    async with in_transaction():
-        candidates = (
-            await OutboxEmail.filter(due)
-            .order_by("next_attempt_at", "id")
-            .limit(batch_size)
-            .select_for_update(skip_locked=True)
-        )
-        for email in candidates:
-            won = await OutboxEmail.filter(
-                id=email.id, state=email.state, claimed_until=email.claimed_until
-            ).update(
-                state=DeliveryState.SENDING,
-                claimed_until=moment + LEASE,
-                attempts=F("attempts") + 1,
-            )
-            if won:
-                email.attempts += 1
-                claimed.append(email)
-    return claimed
+    return await claims.claim_due(OutboxEmail, batch_size, LEASE)
 
 
 def _bodies(email: OutboxEmail, seal: OutboxSeal | None) -> tuple[str, str]:
@@ -144,13 +116,11 @@ async def run(
     first_retry: timedelta = FIRST_RETRY,
     seal: OutboxSeal | None = None,
 ) -> None:
-    """Deliver until `stop` is set; a full batch means more may be waiting, so go again at once."""
-    while not stop.is_set():
-        try:
-            claimed = await deliver_due(backend, sender, first_retry=first_retry, seal=seal)
-        except Exception:  # the database may be restarting; keep the worker alive
-            log.exception("outbox worker pass failed")
-            claimed = 0
-        if claimed < BATCH_SIZE:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+    """Deliver until `stop` is set."""
+    await claims.keep_sending(
+        lambda: deliver_due(backend, sender, first_retry=first_retry, seal=seal),
+        BATCH_SIZE,
+        stop,
+        poll_seconds,
+        "outbox worker",
+    )
