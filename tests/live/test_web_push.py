@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from shopwatch.accounts.models import Role
+from shopwatch.accounts.models import Role, User
 from shopwatch.accounts.sessions import viewer_for_token
 from shopwatch.actions.acting import Acting
 from shopwatch.actions.incidents import report_incident
@@ -227,3 +227,20 @@ async def test_the_worker_pushes_a_broadcast_within_a_second_of_its_commit(
         await worker
     assert [alert["message"] for alert in phone.received] == ["Red cap heading to the market"]
     assert receiver.refusals == []
+
+
+async def test_a_deactivated_account_is_pushed_nothing_and_a_phone_goes_to_who_registered_it_last(
+    gql: GraphQLClient, world: World, settings: Settings, receiver: PushReceiver
+) -> None:
+    phone = await a_staff_phone(gql, world, receiver)
+    await User.filter(id=world.home.users[Role.SHOP_STAFF].id).update(is_active=False)
+    manager = await as_token(world.home.tokens[Role.BID_MANAGER], settings)
+    await broadcast(manager, world.home.bid.id, "Red cap heading to the market", None)
+    assert await PushMessage.all().count() == 0
+
+    # The same phone, now logged in as a manager of another BID: it hears that BID, not this one.
+    await subscribe(gql, world.away.tokens[Role.BID_MANAGER], phone)
+    await broadcast(manager, world.home.bid.id, "Still here", None)
+    assert await PushMessage.all().count() == 0
+    stored = await PushSubscription.get(endpoint=phone.endpoint)
+    assert stored.user_id == world.away.users[Role.BID_MANAGER].id
