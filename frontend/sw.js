@@ -7,7 +7,7 @@
 import { notificationOf } from "./js/live-words.js";
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "ed2c9b3c534e";
+const VERSION = "e9dee7d4cc82";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

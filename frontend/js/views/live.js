@@ -3,7 +3,7 @@
 
 import { ApiError, gql, rolesOf } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { ANSWER, mutate, offenderPicks } from "../manage.js";
+import { ANSWER, Refusal, mutate, offenderPicks } from "../manage.js";
 import { ALERT_FIELDS, MEMBER_ROLES, OFF_KEY, alertCard, liveBids, liveState, onLiveState } from "../live.js";
 
 const RECENT = `query Recent($bidId: ID!) { liveAlerts(bidId: $bidId) { ${ALERT_FIELDS} } }`;
@@ -43,12 +43,19 @@ async function switchOn() {
   localStorage.removeItem(OFF_KEY);
   const key = await serverKey();
   const registration = await navigator.serviceWorker.ready;
-  if (!key || !registration.pushManager) return "On: alerts show while Shopwatch is open or in the background.";
-  const subscription =
-    (await registration.pushManager.getSubscription()) ||
-    (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
-  const { endpoint, keys } = subscription.toJSON();
-  await mutate(REGISTER, { input: { endpoint, p256dh: keys.p256dh, auth: keys.auth } }, "registerPushSubscription");
+  const open = "On: alerts show while Shopwatch is open or in the background.";
+  if (!key || !registration.pushManager) return open;
+  try {
+    const subscription =
+      (await registration.pushManager.getSubscription()) ||
+      (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
+    const { endpoint, keys } = subscription.toJSON();
+    await mutate(REGISTER, { input: { endpoint, p256dh: keys.p256dh, auth: keys.auth } }, "registerPushSubscription");
+  } catch (error) {
+    // Notifications still work while the app runs; only the closed app's pushes are missing.
+    const why = error instanceof Refusal ? error.message : "this browser would not subscribe to push messages.";
+    return `${open} Not with Shopwatch closed: ${why}`;
+  }
   return "On: alerts show on this phone, even with Shopwatch closed.";
 }
 
