@@ -7,7 +7,7 @@
 import { notificationOf } from "./js/live-words.js";
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "e9dee7d4cc82";
+const VERSION = "8826f15db2e3";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -5,6 +5,7 @@
 
 import { LIVE_CLOSED, gql, rolesOf } from "./api.js";
 import { h } from "./dom.js";
+import { mutate } from "./manage.js";
 import { GraphQLSocket } from "./live-socket.js";
 import { KIND_TITLES, notificationOf, timeOf } from "./live-words.js";
 
@@ -12,6 +13,9 @@ export const ALERT_FIELDS = "id kind createdAt message shop { id name } offender
 const SUBSCRIPTION = `subscription Live($bidId: ID!) { bidAlerts(bidId: $bidId) { ${ALERT_FIELDS} } }`;
 const MISSED = `query Missed($bidId: ID!, $since: DateTime) { liveAlerts(bidId: $bidId, since: $since) { ${ALERT_FIELDS} } }`;
 export const MEMBER_ROLES = ["SHOP_STAFF", "BID_MANAGER", "POLICE"];
+const REGISTER = `mutation Register($input: PushSubscriptionInput!) {
+  registerPushSubscription(input: $input) { __typename ... on ValidationError { field message } ... on PermissionDenied { message } }
+}`;
 const MOST_BANNERS = 3;
 // Set when the user turned "Alerts on this phone" off: no system notification from this page then.
 export const OFF_KEY = "shopwatch.live.off";
@@ -54,7 +58,23 @@ export function ensureLive(me) {
   return session.ready;
 }
 
+/** Tells the server about this phone's push subscription, for the session logged in now. */
+export async function registerPush(subscription) {
+  const { endpoint, keys } = subscription.toJSON();
+  await mutate(REGISTER, { input: { endpoint, p256dh: keys.p256dh, auth: keys.auth } }, "registerPushSubscription");
+}
+
+/** A push subscription belongs to the session that registered it: after a new login (perhaps
+ * someone else's on the same phone) the phone's subscription is registered again for this one. */
+async function renewPush() {
+  if (localStorage.getItem(OFF_KEY) || !("Notification" in window) || Notification.permission !== "granted") return;
+  const registration = await navigator.serviceWorker?.ready;
+  const subscription = await registration?.pushManager?.getSubscription();
+  if (subscription) await registerPush(subscription);
+}
+
 async function connect(session) {
+  renewPush().catch(() => {}); // Tried again at the next start.
   const { bids } = await gql("{ bids { id name } }").catch(() => ({ bids: [] }));
   if (live !== session) return; // Logged out meanwhile.
   session.bids = bids;
@@ -65,19 +85,30 @@ async function connect(session) {
     },
     onConnected: () => bids.forEach((bid) => catchUp(session, bid.id)),
   });
-  for (const bid of bids) {
-    session.socket.subscribe(SUBSCRIPTION, { bidId: bid.id }, {
-      next: (data) => data?.bidAlerts && received(session, bid.id, data.bidAlerts),
-      // Not a member after all (an administrator who also holds a role elsewhere): nothing to hear.
-      error: () => {},
-    });
-  }
+  for (const bid of bids) listen(session, bid.id);
   // Back online, or the phone unlocked: no need to wait out the backoff.
   session.onOnline = () => document.visibilityState === "visible" && session.socket.retryNow();
   window.addEventListener("online", session.onOnline);
   session.onOffline = () => session.socket.drop();
   window.addEventListener("offline", session.onOffline);
   document.addEventListener("visibilitychange", session.onOnline);
+}
+
+/** The subscription to one BID. The server ends one whose phone fell behind: it is started again
+ * and the rest fetched; one to a BID the user is not a member of (an administrator who also holds
+ * a role elsewhere) is left ended. */
+function listen(session, bidId) {
+  session.socket.subscribe(SUBSCRIPTION, { bidId }, {
+    next: (data) => data?.bidAlerts && received(session, bidId, data.bidAlerts),
+    error: (messages) => {
+      if (live !== session || messages.some((m) => m.includes("no such BID"))) return;
+      setTimeout(() => {
+        if (live !== session) return;
+        listen(session, bidId);
+        catchUp(session, bidId);
+      }, 1000);
+    },
+  });
 }
 
 export function stopLive() {

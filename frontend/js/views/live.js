@@ -4,14 +4,11 @@
 import { ApiError, gql, rolesOf } from "../api.js";
 import { field, h, notice } from "../dom.js";
 import { ANSWER, Refusal, mutate, offenderPicks } from "../manage.js";
-import { ALERT_FIELDS, MEMBER_ROLES, OFF_KEY, alertCard, liveBids, liveState, onLiveState } from "../live.js";
+import { ALERT_FIELDS, MEMBER_ROLES, OFF_KEY, alertCard, liveBids, liveState, onLiveState, registerPush } from "../live.js";
 
 const RECENT = `query Recent($bidId: ID!) { liveAlerts(bidId: $bidId) { ${ALERT_FIELDS} } }`;
 const BROADCAST = `mutation Broadcast($input: BroadcastInput!) { broadcast(input: $input) { ${ANSWER} } }`;
 const PUSH_KEY = "{ pushPublicKey }";
-const REGISTER = `mutation Register($input: PushSubscriptionInput!) {
-  registerPushSubscription(input: $input) { __typename ... on ValidationError { field message } ... on PermissionDenied { message } }
-}`;
 const REMOVE = `mutation Remove($endpoint: String!) {
   removePushSubscription(endpoint: $endpoint) { __typename ... on PermissionDenied { message } ... on NotFound { message } }
 }`;
@@ -49,8 +46,7 @@ async function switchOn() {
     const subscription =
       (await registration.pushManager.getSubscription()) ||
       (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
-    const { endpoint, keys } = subscription.toJSON();
-    await mutate(REGISTER, { input: { endpoint, p256dh: keys.p256dh, auth: keys.auth } }, "registerPushSubscription");
+    await registerPush(subscription);
   } catch (error) {
     // Notifications still work while the app runs; only the closed app's pushes are missing.
     const why = error instanceof Refusal ? error.message : "this browser would not subscribe to push messages.";
