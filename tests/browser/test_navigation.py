@@ -17,16 +17,17 @@ ADMIN = "admin@example.org"
 
 # The menu entries each demo account sees, in order (frontend/js/menu.js).
 MENUS = {
-    STAFF: ["Home", "Report", "Reports", "Gallery"],
-    MANAGER: ["Home", "Report", "Alerts", "Dashboard", "Reports", "Gallery", "Manage"],
-    PCSO: ["Home", "Alerts", "Cases", "Dashboard", "Reports", "Gallery"],
-    ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People", "Audit"],
+    STAFF: ["Home", "Report", "Live", "Reports", "Gallery"],
+    MANAGER: ["Home", "Report", "Live", "Alerts", "Dashboard", "Reports", "Gallery", "Manage"],
+    PCSO: ["Home", "Live", "Alerts", "Cases", "Dashboard", "Reports", "Gallery"],
+    ADMIN: ["Home", "Live", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People", "Audit"],
 }
 
 # The words each entry's screen starts its heading with ("Manage" is followed by the BID's name).
 HEADINGS = {
     "Home": "Hello",
     "Report": "Report an incident",
+    "Live": "Live alerts",
     "Alerts": "Alerts",
     "Dashboard": "Dashboard",
     "Cases": "Police cases",
