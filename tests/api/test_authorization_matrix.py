@@ -45,6 +45,7 @@ from tests.api.test_password_reset import reset_tokens_in_outbox
 from tests.support.evidence import signature_png, signature_url
 from tests.support.graphql import GraphQLClient
 from tests.support.images import jpeg, scene
+from tests.support.push_receiver import Phone
 from tests.support.world import PASSWORD, Town, World
 
 ANONYMOUS, STAFF, MANAGER, POLICE, ADMIN = None, Role.SHOP_STAFF, Role.BID_MANAGER, Role.POLICE, Role.ADMIN
@@ -154,6 +155,22 @@ async def _invite_token(scene: Scene, town: Town) -> str:
     return await link_token_in_outbox(email)
 
 
+def _phone() -> dict[str, str]:
+    return Phone(name="matrix", endpoint=f"http://127.0.0.1:9/push/{uuid.uuid4().hex}").subscription()
+
+
+async def _staff_phone(scene: Scene, town: Town) -> str:
+    """The endpoint of a phone the town's shop staff registered: theirs alone to remove."""
+    phone = _phone()
+    data = await scene.gql.execute(
+        mutation("registerPushSubscription", "($input: PushSubscriptionInput!)", "(input: $input)"),
+        {"input": phone},
+        token=scene.world.token(STAFF, "home" if town is scene.world.home else "away"),
+    )
+    assert data["registerPushSubscription"]["__typename"] == "PushSubscriptionSuccess", data
+    return phone["endpoint"]
+
+
 async def _reset_token(scene: Scene, town: Town) -> str:
     email = town.users[STAFF].email
     await scene.gql.execute("mutation R($e: String!) { requestPasswordReset(email: $e) }", {"e": email})
@@ -212,6 +229,22 @@ MATRIX: dict[str, Row] = {
         _present("alert"),
         OWN_BID_WIDE,
         ADMINS,
+    ),
+    "shop": Row(
+        "query Q($id: ID!) { shop(id: $id) { id } }",
+        lambda s, t: {"id": t.shop_id(0)},
+        _present("shop"),
+        OWN_ALL_ROLES,
+        ADMINS,
+    ),
+    # The VAPID public key is what every phone needs before it can subscribe: it is public (answered
+    # without an error; null here, where Web Push is not configured).
+    "pushPublicKey": Row(
+        "query { pushPublicKey }",
+        lambda s, t: {},
+        lambda data, s, t: "pushPublicKey" in data,
+        EVERYONE,
+        EVERYONE,
     ),
     # Live alerts are for the BID's members: administrators belong to none.
     "liveAlerts": Row(
@@ -625,6 +658,22 @@ MATRIX: dict[str, Row] = {
         OWN_BID_WIDE,
         ADMINS,
     ),
+    # A phone is its user's own, whatever the BID: anyone logged in registers theirs; only its owner
+    # removes it.
+    "registerPushSubscription": Row(
+        mutation("registerPushSubscription", "($input: PushSubscriptionInput!)", "(input: $input)"),
+        lambda s, t: {"input": _phone()},
+        _success("registerPushSubscription"),
+        LOGGED_IN,
+        LOGGED_IN,
+    ),
+    "removePushSubscription": Row(
+        mutation("removePushSubscription", "($endpoint: String!)", "(endpoint: $endpoint)"),
+        lambda s, t: {"endpoint": s.tokens["removePushSubscription"]},
+        _success("removePushSubscription"),
+        frozenset({STAFF}),
+        frozenset(),
+    ),
     "acknowledgeAlert": Row(
         mutation("acknowledgeAlert", "($alertId: ID!)", "(alertId: $alertId)"),
         lambda s, t: {"alertId": _alert_id(s, t)},
@@ -766,6 +815,8 @@ async def test_cell(
         matrix_scene.tokens[name] = await _invite_token(matrix_scene, town)
     if name == "resetPassword":
         matrix_scene.tokens[name] = await _reset_token(matrix_scene, town)
+    if name == "removePushSubscription":
+        matrix_scene.tokens[name] = await _staff_phone(matrix_scene, town)
     response = await _send(http, row, row.variables(matrix_scene, town), world.token(role, "home"))
     expected = role in (row.own if target == "own" else row.other)
     if response.status_code == 403:  # an upload without a bearer token: refused before GraphQL
