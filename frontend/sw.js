@@ -7,7 +7,7 @@
 import { notificationOf } from "./js/live-words.js";
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "8826f15db2e3";
+const VERSION = "84390234723a";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

@@ -13,12 +13,13 @@ const MANAGING = ["BID_MANAGER", "POLICE", "ADMIN"];
 export const MENU = [
   { path: "/", label: "Home" },
   { path: "/report", label: "Report", roles: ["SHOP_STAFF", "BID_MANAGER"] },
-  { path: "/live", label: "Live" },
   { path: "/alerts", label: "Alerts", roles: MANAGING },
   { path: "/cases", label: "Cases", roles: ["POLICE"] },
   { path: "/dashboard", label: "Dashboard", roles: MANAGING },
   { path: "/reports", label: "Reports" },
   { path: "/gallery", label: "Gallery" },
+  // After the everyday screens: an alert shows as a banner on any screen, so Live can go behind "More".
+  { path: "/live", label: "Live" },
   { path: "/manage", label: "Manage", roles: ["BID_MANAGER"] },
   { path: "/bids", label: "BIDs", roles: ["ADMIN"] },
   { path: "/teams", label: "Teams", roles: ["ADMIN"] },

@@ -17,10 +17,10 @@ ADMIN = "admin@example.org"
 
 # The menu entries each demo account sees, in order (frontend/js/menu.js).
 MENUS = {
-    STAFF: ["Home", "Report", "Live", "Reports", "Gallery"],
-    MANAGER: ["Home", "Report", "Live", "Alerts", "Dashboard", "Reports", "Gallery", "Manage"],
-    PCSO: ["Home", "Live", "Alerts", "Cases", "Dashboard", "Reports", "Gallery"],
-    ADMIN: ["Home", "Live", "Alerts", "Dashboard", "Reports", "Gallery", "BIDs", "Teams", "People", "Audit"],
+    STAFF: ["Home", "Report", "Reports", "Gallery", "Live"],
+    MANAGER: ["Home", "Report", "Alerts", "Dashboard", "Reports", "Gallery", "Live", "Manage"],
+    PCSO: ["Home", "Alerts", "Cases", "Dashboard", "Reports", "Gallery", "Live"],
+    ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "Live", "BIDs", "Teams", "People", "Audit"],
 }
 
 # The words each entry's screen starts its heading with ("Manage" is followed by the BID's name).
