@@ -153,10 +153,13 @@ def test_a_broadcast_reaches_a_second_phone_even_one_cut_off_when_it_went(
     wait_for_service_worker(shop)
     session = shop.context.new_cdp_session(shop)
     registrations: list[str] = []
+    scope = f"{server.base_url}/"
     session.on(
         "ServiceWorker.workerRegistrationUpdated",
         lambda params: registrations.extend(
-            r["registrationId"] for r in params["registrations"] if not r["isDeleted"]
+            r["registrationId"]
+            for r in params["registrations"]
+            if not r["isDeleted"] and r["scopeURL"] == scope
         ),
     )
     session.send("ServiceWorker.enable")
@@ -172,11 +175,20 @@ def test_a_broadcast_reaches_a_second_phone_even_one_cut_off_when_it_went(
         "shop": None,
         "offender": {"id": "x", "displayName": OFFENDER, "thumbnailUrl": None, "status": "EXCLUDED"},
     }
-    session.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": server.base_url, "registrationId": registrations[-1], "data": json.dumps(pushed)},
-    )
-    wait_until(shop, f"async () => ({NOTIFICATIONS})().then(n => n.some(([t, b]) => b.includes('Pushed')))")
+    shown = f"async () => ({NOTIFICATIONS})().then(n => n.some(([t, b]) => b.includes('Pushed')))"
+    # A push service delivers again what a stopped worker did not take; so does this test, at most
+    # three times (a loaded machine can be slow to start the worker).
+    for attempt in range(3):
+        session.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": server.base_url, "registrationId": registrations[-1], "data": json.dumps(pushed)},
+        )
+        try:
+            wait_until(shop, shown, timeout=10)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     [(title, body)] = [note for note in shop.evaluate(NOTIFICATIONS) if "Pushed" in note[1]]
     assert title == "Message to all shops"
     assert body.startswith(f"Pushed to a closed app\n{OFFENDER}, "), body
