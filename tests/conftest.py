@@ -84,9 +84,7 @@ TABLES_IN_DELETE_ORDER = [
 ]
 
 
-@pytest_asyncio.fixture(autouse=True)
-async def empty_tables(database: str) -> AsyncIterator[None]:
-    yield
+async def empty_database(database: str) -> None:
     connection = connections.get("default")
     if db.is_postgres(database):
         await connection.execute_script(
@@ -97,18 +95,29 @@ async def empty_tables(database: str) -> AsyncIterator[None]:
             await connection.execute_script(f"DELETE FROM {table}")
 
 
-@pytest.fixture
-def settings(database: str, tmp_path: Path) -> Settings:
+@pytest_asyncio.fixture(autouse=True)
+async def empty_tables(database: str) -> AsyncIterator[None]:
+    yield
+    await empty_database(database)
+
+
+def settings_for_tests(database: str, root: Path) -> Settings:
+    """Development settings on the run's database, with media and mail under `root`."""
     return Settings(
         env=DEVELOPMENT,
         database_url=database,
-        media_root=tmp_path / "media",
-        mail_dir=tmp_path / "mail",
+        media_root=root / "media",
+        mail_dir=root / "mail",
         smtp_url=None,
         secret_key=TEST_SECRET_KEY,
         public_url="http://testserver",
         mail_from="Shopwatch <noreply@testserver>",
     )
+
+
+@pytest.fixture
+def settings(database: str, tmp_path: Path) -> Settings:
+    return settings_for_tests(database, tmp_path)
 
 
 @pytest_asyncio.fixture

@@ -1,13 +1,18 @@
 """`shopwatch demo`: a town centre and a retail park whose every screen has something to show, made
-by replaying months of history through the real actions."""
+by replaying months of history through the real actions. These tests only read the town, so it is
+loaded once for them all and emptied after the last."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+
+import pytest
+import pytest_asyncio
 
 from shopwatch.accounts.models import Role, User
 from shopwatch.accounts.viewer import load_viewer
-from shopwatch.actions.demo import UNSEEN, load_demo_town
+from shopwatch.actions.demo import UNSEEN, DemoLoaded, load_demo_town
 from shopwatch.alerts.models import Alert, AlertRule
 from shopwatch.core.audit.models import AuditEntry
 from shopwatch.core.audit.trail import verify_chain
@@ -20,16 +25,25 @@ from shopwatch.offenders.matching import IncidentKey, suggest_offenders
 from shopwatch.offenders.models import Exclusion, Offender, OffenderLink, OffenderPhoto, OffenderStatus
 from shopwatch.places.demo import DEMO_SLUG, PARK_SLUG
 from shopwatch.places.models import Bid, NeighbourhoodTeam, Shop
-from shopwatch.settings import Settings
 from shopwatch.summaries.area import area_figures
 from shopwatch.summaries.periods import Period
+from tests.conftest import empty_database, settings_for_tests
 
 
-async def test_the_demo_town_has_a_hotspot_regulars_and_an_exclusion(
-    database: str, settings: Settings
-) -> None:
-    loaded = await load_demo_town(settings)
+@pytest_asyncio.fixture(scope="module")
+async def loaded(database: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[DemoLoaded]:
+    loaded = await load_demo_town(settings_for_tests(database, tmp_path_factory.mktemp("demo")))
     assert loaded is not None
+    yield loaded
+    await empty_database(database)
+
+
+@pytest.fixture(autouse=True)
+def empty_tables() -> None:
+    """Nothing to empty between these tests: `loaded` empties the database after the last."""
+
+
+async def test_the_demo_town_has_a_hotspot_regulars_and_an_exclusion(loaded: DemoLoaded) -> None:
     bid = await Bid.get(slug=DEMO_SLUG)
     last = today()
     figures = await area_figures(bid.id, Period(last - timedelta(days=89), last))
@@ -45,8 +59,7 @@ async def test_the_demo_town_has_a_hotspot_regulars_and_an_exclusion(
     assert exclusion.starts_on < today() < exclusion.ends_on
 
 
-async def test_every_gallery_record_has_drawn_photos(database: str, settings: Settings) -> None:
-    await load_demo_town(settings)
+async def test_every_gallery_record_has_drawn_photos(loaded: DemoLoaded) -> None:
     for offender in await Offender.all():
         photos = await OffenderPhoto.filter(offender=offender)
         assert photos, offender.display_name
@@ -54,8 +67,7 @@ async def test_every_gallery_record_has_drawn_photos(database: str, settings: Se
     assert await OffenderPhoto.filter(offender__display_name=GALLERY[REGULAR].name).count() == 2
 
 
-async def test_the_alerts_are_the_rules_at_work_over_the_months(database: str, settings: Settings) -> None:
-    await load_demo_town(settings)
+async def test_the_alerts_are_the_rules_at_work_over_the_months(loaded: DemoLoaded) -> None:
     town = await Bid.get(slug=DEMO_SLUG)
     alerts = await Alert.filter(bid=town).prefetch_related("incidents")
     assert {alert.rule for alert in alerts} == set(AlertRule)
@@ -79,10 +91,7 @@ async def test_the_alerts_are_the_rules_at_work_over_the_months(database: str, s
     assert (await verify_chain()).intact
 
 
-async def test_two_unnamed_reports_suggest_someone_by_photo_and_by_vehicle(
-    database: str, settings: Settings
-) -> None:
-    await load_demo_town(settings)
+async def test_two_unnamed_reports_suggest_someone_by_photo_and_by_vehicle(loaded: DemoLoaded) -> None:
     linked = await OffenderLink.all().values_list("incident_id", flat=True)
     unnamed = await Incident.filter(occurred_at__gte=now() - timedelta(days=3)).exclude(id__in=linked)
     suggestions = await suggest_offenders(
@@ -93,9 +102,7 @@ async def test_two_unnamed_reports_suggest_someone_by_photo_and_by_vehicle(
     assert any(reason.startswith("Vehicle MH19 VNX appears on") for reason in reasons), reasons
 
 
-async def test_a_second_bid_and_a_police_team_covering_both(database: str, settings: Settings) -> None:
-    loaded = await load_demo_town(settings)
-    assert loaded is not None
+async def test_a_second_bid_and_a_police_team_covering_both(loaded: DemoLoaded) -> None:
     town, park = await Bid.get(slug=DEMO_SLUG), await Bid.get(slug=PARK_SLUG)
     assert await Shop.filter(bid=park).count() >= 4
     assert await Incident.filter(bid=park).count() > 30
@@ -108,10 +115,7 @@ async def test_a_second_bid_and_a_police_team_covering_both(database: str, setti
     assert park_manager.email in [login.email for login in loaded.logins]
 
 
-async def test_reports_in_every_status_each_change_kept_with_its_note(
-    database: str, settings: Settings
-) -> None:
-    await load_demo_town(settings)
+async def test_reports_in_every_status_each_change_kept_with_its_note(loaded: DemoLoaded) -> None:
     # The last days' reports are still new; every older one has been moved on.
     recent = await Incident.filter(reported_at__gte=now() - UNWORKED).values_list("status", flat=True)
     assert recent and set(recent) == {IncidentStatus.NEW}
@@ -134,10 +138,7 @@ async def test_reports_in_every_status_each_change_kept_with_its_note(
     assert times == sorted(times)  # one timeline for both BIDs
 
 
-async def test_someone_not_yet_identified_and_an_exclusion_ended_early(
-    database: str, settings: Settings
-) -> None:
-    await load_demo_town(settings)
+async def test_someone_not_yet_identified_and_an_exclusion_ended_early(loaded: DemoLoaded) -> None:
     sought = await Offender.get(status=OffenderStatus.ID_SOUGHT)
     assert sought.display_name == GALLERY[UNIDENTIFIED].name
     assert await OffenderLink.filter(offender=sought).count() == 2

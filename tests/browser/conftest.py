@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 
-from tests.browser.server import DEMO_PASSWORD, Server, running_server
+from tests.browser.server import DEMO_PASSWORD, DemoTown, Server, demo_town, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium's attempts to reach the (closed) network pile up.
@@ -50,9 +50,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.fixture(scope="session")
+def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTown]:
+    with demo_town(tmp_path_factory.mktemp("demo_town")) as town:
+        yield town
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with running_server(tmp_path_factory.mktemp("server")) as server:
+def server(tmp_path_factory: pytest.TempPathFactory, town: DemoTown) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("server"), town) as server:
         yield server
 
 

@@ -2,11 +2,13 @@
 the demo town loaded, and the GraphQL calls and SQL reads tests make to it directly.
 
 Its database is SQLite, or, when the run is on PostgreSQL (`SHOPWATCH_TEST_DATABASE_URL`), a
-scratch PostgreSQL database of its own beside the run's, dropped when the server stops."""
+scratch PostgreSQL database of its own beside the run's, dropped when the server stops. The demo
+town is migrated and loaded once per run (`demo_town`), and each server starts from a copy of it."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -98,13 +100,44 @@ class Server:
         return int(count)
 
 
+@dataclass(frozen=True)
+class DemoTown:
+    """A database with the demo town loaded, and the var directory (photos, keys) beside it."""
+
+    database_url: str
+    var_dir: Path
+
+
 @contextmanager
-def running_server(tmp: Path) -> Iterator[Server]:
+def demo_town(tmp: Path) -> Iterator[DemoTown]:
+    """The demo town, made with `shopwatch migrate` and `shopwatch demo` as a deployment makes it."""
     suite_database = os.environ.get("SHOPWATCH_TEST_DATABASE_URL", "")
     if db.is_postgres(suite_database):
-        database_url = run_apart(scratch_postgres_database(suite_database, f"_browser_{tmp.name}"))
+        database_url = run_apart(scratch_postgres_database(suite_database, "_browser_demo_town"))
     else:
         database_url = f"sqlite://{tmp / 'shopwatch.sqlite3'}"
+    env = _environment(database_url, tmp / "var", "http://127.0.0.1")
+    try:
+        for command in (["migrate"], ["demo"]):
+            subprocess.run([SHOPWATCH, *command], env=env, check=True, capture_output=True, timeout=300)  # noqa: S603
+        yield DemoTown(database_url=database_url, var_dir=tmp / "var")
+    finally:
+        if db.is_postgres(database_url):
+            run_apart(drop_postgres_database(database_url))
+
+
+@contextmanager
+def running_server(tmp: Path, town: DemoTown) -> Iterator[Server]:
+    """A server on a copy of `town`, so what one module's tests change no other module sees."""
+    shutil.copytree(town.var_dir, tmp / "var")
+    if db.is_postgres(town.database_url):
+        suite_database = os.environ["SHOPWATCH_TEST_DATABASE_URL"]
+        database_url = run_apart(
+            scratch_postgres_database(suite_database, f"_browser_{tmp.name}", template=town.database_url)
+        )
+    else:
+        database_url = f"sqlite://{tmp / 'shopwatch.sqlite3'}"
+        shutil.copyfile(town.database_url.removeprefix("sqlite://"), tmp / "shopwatch.sqlite3")
     try:
         with _serving(tmp, database_url) as server:
             yield server
@@ -113,18 +146,21 @@ def running_server(tmp: Path) -> Iterator[Server]:
             run_apart(drop_postgres_database(database_url))
 
 
-@contextmanager
-def _serving(tmp: Path, database_url: str) -> Iterator[Server]:
+def _environment(database_url: str, var_dir: Path, public_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_URL", "SMTP_URL")}
-    port = _free_port()
     env.update(
         DATABASE_URL=database_url,
-        SHOPWATCH_VAR_DIR=str(tmp / "var"),
+        SHOPWATCH_VAR_DIR=str(var_dir),
         SHOPWATCH_ENV="development",
-        PUBLIC_URL=f"http://127.0.0.1:{port}",
+        PUBLIC_URL=public_url,
     )
-    for command in (["migrate"], ["demo"]):
-        subprocess.run([SHOPWATCH, *command], env=env, check=True, capture_output=True, timeout=300)  # noqa: S603
+    return env
+
+
+@contextmanager
+def _serving(tmp: Path, database_url: str) -> Iterator[Server]:
+    port = _free_port()
+    env = _environment(database_url, tmp / "var", f"http://127.0.0.1:{port}")
     log = (tmp / "server.log").open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own console script
         [SHOPWATCH, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log

@@ -20,14 +20,16 @@ def dsn(url: str) -> str:
     return url.replace("postgres://", "postgresql://", 1)
 
 
-async def scratch_postgres_database(url: str, suffix: str = "") -> str:
-    """A new empty database beside the named one (`<name>_<pid><suffix>`); its URL."""
+async def scratch_postgres_database(url: str, suffix: str = "", template: str | None = None) -> str:
+    """A new database beside the named one (`<name>_<pid><suffix>`), empty or a copy of the
+    database at the URL `template`; its URL."""
     base, _, name = url.rpartition("/")
     scratch = f"{name.split('?', 1)[0]}_{os.getpid()}{suffix}"
+    copied = f' TEMPLATE "{template.rpartition("/")[2]}"' if template else ""
     admin = await asyncpg.connect(_admin_dsn(url))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{scratch}"')
+        await admin.execute(f'CREATE DATABASE "{scratch}"{copied}')
     finally:
         await admin.close()
     return f"{base}/{scratch}"
