@@ -101,33 +101,39 @@ def _serving(env: dict[str, str]) -> Iterator[str]:
         process.wait(timeout=15)
 
 
-def test_serve_answers_healthz_and_graphql(tmp_path: Path) -> None:
-    url = f"sqlite://{tmp_path / 'served.sqlite3'}"
-    env = _env(tmp_path, url)
+PASSWORD = "a long admin password"
+
+
+def _migrated_with_one_account(tmp_path: Path) -> dict[str, str]:
+    """A fresh SQLite database with one account, admin@example.org, whose password is PASSWORD."""
+    env = _env(tmp_path, f"sqlite://{tmp_path / 'served.sqlite3'}")
     assert _run(["migrate"], env).returncode == 0
-    assert _run(["demo"], env).returncode == 0
+    assert _run(["create-admin", "--email", "admin@example.org"], env, f"{PASSWORD}\n").returncode == 0
+    return env
+
+
+def test_serve_answers_healthz_and_graphql(tmp_path: Path) -> None:
+    env = _migrated_with_one_account(tmp_path)
     with _serving(env) as base:
         assert httpx.get(f"{base}/healthz").status_code == 200
         login = httpx.post(
             f"{base}/graphql",
             json={
-                "query": 'mutation { login(email: "staff@example.org", password: "harcombe-demo-2026") '
+                "query": f'mutation {{ login(email: "admin@example.org", password: "{PASSWORD}") '
                 "{ ... on LoginSuccess { user { email } } } }"
             },
         )
-        assert login.json() == {"data": {"login": {"user": {"email": "staff@example.org"}}}}
+        assert login.json() == {"data": {"login": {"user": {"email": "admin@example.org"}}}}
         assert "shopwatch_session" in login.cookies
 
 
 def test_email_links_in_development_use_the_port_served(tmp_path: Path) -> None:
-    env = _env(tmp_path, f"sqlite://{tmp_path / 'served.sqlite3'}")
-    assert _run(["migrate"], env).returncode == 0
-    assert _run(["demo"], env).returncode == 0
+    env = _migrated_with_one_account(tmp_path)
     mail_dir = tmp_path / "var" / "mail"
     sent_before = set(mail_dir.glob("*.eml"))
     with _serving(env) as base:
         asked = httpx.post(
-            f"{base}/graphql", json={"query": 'mutation { requestPasswordReset(email: "staff@example.org") }'}
+            f"{base}/graphql", json={"query": 'mutation { requestPasswordReset(email: "admin@example.org") }'}
         )
         assert asked.json() == {"data": {"requestPasswordReset": True}}
         deadline = time.monotonic() + 30
