@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import strawberry
@@ -163,6 +163,9 @@ class Schema(strawberry.Schema):
         )
 
 
+# One per process and kind: every app a process makes (the tests make hundreds) shares it, since
+# building it walks every type and takes longer than most requests.
+@cache
 def build_schema(*, production: bool) -> Schema:
     # Factories, not instances: strawberry builds fresh extensions per request from them.
     extensions: list[Callable[[], SchemaExtension]] = [
