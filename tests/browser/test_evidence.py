@@ -1,14 +1,18 @@
 """From report to prosecution in the app: a shop worker signs a statement with a finger and
 corrects it; a manager refers the case with a crime reference and lists the property; the police
-find it among their cases and update it; the shop reads the case's history, without the evidence
-pack. Each step is checked against what the server stored."""
+find it among their cases, update it and download the evidence pack, which `shopwatch evidence
+verify` accepts; the shop reads the case's history, without the evidence pack. Each step is checked
+against what the server stored."""
 
 from __future__ import annotations
 
 import io
 import json
 import math
+import os
 import re
+import subprocess
+import zipfile
 
 import httpx
 from PIL import Image
@@ -16,7 +20,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import log_in
 from tests.browser.helpers import jpeg, report, staff_shop_id
-from tests.browser.server import MANAGER, PCSO, STAFF, Server
+from tests.browser.server import MANAGER, PCSO, SHOPWATCH, STAFF, Server
 
 ADD_PHOTO = "mutation($i: ID!, $p: Upload!) { addIncidentPhoto(incidentId: $i, photo: $p) { __typename } }"
 
@@ -203,7 +207,20 @@ def test_a_manager_refers_the_case_the_police_update_it_and_the_shop_reads_its_h
     case.get_by_label("Note", exact=True).fill("Please send the CCTV and a statement")
     page.get_by_role("button", name="Save the update").click()
     expect(history).to_have_count(2)
-    expect(page.locator("#evidence-pack")).to_be_visible()
+
+    # The officer downloads the pack; it holds what the case needs, and checks out against the trail.
+    with page.expect_download() as downloading:
+        page.locator("#evidence-pack").click()
+    pack = downloading.value.path()
+    with zipfile.ZipFile(pack) as archive:
+        names = {name.partition("/")[2] for name in archive.namelist()}
+    assert names == {"manifest.json", "SHA256SUMS", "continuity.csv", "incident-summary.pdf"}, names
+    env = {**os.environ, "DATABASE_URL": server.database_url, "SHOPWATCH_ENV": "development"}
+    verified = subprocess.run(  # noqa: S603 - our own console script
+        [SHOPWATCH, "evidence", "verify", str(pack)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("OK: evidence pack"), verified.stdout
     assert server.rows(
         "SELECT state, note FROM police_case_update WHERE incident_id = ? ORDER BY id",
         incident_pk(server, description),
