@@ -12,11 +12,12 @@ for `--seconds`, each to one process or the other in turn, from the demo manager
 HTTP/1.1. Each report raises one OFFENDER_SEEN alert for every subscriber. Afterwards the alerts
 stored are compared with what each subscriber received.
 
-Figures: latency (p50, p95, max) over every receipt; lost and duplicated receipts; memory per open
-socket (each server's RSS after the sockets opened, less before, per socket); server CPU (both
-processes, all threads; not PostgreSQL's) per delivered message; and the client's own CPU, since
-it shares the machine (one process for every subscriber: on a small machine it can be what falls
-behind, and the latencies then include its queue).
+Figures: the rate the reports were sent and answered at (over budget when below 95% of `--rate`: the
+latencies would then be of a lighter load); latency (p50, p95, max) over every receipt; lost and
+duplicated receipts; memory per open socket (each server's RSS after the sockets opened, less
+before, per socket); server CPU (both processes, all threads; not PostgreSQL's) per delivered
+message; and the client's own CPU, since it shares the machine (one process for every subscriber: on
+a small machine it can be what falls behind, and the latencies then include its queue).
 
     .venv/bin/python bench/live_alerts.py                         # 500 subscribers, 50/s for 20 s
     .venv/bin/python bench/live_alerts.py --quick                 # 100 subscribers, 20/s for 10 s
@@ -84,7 +85,7 @@ REPORT = (
     "{ __typename ... on ReportIncidentSuccess { duplicate } } }"
 )
 GALLERY = "query($bid: ID!) { offenders(bidId: $bid, first: 50) { edges { node { id status } } } }"
-CONNECTIONS_PER_PROCESS = 4  # keep-alive HTTP connections the reports share, per process
+CONNECTIONS_PER_PROCESS = 16  # keep-alive HTTP connections the reports share, per process
 
 
 async def make_subscribers(database_url: str, count: int) -> tuple[str, list[str]]:
@@ -206,7 +207,9 @@ async def measure(
 
     cpu_before = [server_cpu_seconds(pid) or 0.0 for pid in pids]
     client_before = time.process_time()
+    sending_started = time.monotonic()
     sent = await send_reports(ports, manager, shop_id, offender_id, args.rate, args.seconds)
+    sending_seconds = time.monotonic() - sending_started
     await asyncio.sleep(args.drain)
     cpu_used = sum(
         (server_cpu_seconds(pid) or 0.0) - before for pid, before in zip(pids, cpu_before, strict=True)
@@ -218,6 +221,7 @@ async def measure(
         listener.cancel()
     return {
         "sent": sent,
+        "sending_seconds": sending_seconds,
         "subscribers": subscribers,
         "memory_per_socket_bytes": round(
             sum(after - before for before, after in zip(rss_before, rss_after, strict=True))
@@ -277,6 +281,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "database": "PostgreSQL",
         "subscribers": args.subscribers,
         "reports": measured["sent"],
+        # The rate the reports were answered at: below --rate when the servers or this client fell
+        # behind, and then the latencies are of a lighter load than asked for.
+        "reports_per_second": round(measured["sent"] / measured["sending_seconds"], 1),
         "alerts_stored": len(expected),
         "receipts": delivered,
         "receipts_expected": len(expected) * args.subscribers,
@@ -322,6 +329,7 @@ def main() -> int:
     columns = {
         "subscribers": figures["subscribers"],
         "reports": figures["reports"],
+        "reports/s (asked)": f"{figures['reports_per_second']} ({args.rate:g})",
         "receipts (expected)": f"{figures['receipts']} ({figures['receipts_expected']})",
         "lost": figures["lost"],
         "duplicated": figures["duplicated"],
@@ -341,6 +349,8 @@ def main() -> int:
         or figures["receipts"] != figures["receipts_expected"]
         or latency["p95_ms"] is None
         or latency["p95_ms"] > BUDGET_P95_MS
+        # Latencies at a lighter load than asked for do not show the budget met.
+        or figures["reports_per_second"] < 0.95 * args.rate
     )
     return 3 if over else 0
 
