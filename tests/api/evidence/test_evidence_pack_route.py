@@ -71,6 +71,18 @@ async def test_the_same_manager_from_the_app_gets_it(
     assert response.headers["cache-control"] == "no-store"
 
 
+async def test_a_head_request_makes_no_pack_and_records_nothing(
+    http: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    """The audit trail says a pack was made only when one was: a HEAD (a link checker, a proxy)
+    is answered with what to use instead."""
+    incident = await incident_with_photos(world, settings, photos=1)
+    response = await http.head(pack_url(incident), headers=as_manager(world))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert await AuditEntry.filter(action="evidence.pack").count() == 0
+
+
 @pytest.mark.parametrize("given", ["not-an-id", encode_id("Offender", 1), encode_id("Incident", 999999)])
 async def test_an_unknown_incident_is_a_404(http: httpx.AsyncClient, world: World, given: str) -> None:
     response = await http.get(
