@@ -1,8 +1,8 @@
 """From report to prosecution in the app: a shop worker signs a statement with a finger and
 corrects it; a manager refers the case with a crime reference and lists the property; the police
 find it among their cases, update it and download the evidence pack, which `shopwatch evidence
-verify` accepts; the shop reads the case's history, without the evidence pack. Each step is checked
-against what the server stored."""
+verify` accepts; the shop reads the case's history, without the evidence pack; and once the BID
+lets them, shop staff refer their own report. Each step is checked against what the server stored."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.conftest import log_in
 from tests.browser.helpers import jpeg, report, staff_shop_id
 from tests.browser.server import MANAGER, PCSO, SHOPWATCH, STAFF, Server
+from tests.browser.test_workspace import open_manage
 
 ADD_PHOTO = "mutation($i: ID!, $p: Upload!) { addIncidentPhoto(incidentId: $i, photo: $p) { __typename } }"
 
@@ -253,3 +254,40 @@ def test_a_manager_refers_the_case_the_police_update_it_and_the_shop_reads_its_h
     assert server.rows("SELECT text, author_name, position FROM business_impact_statement") == [
         ("Two staff left after threats this year.", "Sam Staff", "Store manager")
     ]
+
+
+def test_shop_staff_refer_their_own_report_once_the_bid_lets_them(page: Page, server: Server) -> None:
+    description = "Spirits taken, referred by the shop itself"
+    incident = report(server, server.login(STAFF), description=description)["id"]
+    log_in(page, STAFF)
+    page.goto(f"/#/incidents/{incident}")
+    expect(page.get_by_text(description)).to_be_visible()
+    expect(page.locator("details.refer")).to_have_count(0)
+
+    # The manager lets the BID's shop staff refer their own reports.
+    page.context.clear_cookies()
+    page.evaluate("localStorage.clear()")
+    log_in(page, MANAGER)
+    open_manage(page)
+    page.get_by_label("Shop staff may refer their own reports to the police").check()
+    page.get_by_role("button", name="Save who may refer").click()
+    expect(page.get_by_text("Shop staff may now refer their own reports to the police.")).to_be_visible()
+    assert server.rows("SELECT staff_may_refer_to_police FROM bid WHERE slug = ?", "market-harcombe") == [
+        (True,)
+    ]
+
+    page.context.clear_cookies()
+    page.evaluate("localStorage.clear()")
+    log_in(page, STAFF)
+    page.goto(f"/#/incidents/{incident}")
+    refer = page.locator("details.refer")
+    refer.locator("summary").click()
+    refer.get_by_label("Crime reference").fill("MH/26/5678")
+    refer.get_by_role("button", name="Refer to police").click()
+    expect(page.locator("main [role=status]").first).to_contain_text("Referred to the police")
+    expect(page.locator(".case-history li").first).to_contain_text("Sam Staff")
+    assert server.rows(
+        "SELECT i.status, u.state, u.crime_reference FROM incident i"
+        " JOIN police_case_update u ON u.incident_id = i.id WHERE i.description = ?",
+        description,
+    ) == [("REFERRED_TO_POLICE", "REPORTED", "MH/26/5678")]
