@@ -20,6 +20,7 @@ from shopwatch.api.exports import incident_export_endpoint
 from shopwatch.api.live.sockets import watching_sessions
 from shopwatch.api.media import offender_photo_endpoint, photo_endpoint
 from shopwatch.api.outage import DatabaseOutageGuard
+from shopwatch.api.recorded_downloads import get_only
 from shopwatch.api.security_headers import SecurityHeaders, internal_error_handler
 from shopwatch.api.view import GraphQLView
 from shopwatch.core import db
@@ -62,10 +63,10 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
     view = GraphQLView(settings)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
-        Route("/media/photos/{photo_id}/{variant}", photo_endpoint(settings)),
-        Route("/media/offender-photos/{photo_id}/{variant}", offender_photo_endpoint(settings)),
-        Route("/export/incidents.csv", incident_export_endpoint(settings)),
-        Route("/export/evidence/{incident_id}.zip", evidence_pack_endpoint(settings)),
+        Route("/media/photos/{photo_id}/{variant}", get_only(photo_endpoint(settings))),
+        Route("/media/offender-photos/{photo_id}/{variant}", get_only(offender_photo_endpoint(settings))),
+        Route("/export/incidents.csv", get_only(incident_export_endpoint(settings))),
+        Route("/export/evidence/{incident_id}.zip", get_only(evidence_pack_endpoint(settings))),
         Route("/graphql", CsrfGuard(view, settings.public_origin), methods=["GET", "POST"]),
         # Subscriptions: the view checks the socket's Origin itself (api/live/socket.py).
         WebSocketRoute("/graphql", view),

@@ -122,3 +122,14 @@ async def test_recorded_queries_sent_from_another_site_record_nothing(
     )
     assert refused.status_code == 400  # queries never run over GET
     assert await AuditEntry.all().count() == 0
+
+
+async def test_a_head_of_an_original_or_an_export_is_refused_and_not_recorded(
+    http: httpx.AsyncClient, world: World, original_urls: list[str]
+) -> None:
+    """The trail records what was opened: a HEAD (a link checker, a proxy) opens nothing."""
+    for url in [*original_urls, export_url(world)]:
+        response = await http.head(url, headers=as_manager(world))
+        assert response.status_code == 405, url
+        assert response.headers["allow"] == "GET"
+    assert await AuditEntry.all().count() == 0
