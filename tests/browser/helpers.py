@@ -146,3 +146,22 @@ def mailed_link(server: Server, to: str, route: str, subject: str = "") -> str:
                         return found.group(0)
         time.sleep(0.2)
     raise AssertionError(f"no email to {to} with a {route} link")
+
+
+def open_menu(page: Page, label: str) -> None:
+    """Follows a menu entry, from under "More" when it is there."""
+    if not page.locator("#nav .nav-row").get_by_role("link", name=label, exact=True).is_visible():
+        page.get_by_role("button", name="More", exact=True).click()
+    page.locator("#nav").get_by_role("link", name=label, exact=True).click()
+
+
+def open_manage(page: Page) -> None:
+    """The manager's BID screen, from the menu; once it is shown (the home tile leading there has
+    some of the same words as its links)."""
+    open_menu(page, "Manage")
+    expect(page.get_by_role("heading", name="Manage Market Harcombe Town Centre BID")).to_be_visible()
+
+
+def said(page: Page) -> Locator:
+    """The message a change leaves above the screen."""
+    return page.locator("main").get_by_role("status")

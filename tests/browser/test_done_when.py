@@ -11,10 +11,10 @@ import os
 import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PHONE, Problems, log_in
-from tests.browser.helpers import jpeg, mailed_link, open_more_details
+from tests.browser.helpers import jpeg, mailed_link, open_menu, open_more_details, said
 from tests.browser.server import ADMIN, MANAGER, Server
 
 SHOP = "Quayside Pharmacy"
@@ -37,18 +37,6 @@ def shot(page: Page, name: str) -> None:
     folder = os.environ.get("SHOPWATCH_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def open_menu(page: Page, label: str) -> None:
-    """Follows a menu entry, from under "More" when it is there."""
-    if not page.locator("#nav .nav-row").get_by_role("link", name=label, exact=True).is_visible():
-        page.get_by_role("button", name="More", exact=True).click()
-    page.locator("#nav").get_by_role("link", name=label, exact=True).click()
-
-
-def said(page: Page) -> Locator:
-    """The message a change leaves above the screen."""
-    return page.locator("main").get_by_role("status")
 
 
 def another_phone(browser: Browser, server: Server, problems: Problems) -> Page:

@@ -18,10 +18,10 @@ import httpx
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
+from shopwatch.places.demo import DEMO_SLUG
 from tests.browser.conftest import log_in
-from tests.browser.helpers import jpeg, report, staff_shop_id
+from tests.browser.helpers import jpeg, open_manage, report, staff_shop_id
 from tests.browser.server import MANAGER, PCSO, SHOPWATCH, STAFF, Server
-from tests.browser.test_workspace import open_manage
 
 ADD_PHOTO = "mutation($i: ID!, $p: Upload!) { addIncidentPhoto(incidentId: $i, photo: $p) { __typename } }"
 
@@ -272,9 +272,7 @@ def test_shop_staff_refer_their_own_report_once_the_bid_lets_them(page: Page, se
     page.get_by_label("Shop staff may refer their own reports to the police").check()
     page.get_by_role("button", name="Save who may refer").click()
     expect(page.get_by_text("Shop staff may now refer their own reports to the police.")).to_be_visible()
-    assert server.rows("SELECT staff_may_refer_to_police FROM bid WHERE slug = ?", "market-harcombe") == [
-        (True,)
-    ]
+    assert server.rows("SELECT staff_may_refer_to_police FROM bid WHERE slug = ?", DEMO_SLUG) == [(True,)]
 
     page.context.clear_cookies()
     page.evaluate("localStorage.clear()")

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.helpers import bid_id, mailed_link
+from tests.browser.helpers import bid_id, mailed_link, open_manage, open_menu, said
 from tests.browser.server import ADMIN, MANAGER, PCSO, STAFF, Server
 
 NOT_YOURS = re.compile("not yours to manage|for administrators")
@@ -21,25 +21,6 @@ RULES = "query($b: ID!) { alertRules(bidId: $b) { rule enabled threshold windowD
 
 def audit_actions(server: Server) -> list[str]:
     return [action for (action,) in server.rows("SELECT action FROM audit_entry ORDER BY id")]
-
-
-def open_menu(page: Page, label: str) -> None:
-    """Follows a menu entry, from under "More" when it is there."""
-    if not page.locator("#nav .nav-row").get_by_role("link", name=label, exact=True).is_visible():
-        page.get_by_role("button", name="More", exact=True).click()
-    page.locator("#nav").get_by_role("link", name=label, exact=True).click()
-
-
-def open_manage(page: Page) -> None:
-    """The manager's BID screen, from the menu; once it is shown (the home tile leading there has
-    some of the same words as its links)."""
-    open_menu(page, "Manage")
-    expect(page.get_by_role("heading", name="Manage Market Harcombe Town Centre BID")).to_be_visible()
-
-
-def said(page: Page) -> Locator:
-    """The message a change leaves above the screen."""
-    return page.locator("main").get_by_role("status")
 
 
 def rules(server: Server, token: str, bid: str) -> dict[str, tuple[bool, int, int]]:
