@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import re
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from shopwatch.api.cost import (
     OWN_STATEMENTS,
     QUERY_BUDGET,
     STATEMENT_COST,
-    cheap_queries_running,
+    cheap_requests_running,
     costly_query_slots,
     query_cost,
 )
@@ -381,12 +383,44 @@ async def test_cheap_queries_are_counted_while_they_run_and_costly_ones_are_not(
         waiting = asyncio.create_task(gql.execute(costly, token=token))
         await asyncio.sleep(0.01)
         assert not waiting.done()
-        assert not cheap_queries_running()
+        assert not cheap_requests_running()
         cheap = asyncio.create_task(gql.execute("{ bids { name } }", token=token))
         seen_running = False
         while not cheap.done():
-            seen_running = seen_running or cheap_queries_running()
+            seen_running = seen_running or cheap_requests_running()
             await asyncio.sleep(0)
         assert seen_running
-        assert not cheap_queries_running()
+        assert not cheap_requests_running()
     await waiting
+
+
+async def test_a_request_counts_as_in_flight_once_its_body_is_in_and_not_while_it_is_sent(
+    gql: GraphQLClient, world: World
+) -> None:
+    # A client sending slowly must not hold a costly query back: only work is given way to.
+    body = json.dumps({"query": "{ me { memberships { bid { name } } } }"}).encode()
+    first_part_sent = asyncio.Event()
+    rest_may_come = asyncio.Event()
+
+    async def slowly() -> AsyncIterator[bytes]:
+        yield body[:10]
+        first_part_sent.set()
+        await rest_may_come.wait()
+        yield body[10:]
+
+    headers = {"Authorization": f"Bearer {world.token(Role.BID_MANAGER)}", "Content-Type": "application/json"}
+    sending = asyncio.create_task(gql.http.post("/graphql", content=slowly(), headers=headers))
+    await asyncio.wait_for(first_part_sent.wait(), timeout=5)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not sending.done()
+    assert not cheap_requests_running()  # its body is still arriving
+    rest_may_come.set()
+    seen_running = False
+    while not sending.done():
+        seen_running = seen_running or cheap_requests_running()
+        await asyncio.sleep(0)
+    assert seen_running  # while its bid was loaded
+    assert not cheap_requests_running()
+    response = await sending
+    assert response.json()["data"]["me"]["memberships"][0]["bid"]["name"]

@@ -6,6 +6,7 @@ import asyncio
 import httpx
 
 from shopwatch.accounts.models import Role
+from shopwatch.api.cost import cheap_requests_running
 from shopwatch.api.view import UPLOAD_CONCURRENCY, upload_slots
 from shopwatch.app import create_app
 from shopwatch.incidents.models import Incident
@@ -36,6 +37,7 @@ async def test_an_upload_waits_for_a_slot_while_other_requests_are_answered(
         await asyncio.sleep(0.2)
         assert not upload.done()
         assert not await Incident.exists()  # not run before a slot is free
+        assert not cheap_requests_running()  # waiting its turn: no work a costly query gives way to
     finally:
         for _ in range(UPLOAD_CONCURRENCY):
             slots.release()

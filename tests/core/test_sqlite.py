@@ -4,6 +4,7 @@ second, read-only connection; on PostgreSQL, the pool), and see only what was co
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 import pytest
 from tortoise import connections
@@ -11,7 +12,7 @@ from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
 from shopwatch.core import db
-from shopwatch.core.sqlite import ReadConnectionSqliteClient
+from shopwatch.core.sqlite import ReadConnectionSqliteClient, costly_reads
 from shopwatch.places.models import Bid
 
 
@@ -94,3 +95,46 @@ async def test_a_transaction_reads_what_it_has_written(database: str) -> None:
         await Bid.create(name="Mine", slug="mine")
         assert await Bid.filter(slug="mine").exists()
         assert [name async for name in Bid.all().values_list("name", flat=True)] == ["Mine"]
+
+
+async def test_a_read_does_not_queue_behind_a_costly_querys_statement(database: str) -> None:
+    _sqlite_only(database)
+    await Bid.create(name="Town", slug="town")
+    # A statement that runs for about a second on SQLite, as a costly query's large one might.
+    long_statement = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000000) "
+        "SELECT count(*) FROM n"
+    )
+    finished: list[str] = []
+    started = asyncio.Event()
+
+    async def costly() -> None:
+        reads = costly_reads.set(True)
+        try:
+            await connections.get("default").execute_query("SELECT 1")  # its connection is open
+            started.set()
+            await connections.get("default").execute_query(long_statement)
+        finally:
+            costly_reads.reset(reads)
+        finished.append("costly")
+
+    async def session_lookup() -> None:
+        await started.wait()
+        await asyncio.sleep(0.02)  # the long statement is on its way
+        assert await Bid.filter(slug="town").count() == 1
+        finished.append("lookup")
+
+    await asyncio.gather(costly(), session_lookup())
+    assert finished == ["lookup", "costly"]
+
+
+async def test_reads_give_times_and_dates_as_postgresql_does(database: str) -> None:
+    bid = await Bid.create(name="Town", slug="town")
+    placeholder = "$1" if db.is_postgres(database) else "?"
+    _, rows = await connections.get("default").execute_query(
+        f"SELECT created_at FROM bid WHERE id = {placeholder}", [bid.id]
+    )
+    created_at = rows[0]["created_at"]
+    assert isinstance(created_at, datetime)
+    assert created_at == bid.created_at
+    assert (await Bid.get(id=bid.id)).created_at == bid.created_at

@@ -20,6 +20,7 @@ union or of `@skip`/`@include` count, as any of them may be taken.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,14 +52,13 @@ from strawberry.extensions import SchemaExtension
 from shopwatch.api.library_internals import graphql_schema
 from shopwatch.api.pagination import DEFAULT_PAGE, MAX_PAGE
 from shopwatch.core.concurrency import LoopSemaphore
+from shopwatch.core.sqlite import costly_reads
 
 QUERY_BUDGET = 10_000
 # Queries costing this much or more take turns, one at a time per process: several at once keep
 # the event loop busy in slices that every other request must wait between (bench/README.md).
 COSTLY = 2_500
 costly_query_slots = LoopSemaphore(1)
-# Cheaper queries running in this process: a costly one's work gives way to them (api/slices.py).
-_cheap_queries = 0
 STATEMENT_COST = 1_000
 # A list nothing bounds and no one has sized: the size assumed for it.
 ASSUMED_LIST_SIZE = 20
@@ -255,8 +255,49 @@ def query_cost(
     return max(costs)
 
 
-def cheap_queries_running() -> bool:
-    return _cheap_queries > 0
+class RequestsInFlight:
+    """The GraphQL requests this process is working on, and how many of them are costly queries: a
+    costly one's work gives way to the others (api/slices.py) from their session lookup to their
+    answer, as every turn of the loop they wait for is part of their time."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.costly = 0
+
+    def cheap_running(self) -> bool:
+        return self.requests > self.costly
+
+    @contextlib.contextmanager
+    def request(self) -> Iterator[None]:
+        self.requests += 1
+        try:
+            yield
+        finally:
+            self.requests -= 1
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Part of a request in flight that waits for its client or its turn: not counted."""
+        self.requests -= 1
+        try:
+            yield
+        finally:
+            self.requests += 1
+
+    @contextlib.contextmanager
+    def costly_query(self) -> Iterator[None]:
+        self.costly += 1
+        try:
+            yield
+        finally:
+            self.costly -= 1
+
+
+requests_in_flight = RequestsInFlight()
+
+
+def cheap_requests_running() -> bool:
+    return requests_in_flight.cheap_running()
 
 
 def is_costly(context: object) -> bool:
@@ -265,7 +306,7 @@ def is_costly(context: object) -> bool:
 
 class QueryCostLimit(SchemaExtension):
     """Refuses, before it runs, an operation whose cost is over the budget; has a costly one wait for
-    its turn and then give way to cheaper ones; counts the cheaper ones running."""
+    its turn, read on a connection of its own (SQLite) and give way to cheaper requests."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -277,15 +318,17 @@ class QueryCostLimit(SchemaExtension):
             if cost > QUERY_BUDGET:
                 error = GraphQLError(budget_message(cost), extensions={"cost": cost, "budget": QUERY_BUDGET})
                 context.result = ExecutionResult(data=None, errors=[error])
-        if cost >= COSTLY and context.result is None:
-            if hasattr(context.context, "costly"):
-                context.context.costly = True
-            async with costly_query_slots():
-                yield
-            return
-        global _cheap_queries
-        _cheap_queries += 1
-        try:
+        if cost < COSTLY or context.result is not None:
             yield
-        finally:
-            _cheap_queries -= 1
+            return
+        if hasattr(context.context, "costly"):
+            context.context.costly = True
+        # Counted as costly while it waits for its turn too: a waiting costly query is no reason
+        # for the running one to give way.
+        with requests_in_flight.costly_query():
+            async with costly_query_slots():
+                reads = costly_reads.set(True)
+                try:
+                    yield
+                finally:
+                    costly_reads.reset(reads)

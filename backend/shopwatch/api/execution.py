@@ -35,13 +35,14 @@ from graphql import (
 )
 from graphql.pyutils import AwaitableOrValue, Path
 
-from shopwatch.api.cost import cheap_queries_running, is_costly
+from shopwatch.api.cost import cheap_requests_running, is_costly
 from shopwatch.api.library_internals import (
     FieldDetailsList,
     GroupedFieldSet,
     StrawberryExecutionContext,
     plain_attribute,
 )
+from shopwatch.api.loaders import Loaders
 from shopwatch.api.slices import Slices
 from shopwatch.settings import DEFAULT_QUERY_TIME_LIMIT, Settings
 
@@ -78,7 +79,10 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         if self.operation.operation is OperationType.SUBSCRIPTION:
             return self._subscription_event(serially)
         started = asyncio.get_running_loop().time()
-        self._slices = Slices(cheap_queries_running if is_costly(self.context_value) else None)
+        self._slices = Slices(cheap_requests_running if is_costly(self.context_value) else None)
+        loaders = getattr(self.context_value, "loaders", None)
+        if isinstance(loaders, Loaders):
+            loaders.slices = self._slices
         result = super().execute_operation(serially)
         if self.operation.operation is OperationType.QUERY and self.is_awaitable(result):
             return _within_time_limit(result, started, _time_limit(self.context_value))

@@ -16,6 +16,8 @@ from shopwatch.accounts.viewer import Viewer
 from shopwatch.accounts.visibility import visible_memberships
 from shopwatch.alerts.emails import RecipientDelivery, delivery_state
 from shopwatch.alerts.models import Alert
+from shopwatch.api.settled_batches import SettledBatches
+from shopwatch.api.slices import Slices
 from shopwatch.evidence.models import (
     BusinessImpactStatement,
     Exhibit,
@@ -171,6 +173,20 @@ class Loaders:
     )
     # Loaders whose answers depend on who is asking; the viewer is fixed for the request.
     _for_viewer: dict[str, DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
+    # The request's work in slices, set by execution (api/execution.py): each loader loads what it
+    # was asked for once nothing of the request waits for a slice.
+    slices: Slices = field(default_factory=Slices, repr=False)
+
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, DataLoader):
+                self._load_when_settled(value)
+
+    def _load_when_settled(self, loader: DataLoader[Any, Any]) -> None:
+        loader.load_fn = SettledBatches(loader.load_fn, self._settled)
+
+    async def _settled(self) -> None:
+        await self.slices.settled()
 
     def _per_viewer(
         self, name: str, load: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
@@ -179,6 +195,7 @@ class Loaders:
         loader = self._for_viewer.get(name)
         if loader is None:
             loader = self._for_viewer[name] = DataLoader(load_fn=load)  # type: ignore[arg-type]
+            self._load_when_settled(loader)
         return loader
 
     def incidents_by_alert(self, viewer: Viewer) -> DataLoader[int, list[Incident]]:

@@ -19,6 +19,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from shopwatch.accounts.sessions import viewer_for_token
 from shopwatch.accounts.viewer import Viewer
 from shopwatch.api.context import SESSION_COOKIE, Context
+from shopwatch.api.cost import requests_in_flight
 from shopwatch.api.live.socket import LiveSocketHandler, handshake_token, origin_allowed
 from shopwatch.api.schema import build_schema
 from shopwatch.api.uploads import MalformedUpload, operations_with_files
@@ -84,12 +85,15 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        try:
-            response = await self.run(Request(scope=scope, receive=receive))
-        except HTTPException as refusal:
-            response = JSONResponse(
-                {"errors": [{"message": refusal.reason}]}, status_code=refusal.status_code
-            )
+        # In flight while worked on (its body once in, and not its sending): a costly query gives
+        # way to it, and a client sending or reading slowly must not slow costly queries down.
+        with requests_in_flight.request():
+            try:
+                response = await self.run(Request(scope=scope, receive=receive))
+            except HTTPException as refusal:
+                response = JSONResponse(
+                    {"errors": [{"message": refusal.reason}]}, status_code=refusal.status_code
+                )
         await response(scope, receive, send)
 
     async def execute_operation(  # type: ignore[override]
@@ -99,8 +103,17 @@ class GraphQLView(GraphQL[Context, None]):
         slots: a phone sending slowly holds none while its photos arrive."""
         if not is_upload(request):
             return await super().execute_operation(request, *args, **kwargs)
-        async with upload_slots():
+        slots = upload_slots()
+        with requests_in_flight.paused():  # waiting its turn is no work to give way to
+            await slots.acquire()
+        try:
             return await super().execute_operation(request, *args, **kwargs)
+        finally:
+            slots.release()
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        with requests_in_flight.paused():  # a body still arriving is no work to give way to
+            return await super().parse_http_body(request)
 
     def parse_json(self, data: str | bytes) -> object:
         # strawberry lets invalid UTF-8 (UnicodeDecodeError), nesting past the recursion limit and

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from shopwatch.accounts.models import Role
+from shopwatch.api import slices
 from shopwatch.offenders.exclusions import today
 from shopwatch.offenders.models import Exclusion, Offender, OffenderPhoto, OffenderStatus
 from tests.api.offenders.helpers import (
@@ -243,7 +244,7 @@ query Page($bidId: ID!, $first: Int) {
 
 
 async def test_a_page_of_offenders_costs_the_same_number_of_queries_whatever_its_size(
-    gql: GraphQLClient, world: World
+    gql: GraphQLClient, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     day = today()
     for n in range(60):
@@ -275,6 +276,10 @@ async def test_a_page_of_offenders_costs_the_same_number_of_queries_whatever_its
         small, large = await cost(role, 5), await cost(role, 50)
         assert small == large
         assert large <= 8
+    # Worked through one object a turn, as a busy process gives a costly query its turns, the
+    # page's loads are spread over many turns and still make the same statements.
+    monkeypatch.setattr(slices, "YIELD_AFTER", 0.0)
+    assert await cost(Role.BID_MANAGER, 50) == large
 
 
 PAGES = """
