@@ -82,7 +82,7 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         self._slices = Slices(cheap_requests_running if is_costly(self.context_value) else None)
         loaders = getattr(self.context_value, "loaders", None)
         if isinstance(loaders, Loaders):
-            loaders.slices = self._slices
+            loaders.work.current = self._slices
         result = super().execute_operation(serially)
         if self.operation.operation is OperationType.QUERY and self.is_awaitable(result):
             return _within_time_limit(result, started, _time_limit(self.context_value))

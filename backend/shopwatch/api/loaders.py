@@ -17,7 +17,7 @@ from shopwatch.accounts.visibility import visible_memberships
 from shopwatch.alerts.emails import RecipientDelivery, delivery_state
 from shopwatch.alerts.models import Alert
 from shopwatch.api.settled_batches import SettledBatches
-from shopwatch.api.slices import Slices
+from shopwatch.api.slices import RequestSlices
 from shopwatch.evidence.models import (
     BusinessImpactStatement,
     Exhibit,
@@ -174,8 +174,9 @@ class Loaders:
     # Loaders whose answers depend on who is asking; the viewer is fixed for the request.
     _for_viewer: dict[str, DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
     # The request's work in slices, set by execution (api/execution.py): each loader loads what it
-    # was asked for once nothing of the request waits for a slice.
-    slices: Slices = field(default_factory=Slices, repr=False)
+    # was asked for once its work has settled. (Not a method of this object: a loader holding one
+    # would make every request's loaders a cycle, left for the garbage collector.)
+    work: RequestSlices = field(default_factory=RequestSlices, repr=False)
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -183,10 +184,7 @@ class Loaders:
                 self._load_when_settled(value)
 
     def _load_when_settled(self, loader: DataLoader[Any, Any]) -> None:
-        loader.load_fn = SettledBatches(loader.load_fn, self._settled)
-
-    async def _settled(self) -> None:
-        await self.slices.settled()
+        loader.load_fn = SettledBatches(loader.load_fn, self.work.settled)
 
     def _per_viewer(
         self, name: str, load: Callable[[Sequence[K]], Awaitable[Sequence[V]]]

@@ -110,3 +110,13 @@ class Slices:
         self._given_way += monotonic() - since
         ended, self._giving_way = self._giving_way, None
         ended.set_result(None)
+
+
+class RequestSlices:
+    """Whichever slices a request's execution works in, once it has started."""
+
+    def __init__(self) -> None:
+        self.current = Slices()
+
+    async def settled(self) -> None:
+        await self.current.settled()
