@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Callable
 from time import monotonic
 
-YIELD_AFTER = 0.002
+YIELD_AFTER = 0.001
 GIVE_WAY_FOR = 0.05
 GIVE_WAY_SHARE = 0.5
 GIVE_WAY_POLL = 0.001
