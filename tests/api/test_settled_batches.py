@@ -25,7 +25,7 @@ class Loads:
 async def test_batches_handed_over_before_the_work_settles_are_loaded_at_once() -> None:
     loads = Loads()
     settled = asyncio.Event()
-    batches = SettledBatches(loads, settled.wait)
+    batches = SettledBatches(loads, settled.wait, gathering=lambda: True)
     first = asyncio.create_task(batches([1, 2]))
     await asyncio.sleep(0)
     second = asyncio.create_task(batches([3]))
@@ -43,7 +43,7 @@ async def test_batches_handed_over_before_the_work_settles_are_loaded_at_once() 
 
 async def test_a_failed_load_fails_every_batch_of_its_round() -> None:
     settled = asyncio.Event()
-    batches = SettledBatches(Loads(fail=True), settled.wait)
+    batches = SettledBatches(Loads(fail=True), settled.wait, gathering=lambda: True)
     first = asyncio.create_task(batches([1]))
     second = asyncio.create_task(batches([2]))
     await asyncio.sleep(0)
@@ -56,7 +56,7 @@ async def test_a_failed_load_fails_every_batch_of_its_round() -> None:
 async def test_a_batch_given_up_leaves_the_round_to_the_others() -> None:
     loads = Loads()
     settled = asyncio.Event()
-    batches = SettledBatches(loads, settled.wait)
+    batches = SettledBatches(loads, settled.wait, gathering=lambda: True)
     given_up = asyncio.create_task(batches([1]))
     kept = asyncio.create_task(batches([2]))
     await asyncio.sleep(0)
@@ -64,3 +64,12 @@ async def test_a_batch_given_up_leaves_the_round_to_the_others() -> None:
     settled.set()
     assert await kept == ["value 2"]
     assert given_up.cancelled()
+
+
+async def test_a_request_that_is_not_gathering_has_each_batch_loaded_at_once() -> None:
+    loads = Loads()
+    never = asyncio.Event()  # its work would never settle
+    batches = SettledBatches(loads, never.wait, gathering=lambda: False)
+    assert await asyncio.wait_for(batches([1]), timeout=5) == ["value 1"]
+    assert await asyncio.wait_for(batches([2]), timeout=5) == ["value 2"]
+    assert loads.calls == [[1], [2]]

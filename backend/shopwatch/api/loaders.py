@@ -184,7 +184,7 @@ class Loaders:
                 self._load_when_settled(value)
 
     def _load_when_settled(self, loader: DataLoader[Any, Any]) -> None:
-        loader.load_fn = SettledBatches(loader.load_fn, self.work.settled)
+        loader.load_fn = SettledBatches(loader.load_fn, self.work.settled, self.work.in_pieces)
 
     def _per_viewer(
         self, name: str, load: Callable[[Sequence[K]], Awaitable[Sequence[V]]]

@@ -4,7 +4,8 @@ strawberry's DataLoader loads what was asked in one turn of the event loop (and 
 batch. A request working in slices (api/slices.py) may ask for a page's keys over several turns,
 and each turn's batch would be a statement of its own. Each batch handed over while the request
 still has work waiting for a slice joins one round instead, and the round is loaded once nothing
-waits: one statement, as if the page had been worked through in one turn.
+waits: one statement, as if the page had been worked through in one turn. A request whose work
+never waits for a slice in pieces (not `gathering`) has each batch loaded at once, as strawberry's.
 """
 
 from __future__ import annotations
@@ -24,19 +25,25 @@ class _Round(Generic[K, V]):
 
 
 class SettledBatches(Generic[K, V]):
-    """A DataLoader's `load_fn` that loads every batch handed over before `settled()` returns in one
-    call of `load`."""
+    """A DataLoader's `load_fn` that, while `gathering()`, loads every batch handed over before
+    `settled()` returns in one call of `load`."""
 
     def __init__(
-        self, load: Callable[[list[K]], Awaitable[Sequence[V]]], settled: Callable[[], Awaitable[None]]
+        self,
+        load: Callable[[list[K]], Awaitable[Sequence[V]]],
+        settled: Callable[[], Awaitable[None]],
+        gathering: Callable[[], bool],
     ) -> None:
         self._load = load
         self._settled = settled
+        self._gathering = gathering
         self._round: _Round[K, V] | None = None
         self._loading: set[asyncio.Task[None]] = set()
 
     async def __call__(self, keys: list[K]) -> Sequence[V]:
         round_ = self._round
+        if round_ is None and not self._gathering():
+            return await self._load(keys)
         if round_ is None:
             round_ = self._round = _Round()
             task = asyncio.create_task(self._when_settled(round_))

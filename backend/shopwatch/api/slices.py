@@ -9,8 +9,8 @@ A costly query (api/cost.py) is held tighter. While cheaper requests are in flig
 waits for them to finish, for at most `GIVE_WAY_FOR` seconds at a time and `GIVE_WAY_SHARE` of its
 time in all, so it never starves: however busy the process, half of its time is its own. And what
 of it resumes after the new slice is used up waits again, for a page's hundreds of items resuming
-in one turn ran 20-90 ms in which no other request moved. Its items then ask for their loads over several
-turns; its loaders wait until its work has `settled()` and load them at once
+in one turn ran 20-90 ms in which no other request moved. Its items then ask for their loads over
+several turns; its loaders wait until its work has `settled()` and load them at once
 (api/settled_batches.py), so its pages too cost the same statements whatever their size.
 """
 
@@ -43,6 +43,10 @@ class Slices:
         self._waiting = 0  # of the request's work, how much waits for a slice
         self._checks = 0  # how often the work has asked `used_up()`: it moves while this grows
 
+    def in_pieces(self) -> bool:
+        """Whether its work resumes in pieces (a costly query's), so its loads come over several turns."""
+        return self._gives_way_while is not None
+
     def used_up(self) -> bool:
         self._checks += 1
         return monotonic() >= self._ends_at
@@ -59,7 +63,7 @@ class Slices:
         has run for `QUIET_TURNS` turns of the loop, so everything left waits for something else (a
         load). Work handed to a new task starts a turn later, and a load asked for is handed to its
         loader two turns later, hence more than one turn. Work that never pauses is settled at once."""
-        if self._gives_way_while is None:
+        if not self.in_pieces():
             return
         while True:
             checks = self._checks
@@ -76,7 +80,7 @@ class Slices:
             else:
                 await self._give_way()
             # The first to resume starts the next slice; so does each one of work that never waits again.
-            if self._slice == waited_in or self._gives_way_while is None:
+            if self._slice == waited_in or not self.in_pieces():
                 self._slice += 1
                 self._ends_at = monotonic() + YIELD_AFTER
                 return
@@ -95,9 +99,10 @@ class Slices:
 
     async def _give_way(self) -> None:
         if self._giving_way is None:
-            self._giving_way = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            self._giving_way = loop.create_future()
             self._giving_way_since = monotonic()
-            asyncio.get_running_loop().call_later(GIVE_WAY_POLL, self._end_giving_way)
+            loop.call_later(GIVE_WAY_POLL, self._end_giving_way)
         # Shielded: one waiter cancelled must not cancel the others' wait.
         await asyncio.shield(self._giving_way)
 
@@ -120,3 +125,6 @@ class RequestSlices:
 
     async def settled(self) -> None:
         await self.current.settled()
+
+    def in_pieces(self) -> bool:
+        return self.current.in_pieces()
