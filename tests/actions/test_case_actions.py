@@ -10,6 +10,7 @@ from shopwatch.actions.exclusions import end_exclusion
 from shopwatch.actions.links import link_offender
 from shopwatch.actions.triage import change_incident_status
 from shopwatch.alerts.models import Alert
+from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
 from shopwatch.incidents.models import Incident, IncidentStatus, IncidentStatusChange
 from shopwatch.offenders.exclusions import today
@@ -26,7 +27,8 @@ async def test_an_ended_exclusion_is_no_breach(world: World, settings: Settings)
     exclusion = await Exclusion.get(offender_id=dave.id)
 
     ended = await end_exclusion(manager, exclusion, "Moved away.")
-    incident = await a_staff_report(world, settings)
+    # Now, after the day the exclusion ended (an hour ago may still be that day, near midnight).
+    incident = await a_staff_report(world, settings, occurred_at=now())
     await link_offender(manager, incident, dave)
 
     assert ended.offender.status == OffenderStatus.ACTIVE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -29,11 +29,11 @@ from tests.support.world import World
 MANAGER = "bid_manager@home.example.org"
 
 
-async def a_staff_report(world: World, settings: Settings) -> Incident:
+async def a_staff_report(world: World, settings: Settings, occurred_at: datetime | None = None) -> Incident:
     report = IncidentReport(
         client_id=uuid.uuid4(),
         kind=IncidentKind.THEFT,
-        occurred_at=now() - timedelta(hours=1),
+        occurred_at=occurred_at or now() - timedelta(hours=1),
         description="Meat joints taken from the chiller.",
     )
     staff = await acting(world, settings, Role.SHOP_STAFF)
