@@ -138,6 +138,26 @@ class Schema(strawberry.Schema):
             operation_extensions=operation_extensions,
         )
 
+    async def answer_event(
+        self,
+        query: str,
+        event: object,
+        variables: dict[str, Any] | None,
+        context: object,
+        operation_name: str | None,
+    ) -> ExecutionResult:
+        """A subscription's answer to one of its events, as its stream would give it, extensions
+        and masking included: for the live socket, to answer every subscriber shown the same event
+        at once (`api/live/delivery.py`), once it has started that subscription."""
+        return await super().execute(
+            query,
+            variable_values=variables,
+            context_value=context,
+            root_value=event,
+            operation_name=operation_name,
+            allowed_operation_types=(OperationType.SUBSCRIPTION,),
+        )
+
     async def stream(  # type: ignore[override]
         self,
         query: str | None,

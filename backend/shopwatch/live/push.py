@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from tortoise.expressions import Q, Subquery
 
 from shopwatch.accounts.models import Membership, Role, User
 from shopwatch.accounts.sessions import IDLE_LIFETIME
@@ -132,17 +133,12 @@ def payload(view: LiveAlertView) -> str:
 
 
 async def _live_subscriptions(bid_id: int) -> list[PushSubscription]:
-    """The subscriptions of the BID's members whose session is still open."""
-    members = await Membership.filter(bid_id=bid_id).values_list("user_id", flat=True)
-    police = await Membership.filter(role=Role.POLICE, team__bids__id=bid_id).values_list(
-        "user_id", flat=True
-    )
-    user_ids = {int(str(pk)) for pk in [*members, *police]}
-    if not user_ids:
-        return []
+    """The subscriptions of the BID's members whose session is still open: one statement, however
+    many members the BID has."""
+    members = Membership.filter(Q(bid_id=bid_id) | Q(role=Role.POLICE, team__bids__id=bid_id))
     return (
         await PushSubscription.filter(
-            user_id__in=list(user_ids),
+            user_id__in=Subquery(members.values("user_id")),
             user__is_active=True,
             session__revoked_at__isnull=True,
             session__last_used_at__gt=now() - IDLE_LIFETIME,

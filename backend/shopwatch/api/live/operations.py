@@ -21,6 +21,7 @@ from shopwatch.actions import live as live_actions
 from shopwatch.api.context import Info
 from shopwatch.api.errors import NotFound, PermissionDenied, ValidationError
 from shopwatch.api.ids import decode_id
+from shopwatch.api.live.delivery import starting_delivery
 from shopwatch.api.live.types import LiveAlert
 from shopwatch.api.permissions import LOG_IN_FIRST, NO_SUCH_BID, IsAuthenticated, Rule, refusal
 from shopwatch.core.errors import InvalidInput
@@ -134,6 +135,8 @@ class LiveSubscription:
         pk = decode_id("Bid", bid_id)
         if pk is None or not receives(viewer, pk):
             raise GraphQLError(NO_SUCH_BID)
+        # Over the live socket, alerts are sent straight to it (`api/live/delivery.py`).
+        delivery = starting_delivery.get()
         subscriber = hub.subscribe(pk)
         try:
             while True:
@@ -141,7 +144,10 @@ class LiveSubscription:
                 if loaded is None:
                     raise GraphQLError(FELL_BEHIND)
                 view = view_for(viewer, loaded)
-                if view is not None:
-                    yield shown(view)
+                if view is None:
+                    continue
+                alert = shown(view)
+                if delivery is None or not await delivery.send(alert):
+                    yield alert
         finally:
             hub.unsubscribe(subscriber)

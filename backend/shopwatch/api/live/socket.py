@@ -13,10 +13,15 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 
 from shopwatch.accounts.sessions import viewer_for_token
 from shopwatch.api.context import SESSION_COOKIE, Context
+from shopwatch.api.live.delivery import DirectDelivery, starting_delivery
 from shopwatch.api.live.sockets import (
     LOG_IN_FIRST,
     LOG_IN_FIRST_REASON,
@@ -83,6 +88,28 @@ class LiveSocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self.live.close(TOO_MANY, TOO_MANY_MESSAGES_REASON)
             return
         await super().handle_message(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """As strawberry's, with the subscription's own delivery at hand for its resolver."""
+        payload: Any = message.get("payload")
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            await super().handle_subscribe(message)  # strawberry's refusal
+            return
+        assert isinstance(self.context.request, WebSocket)
+        delivery = DirectDelivery(
+            self.context.request,
+            self.schema,  # type: ignore[arg-type]
+            self.context,
+            message["id"],
+            payload["query"],
+            payload.get("variables"),
+            payload.get("operationName"),
+        )
+        started = starting_delivery.set(delivery)
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            starting_delivery.reset(started)
 
     async def shutdown(self) -> None:
         if self.live is not None:
