@@ -609,6 +609,8 @@ def running_server(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[
         "--no-access-log",
         "--log-level",
         "warning",
+        "--ws-per-message-deflate",  # as the Procfile
+        "false",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:

@@ -27,7 +27,16 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     app = create_app(settings, run_worker=not args.no_worker)
     print(f"Shopwatch on http://{args.host}:{args.port} (GraphQL at /graphql)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level="info")
+    # As the Procfile: live alerts are a few hundred bytes, and compressing each for each socket
+    # cost more CPU than the rest of its sending (bench/README.md).
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        ws_per_message_deflate=False,
+        log_level="info",
+    )
     return 0
 
 

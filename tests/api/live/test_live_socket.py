@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -112,3 +113,13 @@ async def test_sockets_refused(server: Server, world: World) -> None:
         for _ in range(40):
             await chatty.send({"type": "ping"})
         assert await chatty.closed_with() == 4429
+
+
+async def test_alerts_are_sent_uncompressed(server: Server) -> None:
+    """The phone offers permessage-deflate (browsers do); the server declines it, as the Procfile's
+    does: compressing a few hundred bytes per socket cost more than sending them."""
+    async with live_socket(server.base_url) as socket:
+        assert socket.connection.response is not None
+        assert "Sec-WebSocket-Extensions" not in socket.connection.response.headers
+    procfile = (Path(__file__).parents[3] / "Procfile").read_text()
+    assert "--ws-per-message-deflate false" in procfile
