@@ -61,7 +61,6 @@ from common import (
     server_cpu_seconds,
     server_env,
     settings_of,
-    staff_shop_id,
     write_results,
 )
 from websockets.client import ClientProtocol
@@ -91,8 +90,9 @@ GALLERY = "query($bid: ID!) { offenders(bidId: $bid, first: 50) { edges { node {
 CONNECTIONS_PER_PROCESS = 16  # keep-alive HTTP connections the reports share, per process
 
 
-async def make_subscribers(database_url: str, count: int) -> tuple[str, list[str]]:
-    """`count` shop staff of the demo BID with a session each: the BID's id and their tokens."""
+async def make_subscribers(database_url: str, count: int) -> tuple[str, list[str], list[str]]:
+    """`count` shop staff of the demo BID with a session each: the BID's id, its open shops' ids
+    and the staff's tokens."""
     await db.open_database(database_url)
     try:
         staff = await Membership.filter(role=Role.SHOP_STAFF).order_by("id").first()
@@ -108,7 +108,7 @@ async def make_subscribers(database_url: str, count: int) -> tuple[str, list[str
             shop = shops[n % len(shops)]
             await Membership.create(user=user, role=Role.SHOP_STAFF, bid_id=staff.bid_id, shop=shop)
             tokens.append(await start_session(user))
-        return encode_id("Bid", staff.bid_id), tokens
+        return encode_id("Bid", staff.bid_id), [encode_id("Shop", shop.id) for shop in shops], tokens
     finally:
         await db.close_database()
 
@@ -141,7 +141,7 @@ class Subscriber(asyncio.Protocol):
                 else:
                     self.opened.set_exception(BenchError(f"the socket was refused: {event.status_code}"))
             elif isinstance(event, Frame) and event.opcode is Opcode.TEXT:
-                self._text(event.data)
+                self._text(bytes(event.data))
         self._flush()
 
     def _text(self, data: bytes) -> None:
@@ -198,16 +198,17 @@ async def open_subscriber(port: int, token: str, bid_id: str) -> Subscriber:
 
 
 async def send_reports(
-    ports: list[int], token: str, shop_id: str, offender_id: str, rate: float, seconds: float
+    ports: list[int], token: str, shop_ids: list[str], offender_ids: list[str], rate: float, seconds: float
 ) -> int:
-    """`rate` reports a second for `seconds`, each to the next port in turn; the number sent."""
+    """`rate` reports a second for `seconds`, each to the next port in turn, from the next shop,
+    naming the next offender; the number sent."""
     pools: dict[int, asyncio.Queue[Connection]] = {}
     for port in ports:
         pools[port] = asyncio.Queue()
         for _ in range(CONNECTIONS_PER_PROCESS):
             pools[port].put_nowait(await Connection.open(port))
 
-    async def report(port: int) -> None:
+    async def report(port: int, shop_id: str, offender_id: str) -> None:
         variables = {
             "input": {
                 "clientId": str(uuid.uuid4()),
@@ -232,7 +233,8 @@ async def send_reports(
     tasks = []
     for n in range(total):
         await asyncio.sleep(max(0.0, started + n / rate - loop.time()))
-        tasks.append(asyncio.create_task(report(ports[n % len(ports)])))
+        shop_id, offender_id = shop_ids[n % len(shop_ids)], offender_ids[n % len(offender_ids)]
+        tasks.append(asyncio.create_task(report(ports[n % len(ports)], shop_id, offender_id)))
     await asyncio.gather(*tasks)
     for pool in pools.values():
         while not pool.empty():
@@ -246,8 +248,8 @@ async def measure(
     bid_id: str,
     tokens: list[str],
     manager: str,
-    shop_id: str,
-    offender_id: str,
+    shop_ids: list[str],
+    offender_ids: list[str],
     args: argparse.Namespace,
 ) -> dict[str, Any]:
     rss_before = [process_memory_bytes(pid)["rss"] or 0 for pid in pids]
@@ -261,7 +263,7 @@ async def measure(
     cpu_before = [server_cpu_seconds(pid) or 0.0 for pid in pids]
     client_before = time.process_time()
     sending_started = time.monotonic()
-    sent = await send_reports(ports, manager, shop_id, offender_id, args.rate, args.seconds)
+    sent = await send_reports(ports, manager, shop_ids, offender_ids, args.rate, args.seconds)
     sending_seconds = time.monotonic() - sending_started
     await asyncio.sleep(args.drain)
     cpu_used = sum(
@@ -302,20 +304,28 @@ def stored_alert_ids(database_url: str, after_id: int) -> list[str]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
         database = stack.enter_context(fresh_database(args.database_url, keep=args.keep_database))
-        bid_id, tokens = asyncio.run(make_subscribers(database.url, args.subscribers))
+        bid_id, shop_ids, tokens = asyncio.run(make_subscribers(database.url, args.subscribers))
         ports = [free_port(), free_port()]
         servers = [
             stack.enter_context(running_server(server_env(database.env, port), port)) for port in ports
         ]
         manager = log_in(ports[0])
-        shop_id = staff_shop_id(ports[0], log_in(ports[0], "staff@example.org"))
         gallery = graphql(ports[0], GALLERY, {"bid": bid_id}, token=manager)["offenders"]["edges"]
-        offender_id = next(edge["node"]["id"] for edge in gallery if edge["node"]["status"] == "ACTIVE")
+        offender_ids = [edge["node"]["id"] for edge in gallery if edge["node"]["status"] == "ACTIVE"]
+        if not offender_ids:
+            raise BenchError("the demo gallery has no ACTIVE offender")
 
         before = int(scalar(database.url, "SELECT coalesce(max(id), 0) FROM live_alert"))
         measured = run_client(
             measure(
-                ports, [server.pid for server in servers], bid_id, tokens, manager, shop_id, offender_id, args
+                ports,
+                [server.pid for server in servers],
+                bid_id,
+                tokens,
+                manager,
+                shop_ids,
+                offender_ids,
+                args,
             )
         )
         expected = stored_alert_ids(database.url, before)
@@ -331,6 +341,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "database": "PostgreSQL",
         "subscribers": args.subscribers,
+        "offenders_named": len(offender_ids),
+        "shops_reporting": len(shop_ids),
         "reports": measured["sent"],
         # The rate the reports were answered at: below --rate when the servers or this client fell
         # behind, and then the latencies are of a lighter load than asked for.

@@ -1,6 +1,7 @@
-"""Incident references: given in the report's transaction, unique and counting up within a BID and
-year, never repeated by reports sent at once, found by search, and given to reports stored before
-migration 0012 in the order they were reported."""
+"""Incident references: taken in a moment of their own just before the report's transaction,
+unique and counting up within a BID and year, never repeated by reports sent at once nor taken by a
+refused report, found by search, and given to reports stored before migration 0012 in the order
+they were reported."""
 
 from __future__ import annotations
 
@@ -19,11 +20,16 @@ from tortoise.exceptions import IntegrityError
 
 from shopwatch.accounts.models import Role
 from shopwatch.actions.incidents import report_incident
+from shopwatch.alerts.patterns import Subject
+from shopwatch.alerts.services import subject_lock_key
+from shopwatch.api.ids import encode_id
 from shopwatch.core import db
 from shopwatch.core.clock import clock_at
+from shopwatch.core.errors import InvalidInput
 from shopwatch.incidents.models import Incident, IncidentKind
 from shopwatch.incidents.references import bid_code, normalise_reference
 from shopwatch.incidents.services import IncidentReport
+from shopwatch.offenders.models import Offender
 from shopwatch.places.models import Bid
 from shopwatch.settings import Settings
 from tests.actions import acting
@@ -89,6 +95,15 @@ async def test_a_report_sent_again_keeps_its_reference_and_takes_no_number(
     assert later.incident.reference.endswith("-00002")
 
 
+async def test_a_refused_report_takes_no_number(world: World, settings: Settings) -> None:
+    staff = await acting(world, settings, Role.SHOP_STAFF)
+    elsewhere = await Offender.create(bid=world.away.bid, display_name="Not in this gallery")
+    with pytest.raises(InvalidInput):
+        await report_incident(staff, world.home.shops[0], a_report(), [elsewhere.id])
+    stored = await report_incident(staff, world.home.shops[0], a_report())
+    assert stored.incident.reference.endswith("-00001")
+
+
 async def test_reports_sent_at_once_in_one_bid_never_share_a_number(gql: GraphQLClient, world: World) -> None:
     # Through the API, each request its own transaction: on PostgreSQL they really run at once.
     staff, manager = world.token(Role.SHOP_STAFF), world.token(Role.BID_MANAGER)
@@ -101,6 +116,43 @@ async def test_reports_sent_at_once_in_one_bid_never_share_a_number(gql: GraphQL
     year = datetime.now(UTC).year
     stored = sorted(await Incident.filter(bid=world.home.bid).values_list("reference", flat=True))
     assert stored == [f"HOM-{year}-{number:05d}" for number in range(1, 13)]
+
+
+async def test_a_report_is_stored_while_another_in_its_bid_is_still_in_its_transaction(
+    gql: GraphQLClient, world: World, database: str
+) -> None:
+    """Numbers are taken in a moment, not held for a report's whole transaction (its rules, live
+    alerts and pushes): here the first report waits inside its transaction for its offender's rule
+    lock, which the test holds, and a second report in the same BID is stored meanwhile."""
+    if not db.is_postgres(database):
+        pytest.skip("SQLite has one writer: there every report waits for the one before it anyway")
+    import asyncpg
+
+    from tests.support.postgres import dsn
+
+    red_cap = await Offender.create(bid=world.home.bid, display_name="Red cap")
+    key = subject_lock_key(world.home.bid.id, Subject(offender_id=red_cap.id))
+    naming = report_input(world.home.shop_id(0)) | {"offenderIds": [encode_id("Offender", red_cap.id)]}
+    holder = await asyncpg.connect(dsn(database))
+    try:
+        await holder.execute("SELECT pg_advisory_lock($1)", key)
+        first = asyncio.ensure_future(
+            gql.execute(REPORT, {"input": naming}, token=world.token(Role.SHOP_STAFF))
+        )
+        await asyncio.sleep(0.5)
+        assert not first.done()  # waiting for the rule lock, inside its transaction
+        second = await asyncio.wait_for(
+            gql.execute(
+                REPORT, {"input": report_input(world.home.shop_id(1))}, token=world.token(Role.BID_MANAGER)
+            ),
+            5,
+        )
+        assert second["reportIncident"]["__typename"] == "ReportIncidentSuccess"
+    finally:
+        await holder.close()  # lets the first report go on
+    assert (await first)["reportIncident"]["__typename"] == "ReportIncidentSuccess"
+    references = await Incident.filter(bid=world.home.bid).values_list("reference", flat=True)
+    assert len(set(references)) == 2
 
 
 async def test_the_database_refuses_a_reference_twice_in_one_bid(world: World, settings: Settings) -> None:

@@ -46,13 +46,16 @@ async def report_incident(
     """Store the report (or find it again by its clientId) and its photos. `InvalidInput` for an
     offender outside the BID's gallery, a clientId of a report the viewer cannot see, or a shop
     that has closed. Its live alerts go out once it has committed."""
+    # A closed shop takes no new reports; one made before it closed, resent, is still found.
+    if shop.closed_at is not None and not await Incident.exists(client_id=report.client_id):
+        check_shop_open(shop)
+    offenders = await offenders_in_bid(offender_ids, shop.bid_id)
+    # Numbered once it is known good, in a moment of its own: reports in one BID need not wait for
+    # each other's transactions.
+    numbered = await services.number_report(shop.bid_id, report.client_id)
     live_alerts: list[LiveAlert] = []
     async with in_transaction():
-        # A closed shop takes no new reports; one made before it closed, resent, is still found.
-        if shop.closed_at is not None and not await Incident.exists(client_id=report.client_id):
-            check_shop_open(shop)
-        offenders = await offenders_in_bid(offender_ids, shop.bid_id)
-        reported = await services.report_incident(by.user, shop.bid_id, shop.id, report)
+        reported = await services.report_incident(by.user, shop.bid_id, shop.id, report, numbered)
         if not reported.duplicate:
             await link_offenders(reported.incident, offenders, by.user)
             # The rules see the report and its links, and their emails go out with it.

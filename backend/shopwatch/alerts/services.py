@@ -99,18 +99,19 @@ async def evaluate_rules(incident: Incident, settings: Settings) -> list[Alert]:
         return raised
 
 
+def subject_lock_key(bid_id: int, subject: Subject) -> int:
+    """The PostgreSQL advisory lock that evaluations for this subject of this BID take in turn."""
+    return int.from_bytes(
+        hashlib.sha256(f"shopwatch-alert:{bid_id}:{subject}".encode()).digest()[:8], signed=True
+    )
+
+
 async def _lock(connection: BaseDBAsyncClient, bid_id: int, subjects: Sequence[Subject]) -> None:
     """On PostgreSQL, serialise evaluations for the same subject until the transaction ends, so two
     reports at once cannot both raise an alert that only one should. SQLite has one writer anyway."""
     if connection.capabilities.dialect != "postgres":
         return
-    keys = sorted(
-        {
-            int.from_bytes(hashlib.sha256(f"shopwatch-alert:{bid_id}:{s}".encode()).digest()[:8], signed=True)
-            for s in subjects
-        }
-    )
-    for key in keys:
+    for key in sorted({subject_lock_key(bid_id, subject) for subject in subjects}):
         await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [key])
 
 

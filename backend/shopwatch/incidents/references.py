@@ -54,9 +54,9 @@ def normalise_reference(text: str) -> str | None:
 
 
 async def next_number(bid_id: int, year: int) -> int:
-    """Take the BID's next number for the year. Call inside the transaction that stores the incident:
-    the counter's row stays locked until it commits (PostgreSQL; SQLite has one writer), so a report
-    sent at the same moment waits and takes the number after."""
+    """Take the BID's next number for the year. The counter's row stays locked until the transaction
+    commits (PostgreSQL; SQLite has one writer), so a report sent at the same moment waits and takes
+    the number after: keep that transaction short (`incidents.services.number_report`)."""
     # execute_query_dict: tortoise's execute_query drops what an INSERT returns on PostgreSQL.
     rows = await database().execute_query_dict(
         _TAKE_NUMBER_POSTGRES if dialect() == "postgres" else _TAKE_NUMBER_SQLITE, [bid_id, year]

@@ -119,8 +119,33 @@ class Reported:
     duplicate: bool
 
 
-async def report_incident(reporter: User, bid_id: int, shop_id: int, report: IncidentReport) -> Reported:
-    """Store the report, or find the one already stored under its clientId.
+@dataclass(frozen=True)
+class Numbered:
+    """A new report's reference, and the moment it arrived (whose UK year the reference has)."""
+
+    reference: str
+    reported_at: datetime
+
+
+async def number_report(bid_id: int, client_id: uuid.UUID) -> Numbered | None:
+    """The BID's next reference for a new report, taken in a transaction of its own that commits at
+    once. Call it before the report's transaction: the counter's row is then locked for a moment,
+    not for all of a report's rules, live alerts and pushes, so reports in one BID do not wait for
+    one another. None when the clientId is stored already: a report sent again keeps its reference
+    and takes no number. A report that fails after this (two phones sending one clientId at the
+    same instant, a connection lost) leaves its number unused."""
+    if await Incident.exists(client_id=client_id):
+        return None
+    reported_at = now()
+    async with in_transaction():
+        return Numbered(await new_reference(bid_id, reported_at), reported_at)
+
+
+async def report_incident(
+    reporter: User, bid_id: int, shop_id: int, report: IncidentReport, numbered: Numbered | None
+) -> Reported:
+    """Store the report under the reference `number_report` gave it, or find the one already stored
+    under its clientId (then `numbered` is None, or unused).
 
     The unique clientId decides between racing submissions: the loser's insert fails (inside a
     savepoint, so the caller's transaction survives) and it returns the winner's incident.
@@ -128,20 +153,20 @@ async def report_incident(reporter: User, bid_id: int, shop_id: int, report: Inc
     existing = await Incident.get_or_none(client_id=report.client_id)
     if existing is not None:
         return Reported(incident=existing, duplicate=True)
-    reported_at = now()
+    if numbered is None:  # stored when numbered, since removed (a purge): numbered now
+        numbered = await number_report(bid_id, report.client_id)
+        assert numbered is not None
     try:
         async with in_transaction():
-            # Numbered inside the savepoint: a report that loses the clientId race gives its number back.
-            reference = await new_reference(bid_id, reported_at)
             incident = await Incident.create(
-                reference=reference,
+                reference=numbered.reference,
                 client_id=report.client_id,
                 bid_id=bid_id,
                 shop_id=shop_id,
                 reporter=reporter,
                 kind=report.kind,
                 occurred_at=report.occurred_at,
-                reported_at=reported_at,
+                reported_at=numbered.reported_at,
                 description=report.description,
                 value_stolen_pence=report.value_stolen_pence,
                 police_reference=report.police_reference,
