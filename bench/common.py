@@ -182,6 +182,19 @@ def machine_busy_seconds() -> float | None:
     return (user + nice + system + irq + softirq) / CLOCK_TICKS
 
 
+def processes_cpu_seconds(name: str) -> float:
+    """User + system CPU of every process of this machine called `name` (Linux's comm), e.g. the
+    local PostgreSQL's backends: a process that ended meanwhile is left out."""
+    total = 0.0
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = stat_file.read_text()
+            if stat[stat.index("(") + 1 : stat.rindex(")")] == name:
+                fields_after_name = stat.rsplit(")", 1)[1].split()
+                total += (int(fields_after_name[11]) + int(fields_after_name[12])) / CLOCK_TICKS
+    return total
+
+
 def process_memory_bytes(pid: int) -> dict[str, int | None]:
     """Linux's VmRSS (now) and VmHWM (peak RSS since the process started) of a process."""
     found: dict[str, int | None] = {"rss": None, "peak_rss": None}

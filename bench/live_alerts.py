@@ -53,8 +53,10 @@ from common import (
     graphql_request,
     latency_summary,
     log_in,
+    machine_busy_seconds,
     postgres_answers,
     process_memory_bytes,
+    processes_cpu_seconds,
     run_client,
     running_server,
     scalar,
@@ -262,9 +264,20 @@ async def measure(
 
     cpu_before = [server_cpu_seconds(pid) or 0.0 for pid in pids]
     client_before = time.process_time()
+    postgres_before, machine_before = processes_cpu_seconds("postgres"), machine_busy_seconds() or 0.0
     sending_started = time.monotonic()
     sent = await send_reports(ports, manager, shop_ids, offender_ids, args.rate, args.seconds)
     sending_seconds = time.monotonic() - sending_started
+    # Cores busy on average while the reports were sent, by whom (and the machine's all told).
+    servers_sending = sum(
+        (server_cpu_seconds(pid) or 0.0) - before for pid, before in zip(pids, cpu_before, strict=True)
+    )
+    cores_busy = {
+        "servers": servers_sending,
+        "postgres": processes_cpu_seconds("postgres") - postgres_before,
+        "client": time.process_time() - client_before,
+        "machine": (machine_busy_seconds() or 0.0) - machine_before,
+    }
     await asyncio.sleep(args.drain)
     cpu_used = sum(
         (server_cpu_seconds(pid) or 0.0) - before for pid, before in zip(pids, cpu_before, strict=True)
@@ -282,6 +295,7 @@ async def measure(
         ),
         "server_cpu_s": cpu_used,
         "client_cpu_s": client_cpu,
+        "cores_busy": {who: round(seconds / sending_seconds, 2) for who, seconds in cores_busy.items()},
     }
 
 
@@ -357,6 +371,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "server_cpu_us_per_delivery": round(measured["server_cpu_s"] / delivered * 1e6, 1)
         if delivered
         else None,
+        "cores_busy": measured["cores_busy"],
         "client_cpu_us_per_delivery": round(measured["client_cpu_s"] / delivered * 1e6, 1)
         if delivered
         else None,
@@ -402,6 +417,8 @@ def main() -> int:
         "memory per socket": f"{figures['memory_per_socket_kb']} KB",
         "server CPU per delivery": f"{figures['server_cpu_us_per_delivery']} µs",
         "client CPU per delivery": f"{figures['client_cpu_us_per_delivery']} µs",
+        "cores busy sending: servers / PostgreSQL / client (machine)": "{servers} / {postgres} / "
+        "{client} ({machine})".format(**figures["cores_busy"]),
     }
     print("\n| " + " | ".join(columns) + " |\n" + "|---:" * len(columns) + "|")
     print("| " + " | ".join(str(value) for value in columns.values()) + " |")

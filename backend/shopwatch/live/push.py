@@ -153,6 +153,9 @@ async def enqueue_pushes(alerts: Sequence[LiveAlert]) -> int:
     sender). Call in the transaction that stored the alerts; the number written."""
     if not alerts:
         return 0
+    subscriptions_of = {bid_id: await _live_subscriptions(bid_id) for bid_id in {a.bid_id for a in alerts}}
+    if not any(subscriptions_of.values()):
+        return 0  # no phone of these BIDs has push turned on: nothing to load
     loaded_alerts = await load_alerts(LiveAlert.filter(id__in=[alert.id for alert in alerts]).order_by("id"))
     by_bid: dict[int, list[LoadedAlert]] = {}
     for loaded in loaded_alerts:
@@ -160,7 +163,7 @@ async def enqueue_pushes(alerts: Sequence[LiveAlert]) -> int:
     moment = now()
     rows = []
     for bid_id, bid_alerts in by_bid.items():
-        subscriptions = await _live_subscriptions(bid_id)
+        subscriptions = subscriptions_of[bid_id]
         users = {s.user_id: s.user for s in subscriptions if isinstance(s.user, User)}
         viewers = await load_viewers(list(users.values()))
         for loaded in bid_alerts:
