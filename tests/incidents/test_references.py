@@ -1,7 +1,7 @@
-"""Incident references: taken in a moment of their own just before the report's transaction,
-unique and counting up within a BID and year, never repeated by reports sent at once nor taken by a
-refused report, found by search, and given to reports stored before migration 0012 in the order
-they were reported."""
+"""Incident references: taken (on PostgreSQL) in a moment of their own just before the report's
+transaction, unique and counting up within a BID and year, never repeated by reports sent at once
+nor taken by a refused report, found by search, and given to reports stored before migration 0012
+in the order they were reported."""
 
 from __future__ import annotations
 

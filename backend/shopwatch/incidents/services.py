@@ -17,7 +17,7 @@ from shopwatch.accounts.models import User
 from shopwatch.accounts.viewer import Viewer
 from shopwatch.core.clock import now
 from shopwatch.core.errors import InvalidInput
-from shopwatch.core.sql import Statement
+from shopwatch.core.sql import Statement, dialect
 from shopwatch.incidents.models import Incident, IncidentKind, IncidentStatus
 from shopwatch.incidents.references import (
     bid_code,
@@ -128,24 +128,30 @@ class Numbered:
 
 
 async def number_report(bid_id: int, client_id: uuid.UUID) -> Numbered | None:
-    """The BID's next reference for a new report, taken in a transaction of its own that commits at
-    once. Call it before the report's transaction: the counter's row is then locked for a moment,
-    not for all of a report's rules, live alerts and pushes, so reports in one BID do not wait for
-    one another. None when the clientId is stored already: a report sent again keeps its reference
-    and takes no number. A report that fails after this (two phones sending one clientId at the
-    same instant, a connection lost) leaves its number unused."""
-    if await Incident.exists(client_id=client_id):
+    """On PostgreSQL, the BID's next reference for a new report, taken in a transaction of its own
+    that commits at once. Call it before the report's transaction: the counter's row is then locked
+    for a moment, not for all of a report's rules, live alerts and pushes, so reports in one BID do
+    not wait for one another. A report that fails after this (two phones sending one clientId at the
+    same instant, a connection lost) leaves its number unused.
+
+    None when the clientId is stored already (a report sent again keeps its reference and takes no
+    number), and on SQLite, whose one writer makes every report wait for the one before it anyway:
+    there `report_incident` numbers it in its own transaction, which saves a commit."""
+    if dialect() != "postgres" or await Incident.exists(client_id=client_id):
         return None
     reported_at = now()
-    async with in_transaction():
+    async with in_transaction() as connection:
+        # No wait for the disk: the report's own commit, later in the same log, makes this one
+        # durable with it; a number lost in a crash before then was given to no stored report.
+        await connection.execute_query("SET LOCAL synchronous_commit TO OFF")
         return Numbered(await new_reference(bid_id, reported_at), reported_at)
 
 
 async def report_incident(
     reporter: User, bid_id: int, shop_id: int, report: IncidentReport, numbered: Numbered | None
 ) -> Reported:
-    """Store the report under the reference `number_report` gave it, or find the one already stored
-    under its clientId (then `numbered` is None, or unused).
+    """Store the report under the reference `number_report` gave it (numbered here if it gave
+    none), or find the one already stored under its clientId.
 
     The unique clientId decides between racing submissions: the loser's insert fails (inside a
     savepoint, so the caller's transaction survives) and it returns the winner's incident.
@@ -153,11 +159,12 @@ async def report_incident(
     existing = await Incident.get_or_none(client_id=report.client_id)
     if existing is not None:
         return Reported(incident=existing, duplicate=True)
-    if numbered is None:  # stored when numbered, since removed (a purge): numbered now
-        numbered = await number_report(bid_id, report.client_id)
-        assert numbered is not None
     try:
         async with in_transaction():
+            if numbered is None:
+                # Inside the savepoint: a report that loses the clientId race gives its number back.
+                reported_at = now()
+                numbered = Numbered(await new_reference(bid_id, reported_at), reported_at)
             incident = await Incident.create(
                 reference=numbered.reference,
                 client_id=report.client_id,
