@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,9 +17,11 @@ import uvicorn
 
 from shopwatch.accounts.models import Role
 from shopwatch.api.ids import decode_id, encode_id
+from shopwatch.api.live import operations
 from shopwatch.api.schema import Schema
 from shopwatch.app import create_app
-from shopwatch.live.broker import hub
+from shopwatch.live import broker
+from shopwatch.live.broker import Hub
 from shopwatch.offenders.models import Offender
 from shopwatch.settings import Settings
 from tests.api.live.sockets import SUBSCRIBE, LiveSocket, live_socket
@@ -35,6 +38,16 @@ WITH_FRAGMENT = """
 subscription Warnings($bid: ID!) { warning: bidAlerts(bidId: $bid) { __typename ...Seen } }
 fragment Seen on LiveAlert { kind text: message offender { displayName } }
 """
+
+
+@pytest.fixture(autouse=True)
+def fresh_hub(monkeypatch: pytest.MonkeyPatch) -> Hub:
+    """A hub of this test's own: the tables are emptied between tests, so alert ids come again,
+    and a hub that remembers delivering one would not deliver it twice."""
+    fresh = Hub()
+    monkeypatch.setattr(broker, "hub", fresh)
+    monkeypatch.setattr(operations, "hub", fresh)
+    return fresh
 
 
 @pytest_asyncio.fixture
@@ -104,7 +117,7 @@ async def test_one_answer_for_all_who_share_it_each_under_its_own_id(
         alert_id = sent["liveAlert"]["id"]
         stored = decode_id("LiveAlert", alert_id)
         assert stored is not None
-        await hub.deliver(stored, world.home.bid.id)  # on PostgreSQL no listener runs here
+        await broker.hub.deliver(stored, world.home.bid.id)  # on PostgreSQL no listener runs here
 
         on_both = await messages(both, 2)
         assert set(on_both) == {"full", "fragment"}
@@ -127,3 +140,35 @@ async def test_one_answer_for_all_who_share_it_each_under_its_own_id(
     # Five subscriptions, two selections, one view (a broadcast of an ACTIVE offender is shown
     # alike to staff and managers): two answers worked out, not five.
     assert sorted(answered) == sorted([SUBSCRIBE, WITH_FRAGMENT])
+
+
+async def test_a_completed_subscription_and_a_vanished_phone_are_sent_nothing_and_stop_no_one(
+    base_url: str, gql: GraphQLClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    staff, manager = world.token(Role.SHOP_STAFF), world.token(Role.BID_MANAGER)
+    bid_id = world.home.bid_id
+    async with contextlib.AsyncExitStack() as sockets:
+        staying = await sockets.enter_async_context(live_socket(base_url))
+        await subscribe(staying, staff, {"kept": SUBSCRIBE, "ended": SUBSCRIBE}, bid_id)
+        await staying.send({"id": "ended", "type": "complete"})
+        vanishing = await sockets.enter_async_context(live_socket(base_url))
+        await subscribe(vanishing, manager, {"gone": SUBSCRIBE}, bid_id)
+        vanishing.connection.transport.abort()  # no close handshake: the phone lost its signal
+        await asyncio.sleep(0.2)
+
+        for message in ("First warning", "Second warning"):
+            variables = {"input": {"bidId": bid_id, "message": message}}
+            sent = (await gql.execute(BROADCAST, variables, manager))["broadcast"]
+            stored = decode_id("LiveAlert", sent["liveAlert"]["id"])
+            assert stored is not None
+            await broker.hub.deliver(stored, world.home.bid.id)
+
+        received = [await staying.receive() for _ in range(2)]
+        assert [message["id"] for message in received] == ["kept", "kept"]
+        assert [message["payload"]["data"]["bidAlerts"]["message"] for message in received] == [
+            "First warning",
+            "Second warning",
+        ]
+        with pytest.raises(TimeoutError):
+            await staying.receive(within=0.5)
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
