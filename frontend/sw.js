@@ -7,7 +7,7 @@
 import { notificationOf } from "./js/live-words.js";
 import { SYNC_TAG, flushOutbox } from "./js/queue.js";
 
-const VERSION = "84390234723a";
+const VERSION = "56e821a83877";
 const CACHE = `shopwatch-shell-${VERSION}`;
 const SHELL = [
   "/",

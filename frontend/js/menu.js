@@ -20,6 +20,8 @@ export const MENU = [
   { path: "/gallery", label: "Gallery" },
   // After the everyday screens: an alert shows as a banner on any screen, so Live can go behind "More".
   { path: "/live", label: "Live" },
+  // Managers and administrators follow cases less often than the police: after their everyday screens.
+  { path: "/cases", label: "Cases", roles: ["BID_MANAGER", "ADMIN"] },
   { path: "/manage", label: "Manage", roles: ["BID_MANAGER"] },
   { path: "/bids", label: "BIDs", roles: ["ADMIN"] },
   { path: "/teams", label: "Teams", roles: ["ADMIN"] },
@@ -27,10 +29,16 @@ export const MENU = [
   { path: "/audit", label: "Audit", roles: ["ADMIN"] },
 ];
 
-/** The menu entries a user sees, in order. */
+/** The menu entries a user sees, in order; a screen listed twice (for different roles) comes once. */
 export function menuFor(me) {
   const roles = rolesOf(me);
-  return MENU.filter((entry) => !entry.roles || entry.roles.some((role) => roles.has(role)));
+  const seen = new Set();
+  return MENU.filter((entry) => {
+    if (entry.roles && !entry.roles.some((role) => roles.has(role))) return false;
+    if (seen.has(entry.path)) return false;
+    seen.add(entry.path);
+    return true;
+  });
 }
 
 /** "page" on the entry for this screen, "true" on the entry of the section it belongs to (/alerts/7). */

@@ -26,14 +26,16 @@ from tests.browser.server import MANAGER, PCSO, SHOPWATCH, STAFF, Server
 ADD_PHOTO = "mutation($i: ID!, $p: Upload!) { addIncidentPhoto(incidentId: $i, photo: $p) { __typename } }"
 
 
-def add_photo(server: Server, token: str, incident_id: str) -> None:
+def add_photo(
+    server: Server, token: str, incident_id: str, colour: tuple[int, int, int] = (200, 30, 30)
+) -> None:
     response = httpx.post(
         f"{server.base_url}/graphql",
         data={
             "operations": json.dumps({"query": ADD_PHOTO, "variables": {"i": incident_id, "p": None}}),
             "map": json.dumps({"0": ["variables.p"]}),
         },
-        files={"0": ("door.jpg", jpeg(), "image/jpeg")},
+        files={"0": ("door.jpg", jpeg(colour), "image/jpeg")},
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
@@ -79,6 +81,7 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
     description = "Two bottles of gin taken past the tills"
     incident = report(server, staff, description=description)["id"]
     add_photo(server, staff, incident)
+    add_photo(server, staff, incident, colour=(30, 30, 200))  # another photo (the same one is kept once)
 
     log_in(page, STAFF)
     page.goto(f"/#/incidents/{incident}")
@@ -88,6 +91,10 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
     expect(text).to_have_value(re.compile(re.escape(description)))
     page.get_by_label("Witness's full name").fill("Siân Ann Pryce")
     page.get_by_label("Occupation").fill("Sales assistant")
+    # Both photos are ticked to be produced as exhibits; the witness speaks to the first only.
+    expect(page.get_by_role("checkbox", name="Photo 1")).to_be_checked()
+    page.get_by_text("Photo 2", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Photo 2")).not_to_be_checked()
     expect(page.locator(".declaration")).to_contain_text(
         "wilfully stated in it anything which I know to be false"
     )
@@ -111,6 +118,7 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
     expect(signed.locator("h2")).to_have_text("Siân Ann Pryce, version 1")
     expect(signed).to_contain_text("I recognised him from the gallery.")
     expect(signed.get_by_role("img", name="Exhibit SP/1")).to_be_visible()
+    expect(signed.get_by_role("img", name="Exhibit SP/2")).to_have_count(0)
     expect(signed.get_by_role("img", name="Signature of sian ann pryce")).to_be_visible()
     [(first_id, png, signed_name, stored_text, first_sha)] = server.rows(
         "SELECT id, signature_png, signed_name, text, sha256 FROM witness_statement WHERE incident_id = ?",
@@ -122,6 +130,9 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
     # A correction is a new version, signed with the typed name from the keyboard this time.
     signed.get_by_role("link", name="Correct this statement").click()
     expect(page.get_by_role("heading", name="Correct a statement")).to_be_visible()
+    # The photo left out is offered again, ticked: the correction produces it.
+    expect(page.get_by_role("checkbox", name="Photo 1")).to_have_count(0)
+    expect(page.get_by_role("checkbox", name="Photo 2")).to_be_checked()
     corrected = page.get_by_label("Statement", exact=True)
     corrected.fill(corrected.input_value().replace("Two bottles", "Three bottles"))
     page.get_by_label("Type the witness's name to sign").fill("Siân Ann Pryce")
@@ -130,6 +141,7 @@ def test_a_shop_worker_signs_a_statement_with_a_finger_then_corrects_it(page: Pa
     expect(page.locator(".signature")).to_contain_text("Signed with the typed name Siân Ann Pryce.")
     page.get_by_role("button", name="Sign and send the correction").click()
     expect(page.locator("article.statement").first.locator("h2")).to_have_text("Siân Ann Pryce, version 2")
+    expect(page.locator("article.statement").first.get_by_role("img", name="Exhibit SP/2")).to_be_visible()
     expect(page.get_by_text("Earlier versions (1)")).to_be_visible()
     rows = server.rows(
         "SELECT id, version, replaces_id, text, sha256 FROM witness_statement"

@@ -18,9 +18,18 @@ ADMIN = "admin@example.org"
 # The menu entries each demo account sees, in order (frontend/js/menu.js).
 MENUS = {
     STAFF: ["Home", "Report", "Reports", "Gallery", "Live"],
-    MANAGER: ["Home", "Report", "Alerts", "Dashboard", "Reports", "Gallery", "Live", "Manage"],
+    MANAGER: ["Home", "Report", "Alerts", "Dashboard", "Reports", "Gallery", "Live", "Cases", "Manage"],
     PCSO: ["Home", "Alerts", "Cases", "Dashboard", "Reports", "Gallery", "Live"],
-    ADMIN: ["Home", "Alerts", "Dashboard", "Reports", "Gallery", "Live", "BIDs", "Teams", "People", "Audit"],
+    ADMIN: [
+        "Home",
+        "Alerts",
+        "Dashboard",
+        "Reports",
+        "Gallery",
+        "Live",
+        "Cases",
+        *["BIDs", "Teams", "People", "Audit"],
+    ],
 }
 
 # The words each entry's screen starts its heading with ("Manage" is followed by the BID's name).

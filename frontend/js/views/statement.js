@@ -3,7 +3,7 @@
 // statement is shown read-only; "Correct this statement" makes a new version that replaces it.
 
 import { gql } from "../api.js";
-import { field, formatDateTime, h, kindName, notice } from "../dom.js";
+import { field, formatDateTime, h, kindName, notice, uid } from "../dom.js";
 import { actionForm, managesShop, mutate, setFlash, takeFlash } from "../manage.js";
 import { currentQuery, navigate } from "../router.js";
 import { signaturePad } from "../signature.js";
@@ -17,7 +17,7 @@ export const DECLARATION =
 const STATEMENTS = `query Statements($id: ID!) {
   incident(id: $id) {
     id reference kind shop { id name } reporter { id } statementDraft mayRecordStatement
-    photos { id exhibitReference }
+    photos { id exhibitReference thumbnailUrl }
     statements {
       id version replacesId witnessName occupation over18 text declaration signedName signedAt signatureImage sha256
       takenBy { name } exhibits { reference photo { id thumbnailUrl url } }
@@ -69,7 +69,23 @@ function signed(statement, incidentId, mayCorrect) {
   );
 }
 
-/** The form: the witness, the text, the declaration, the signature and the typed name. */
+/** The report's photos not yet exhibits, each ticked to be produced as one (all at first); null without any. */
+function exhibitPicks(incident) {
+  const photos = incident.photos.map((photo, index) => ({ ...photo, number: index + 1 })).filter((photo) => !photo.exhibitReference);
+  if (!photos.length) return null;
+  return h(
+    "fieldset",
+    { class: "offenders exhibit-picks" },
+    h("legend", {}, "Photos produced as exhibits"),
+    h("p", { class: "hint" }, "Each ticked photo becomes an exhibit under the witness's initials (e.g. MS/1). Untick any the witness cannot speak to."),
+    photos.map((photo) => {
+      const id = uid("exhibit");
+      return h("div", { class: "pick" }, h("input", { type: "checkbox", id, name: "exhibit", value: photo.id, checked: true }), h("label", { htmlFor: id }, h("img", { src: photo.thumbnailUrl, alt: "" }), h("span", {}, `Photo ${photo.number}`)));
+    }),
+  );
+}
+
+/** The form: the witness, the text, the exhibits, the declaration, the signature and the typed name. */
 function statementForm(app, incident, before) {
   const reporter = incident.reporter?.id === app.me.id;
   const name = h("input", { type: "text", name: "witness-name", required: true, maxLength: 200, autocomplete: "name", value: before?.witnessName || (reporter ? app.me.name : "") });
@@ -81,7 +97,7 @@ function statementForm(app, incident, before) {
   const text = h("textarea", { name: "text", rows, required: true, maxLength: 20000 }, body);
   const typed = h("input", { type: "text", name: "signed-name", required: true, maxLength: 200, autocomplete: "name" });
   const pad = signaturePad(typed);
-  const photos = incident.photos.filter((p) => !p.exhibitReference).length;
+  const exhibits = exhibitPicks(incident);
   return actionForm(
     { class: "stack statement-form", "aria-label": "Witness statement" },
     [
@@ -90,7 +106,7 @@ function statementForm(app, incident, before) {
       field("Occupation", occupation),
       h("div", { class: "check" }, over18, h("label", { htmlFor: "over-18" }, "The witness is over 18")),
       field("Statement", text, "In the witness's own words: what they saw, heard and did, and when. Correct anything the draft got wrong."),
-      photos ? notice(`${photos === 1 ? "The report's photo is produced as an exhibit" : `The report's ${photos} photos are produced as exhibits`} under the witness's initials (e.g. MS/1).`) : null,
+      exhibits,
       h("div", { class: "declaration-box" }, h("h2", {}, "Declaration"), h("p", { class: "declaration" }, DECLARATION)),
       field("Type the witness's name to sign", typed, "The full name as given above: it is printed under the signature."),
       h("fieldset", {}, h("legend", {}, "Sign with a finger in the box"), pad),
@@ -113,6 +129,7 @@ function statementForm(app, incident, before) {
             text: text.value,
             signature: { image, typedName: typed.value.trim() },
             replacesId: before?.id || null,
+            exhibitPhotoIds: exhibits ? [...exhibits.querySelectorAll("input:checked")].map((box) => box.value) : null,
           },
         },
         "recordWitnessStatement",
