@@ -14,7 +14,7 @@ from shopwatch.alerts.models import Alert, AlertRule, AlertRuleSetting
 from shopwatch.alerts.rules import DEFAULT_RULES, RuleSettings, rule_settings, update_rule_setting
 from shopwatch.alerts.services import acknowledge_alert, evaluate_rules
 from shopwatch.core import db
-from shopwatch.core.clock import now
+from shopwatch.core.clock import clock_at, now
 from shopwatch.core.errors import InvalidInput
 from shopwatch.core.mail.models import OutboxEmail
 from shopwatch.incidents.models import IncidentKind
@@ -316,12 +316,16 @@ async def test_repeat_vehicle_needs_all_of_them_within_one_window(world: World, 
 
 
 async def test_hotspot_fires_at_the_fifth_incident_in_7_days(world: World, settings: Settings) -> None:
-    for hours in (150, 100, 50, 20):
-        _, alerts = await report(world.home, settings, days_ago(hours / 24), shop=1)
-        assert alerts == []
-    await report(world.home, settings, days_ago(0.5), shop=0)  # another shop does not count
+    # As at yesterday's midday: the seven UK days ending on a report's day then hold "150 hours
+    # ago", which before 06:00 they would not (the rule counts whole days).
+    midday = datetime.combine((now() - timedelta(days=1)).date(), time(12), tzinfo=UTC)
+    with clock_at(midday):
+        for hours in (150, 100, 50, 20):
+            _, alerts = await report(world.home, settings, days_ago(hours / 24), shop=1)
+            assert alerts == []
+        await report(world.home, settings, days_ago(0.5), shop=0)  # another shop does not count
 
-    _, alerts = await report(world.home, settings, days_ago(0.1), shop=1)
+        _, alerts = await report(world.home, settings, days_ago(0.1), shop=1)
 
     [alert] = alerts
     assert alert.rule == AlertRule.SHOP_HOTSPOT and alert.shop_id == world.home.shops[1].id
