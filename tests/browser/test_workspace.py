@@ -233,6 +233,8 @@ def test_an_administrator_invites_revokes_and_deactivates(page: Page, server: Se
 
     page.get_by_label("Name or email").fill("pcso@")
     page.get_by_role("button", name="Search").click()
+    # The search's answer replaces the list: wait for it, or the click can land on the list before.
+    expect(page.locator("#people li[data-user]")).to_have_count(1)
     person = page.locator("#people li[data-user]", has_text=PCSO)
     person.get_by_role("button", name="Revoke Police").click()
     expect(said(page)).to_contain_text("membership (Police: ")
