@@ -18,8 +18,6 @@ started is stopped and answered with one error saying so.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple, cast
 
@@ -76,8 +74,6 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         self._slices = Slices()
 
     def execute_operation(self, serially: bool | None = None) -> Any:
-        if self.operation.operation is OperationType.SUBSCRIPTION:
-            return self._subscription_event(serially)
         started = asyncio.get_running_loop().time()
         self._slices = Slices(cheap_requests_running if is_costly(self.context_value) else None)
         loaders = getattr(self.context_value, "loaders", None)
@@ -87,28 +83,6 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
         if self.operation.operation is OperationType.QUERY and self.is_awaitable(result):
             return _within_time_limit(result, started, _time_limit(self.context_value))
         return result
-
-    def _subscription_event(self, serially: bool | None) -> Any:
-        """One event of a subscription, executed once for every subscriber given the same event
-        object with the same document and variables (a live alert goes to hundreds of phones):
-        the answer depends on nothing else, as the event's fields are plain values. An answer with
-        errors is not shared."""
-        key = (id(self.operation), id(self.root_value), _variables_key(self.variable_values.coerced))
-        shared = _event_answers.get(key)
-        if shared is not None and shared[0] is self.operation and shared[1] is self.root_value:
-            return _shared_answer(shared[2])
-        result = super().execute_operation(serially)
-        if self.is_awaitable(result):
-            # One task for them all; each subscriber waits on it shielded, so one that goes away
-            # does not cancel it for the others.
-            result = asyncio.ensure_future(result)
-            result.add_done_callback(lambda done: _forget_failed(key, done))
-        elif not isinstance(result, ExecutionResult) or result.errors:
-            return result
-        _event_answers[key] = (self.operation, self.root_value, result)
-        if len(_event_answers) > MAX_SHARED_EVENTS:
-            _event_answers.popitem(last=False)
-        return _shared_answer(result)
 
     def execute_fields(
         self,
@@ -175,29 +149,6 @@ class PlainFieldsExecutionContext(StrawberryExecutionContext):
             plan = None if None in found else [field for field in found if field is not None]
         self._plans[key] = (fields, plan)
         return plan
-
-
-# Recent subscription events' answers (or the task working one out), by (operation, event object,
-# variables); the objects are held in the value, so an id is never another's while its entry lives.
-MAX_SHARED_EVENTS = 256
-_EventKey = tuple[int, int, str]
-_event_answers: OrderedDict[_EventKey, tuple[object, object, ExecutionResult | asyncio.Future[Any]]] = (
-    OrderedDict()
-)
-
-
-def _shared_answer(answer: ExecutionResult | asyncio.Future[Any]) -> Any:
-    return asyncio.shield(answer) if isinstance(answer, asyncio.Future) else answer
-
-
-def _forget_failed(key: _EventKey, done: asyncio.Future[Any]) -> None:
-    failed = done.cancelled() or done.exception() is not None or bool(done.result().errors)
-    if failed:
-        _event_answers.pop(key, None)
-
-
-def _variables_key(variables: dict[str, Any] | None) -> str:
-    return json.dumps(variables or {}, sort_keys=True, default=str)
 
 
 def _time_limit(context: object) -> float:
